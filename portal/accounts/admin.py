@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.forms import MembershipForm, OrganizationForm
+from portal.accounts.models import Membership, Organization, Region, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    extra = 0
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Portal"), {"fields": ("full_name", "phone")}),)
+    list_display = ("username", "full_name", "email", "is_active", "last_login")
+    search_fields = ("username", "full_name", "email")
+    inlines = [MembershipInline]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent", "national_class", "provincial_class",
+                    "is_outsourcing_demo_city", "is_trade_pilot")
+    list_filter = ("level", "national_class", "provincial_class")
+    search_fields = ("code", "name")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
+    list_display = ("name", "kind", "region", "credit_code")
+    list_filter = ("kind",)
+    search_fields = ("name", "credit_code")
+    list_select_related = ("region",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
+    list_display = ("user", "organization", "role", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("user__username", "user__full_name", "organization__name")
+    autocomplete_fields = ("user", "organization")
+    list_select_related = ("user", "organization")

@@ -1,0 +1,194 @@
+"""Users, regions, organisations and memberships (the roles people hold)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.validators import validate_credit_code
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their memberships."""
+
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Region(models.Model):
+    """An administrative division (行政区划) with its GB/T 2260 code.
+
+    Provinces carry their national class (东部 / 中部 / 西部 / 东北); Guangdong's cities carry
+    their provincial class (珠三角 / 粤东西北). These classes select the thresholds of a call.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+
+    class NationalClass(models.TextChoices):
+        EAST = "east", _("Eastern region")
+        CENTRAL = "central", _("Central region")
+        WEST = "west", _("Western region")
+        NORTHEAST = "northeast", _("Northeast region")
+
+    class ProvincialClass(models.TextChoices):
+        PRD = "prd", _("Pearl River Delta")
+        EWN = "ewn", _("Eastern, western and northern Guangdong")
+
+    code = models.CharField(_("division code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    national_class = models.CharField(
+        _("national class"), max_length=10, choices=NationalClass.choices, blank=True
+    )
+    provincial_class = models.CharField(
+        _("provincial class"), max_length=10, choices=ProvincialClass.choices, blank=True
+    )
+    is_outsourcing_demo_city = models.BooleanField(
+        _("service outsourcing demonstration city"), default=False
+    )
+    is_trade_pilot = models.BooleanField(
+        _("service trade innovation pilot area"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def province(self) -> "Region":
+        return self if self.level == self.Level.PROVINCE else self.parent
+
+    def effective_national_class(self) -> str:
+        return self.province.national_class if self.province else ""
+
+
+class Organization(models.Model):
+    """A body that takes part: a park's management body, a bureau, a department, a ministry."""
+
+    class Kind(models.TextChoices):
+        PARK = "park", _("Park management body")
+        CITY_COMMERCE = "city_commerce", _("City commerce bureau")
+        CITY_CAC = "city_cac", _("City cyberspace affairs office")
+        CITY_MIIT = "city_miit", _("City industry and information technology bureau")
+        PROVINCE_COMMERCE = "province_commerce", _("Provincial department of commerce")
+        PROVINCE_CAC = "province_cac", _("Provincial cyberspace affairs office")
+        PROVINCE_MIIT = "province_miit", _("Provincial department of industry and information technology")
+        MINISTRY = "ministry", _("Ministry")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="organization_credit_code_unique",
+                violation_error_message=_("Another organisation already has this credit code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PARK_ADMIN = "park_admin", _("Park administrator")
+    CITY_REVIEWER = "city_reviewer", _("City reviewer")
+    CITY_COREVIEWER = "city_coreviewer", _("City co-reviewer")
+    PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
+    PROVINCIAL_COREVIEWER = "provincial_coreviewer", _("Provincial co-reviewer")
+    EXPERT = "expert", _("Expert")
+    SYSADMIN = "sysadmin", _("System administrator")
+
+
+# Which kinds of organisation a role may be held in (an expert's organisation is the employer).
+ROLE_ORGANIZATION_KINDS: dict[str, set[str]] = {
+    Role.PARK_ADMIN: {Organization.Kind.PARK},
+    Role.CITY_REVIEWER: {Organization.Kind.CITY_COMMERCE},
+    Role.CITY_COREVIEWER: {Organization.Kind.CITY_CAC, Organization.Kind.CITY_MIIT},
+    Role.PROVINCIAL_OFFICER: {Organization.Kind.PROVINCE_COMMERCE, Organization.Kind.MINISTRY},
+    Role.PROVINCIAL_COREVIEWER: {
+        Organization.Kind.PROVINCE_CAC, Organization.Kind.PROVINCE_MIIT, Organization.Kind.MINISTRY,
+    },
+    Role.EXPERT: set(Organization.Kind.values),
+    Role.SYSADMIN: set(Organization.Kind.values),
+}
+
+
+class Membership(models.Model):
+    """A user's role in an organisation. A user may hold several."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                name="membership_unique_role",
+                violation_error_message=_(
+                    "This user already holds this role in this organisation."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["role", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+    def clean(self) -> None:
+        if self.organization_id and self.role:
+            allowed = ROLE_ORGANIZATION_KINDS.get(self.role, set())
+            if self.organization.kind not in allowed:
+                raise ValidationError(
+                    {
+                        "role": _("The role “%(role)s” cannot be held in a %(kind)s.")
+                        % {
+                            "role": self.get_role_display(),
+                            "kind": self.organization.get_kind_display(),
+                        }
+                    }
+                )

@@ -1,0 +1,43 @@
+"""The one way to write the audit log."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from portal.audit.models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_event(
+    *,
+    verb: str,
+    actor=None,
+    target: models.Model | None = None,
+    organization=None,
+    data: dict[str, Any] | None = None,
+    request=None,
+) -> AuditEvent:
+    """Append one event. ``request`` supplies the IP address; ``actor`` defaults to its user."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        organization=organization,
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        data=data or {},
+        ip_address=client_ip(request),
+    )

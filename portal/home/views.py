@@ -1,0 +1,60 @@
+import rules
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.accounts.selectors import memberships_of
+from portal.home.health import health
+from portal.home.workspaces import WORKSPACES_BY_KEY, workspaces_for
+
+
+def home(request):
+    """The public home page: what the portal is, open calls and current notices."""
+    return render(request, "home/home.html", {
+        "open_calls": [],
+        "current_notices": [],
+    })
+
+
+@login_required
+def workspace(request):
+    """Send each user to their role's workspace; a user with several roles picks one."""
+    available = workspaces_for(request.user)
+    if len(available) == 1:
+        return redirect(available[0].url_name)
+    return render(request, "home/workspace_choice.html", {"workspaces": available})
+
+
+@login_required
+def role_workspace(request, key: str):
+    ws = WORKSPACES_BY_KEY[key]
+    if not rules.test_rule(ws.rule, request.user):
+        raise PermissionDenied
+    memberships = [m for m in memberships_of(request.user) if m.role in ws.roles]
+    return render(request, f"home/workspace_{key}.html", {
+        "workspace": ws,
+        "memberships": memberships,
+    })
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, report = health()
+    report["status"] = "ok" if healthy else "degraded"
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)

@@ -1,0 +1,39 @@
+"""Each role's workspace: where its users land after signing in."""
+
+from dataclasses import dataclass
+
+import rules
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Workspace:
+    key: str
+    title: str
+    rule: str
+    roles: tuple[str, ...]
+
+    @property
+    def url_name(self) -> str:
+        return f"workspace-{self.key}"
+
+
+WORKSPACES: tuple[Workspace, ...] = (
+    Workspace("park", _("My applications"), "workspace.park", (Role.PARK_ADMIN,)),
+    Workspace("city", _("Preliminary review"), "workspace.city", (Role.CITY_REVIEWER,)),
+    Workspace("coreview", _("Joint review"), "workspace.coreview",
+              (Role.CITY_COREVIEWER, Role.PROVINCIAL_COREVIEWER)),
+    Workspace("province", _("Review organisation"), "workspace.province",
+              (Role.PROVINCIAL_OFFICER,)),
+    Workspace("expert", _("My review tasks"), "workspace.expert", (Role.EXPERT,)),
+    Workspace("system", _("System administration"), "workspace.system", (Role.SYSADMIN,)),
+)
+WORKSPACES_BY_KEY = {w.key: w for w in WORKSPACES}
+
+
+def workspaces_for(user) -> list[Workspace]:
+    if not user.is_authenticated:
+        return []
+    return [w for w in WORKSPACES if rules.test_rule(w.rule, user)]

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portal.accounts import views as account_views
+from portal.home import views as home_views
+from portal.home.workspaces import WORKSPACES
+
+urlpatterns = [
+    path("", home_views.home, name="home"),
+    path("healthz", home_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", account_views.PasswordChangeView.as_view(),
+         name="password_change"),
+    path("accounts/password/change/done/",
+         auth_views.PasswordChangeDoneView.as_view(
+             template_name="accounts/password_change_done.html"),
+         name="password_change_done"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(),
+         name="password_reset"),
+    path("accounts/password/reset/done/",
+         auth_views.PasswordResetDoneView.as_view(
+             template_name="accounts/password_reset_done.html"),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/",
+         auth_views.PasswordResetConfirmView.as_view(
+             template_name="accounts/password_reset_confirm.html"),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/",
+         auth_views.PasswordResetCompleteView.as_view(
+             template_name="accounts/password_reset_complete.html"),
+         name="password_reset_complete"),
+    path("notifications/", include("portal.notifications.urls")),
+    path("workspace/", home_views.workspace, name="workspace"),
+    *[
+        path(f"workspace/{ws.key}/", home_views.role_workspace, {"key": ws.key}, name=ws.url_name)
+        for ws in WORKSPACES
+    ],
+]
+
+handler403 = "portal.home.views.permission_denied"
+handler404 = "portal.home.views.page_not_found"
+handler500 = "portal.home.views.server_error"
