@@ -9,6 +9,7 @@ import hashlib
 from django.db import transaction
 
 from portal.accounts.models import Membership, Organization, Region, Role, User
+from portal.accounts.regions import load_reference_regions
 from portal.accounts.services import grant_system_administration
 from portal.accounts.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
@@ -91,6 +92,8 @@ def _org(name: str, kind: str, region: Region | None, prefix: str) -> Organizati
 
 @transaction.atomic
 def load() -> dict:
+    if not Region.objects.filter(code="440000").exists():  # e.g. after a flush
+        load_reference_regions(Region)
     regions = {r.code: r for r in Region.objects.all()}
     guangdong = regions["440000"]
     # Cities that are service outsourcing demonstration cities or trade pilot areas (national call).

@@ -26,3 +26,19 @@ GUANGDONG_CITIES = [
     ("441800", "清远市", "ewn"), ("441900", "东莞市", "prd"), ("442000", "中山市", "prd"),
     ("445100", "潮州市", "ewn"), ("445200", "揭阳市", "ewn"), ("445300", "云浮市", "ewn"),
 ]
+
+
+def load_reference_regions(Region) -> None:
+    """Create or update the reference regions. ``Region`` is the model (historical in migrations)."""
+    provinces = {}
+    for code, name, national_class in PROVINCES:
+        provinces[code], _ = Region.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "level": "province", "national_class": national_class},
+        )
+    for code, name, provincial_class in GUANGDONG_CITIES:
+        Region.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "level": "city", "parent": provinces["440000"],
+                      "provincial_class": provincial_class},
+        )

@@ -1,22 +1,10 @@
 from django.db import migrations
 
-from portal.accounts.regions import GUANGDONG_CITIES, PROVINCES
+from portal.accounts.regions import GUANGDONG_CITIES, PROVINCES, load_reference_regions
 
 
 def load_regions(apps, schema_editor):
-    Region = apps.get_model("accounts", "Region")
-    provinces = {}
-    for code, name, national_class in PROVINCES:
-        provinces[code], _ = Region.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "level": "province", "national_class": national_class},
-        )
-    for code, name, provincial_class in GUANGDONG_CITIES:
-        Region.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "level": "city", "parent": provinces["440000"],
-                      "provincial_class": provincial_class},
-        )
+    load_reference_regions(apps.get_model("accounts", "Region"))
 
 
 def unload_regions(apps, schema_editor):

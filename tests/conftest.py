@@ -1,0 +1,53 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The production hasher is slow by design; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisations and users (the same loader as `manage.py load_demo`)."""
+    from portal.accounts.demo import load
+
+    load()
+
+
+@pytest.fixture
+def user_named(demo):
+    from portal.accounts.models import User
+
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_for(client, user_named):
+    """A test client signed in as the named demo user (a fresh client each call)."""
+    from django.test import Client
+
+    def make(username: str) -> Client:
+        c = Client()
+        c.force_login(user_named(username))
+        return c
+
+    return make
