@@ -34,7 +34,7 @@ test: $(STAMP) system-packages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=1 \
 		$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=1 TESTING=1 \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 # The full stack against PostgreSQL and Redis: gunicorn, a Celery worker and beat.
