@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
+
+    def ready(self):
+        from applications import panels
+        from portal.home.workspaces import register_panel
+
+        register_panel("park", panels.park_panel)
+        register_panel("province", panels.province_panel)
+        register_panel("home", panels.home_panel)

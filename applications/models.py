@@ -1,0 +1,312 @@
+"""Calls (申报批次), applications (申报), dossier sections, attachments and submitted versions."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class ParkType(models.TextChoices):
+    OUTSOURCING_DEMO_PARK = "outsourcing_demo", _("Provincial service outsourcing demonstration park")
+    ECONOMIC_DEVELOPMENT_ZONE = "edz", _("Economic and technological development zone")
+    HIGH_TECH_ZONE = "htz", _("High-tech industrial development zone")
+    DIGITAL_ECONOMY_PARK = "digital_park", _("Digital economy industrial park or cluster")
+
+
+class RegionClass(models.TextChoices):
+    """The region classes that select a threshold row (DOMAIN.md §2)."""
+
+    PRD = "prd", _("Pearl River Delta")
+    EWN = "ewn", _("Eastern, western and northern Guangdong")
+    EAST = "east", _("Eastern region")
+    CENTRAL_WEST_NORTHEAST = "cwn", _("Central, western and northeast regions")
+
+
+class Call(ConcurrentTransitionMixin, models.Model):
+    """申报批次: everything that differs between rounds, so that each round runs from data."""
+
+    class Level(models.TextChoices):
+        PROVINCIAL = "provincial", _("Provincial")
+        NATIONAL = "national", _("National")
+
+    class RecommendingTier(models.TextChoices):
+        CITY = "city", _("City (each prefecture-level city)")
+        PROVINCE = "province", _("Province (quota per pilot city)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=60)
+    issuers = models.TextField(_("issuing departments"), help_text=_("One department per line."))
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    organiser = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organiser"), on_delete=models.PROTECT,
+        related_name="organised_calls",
+    )
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("province"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("The province whose parks may apply; empty for a national call."),
+    )
+    park_types = models.JSONField(_("park types that may apply"), default=list)
+    recommending_tier = models.CharField(
+        _("recommending tier"), max_length=10, choices=RecommendingTier.choices
+    )
+    quota_per_unit = models.PositiveSmallIntegerField(
+        _("quota per recommending unit"), validators=[MinValueValidator(1)],
+        help_text=_("At most this many parks per city (provincial call) or per pilot city (national call)."),
+    )
+    basic_conditions = models.JSONField(_("basic conditions"), default=list)
+    evidence_categories = models.JSONField(_("evidence categories"), default=list)
+    park_deadline = models.DateTimeField(_("deadline for parks"))
+    recommend_deadline = models.DateTimeField(_("deadline for recommendations"))
+    publicity_days = models.PositiveSmallIntegerField(
+        _("publicity working days"), default=5, validators=[MinValueValidator(1)]
+    )
+    co_review_required = models.BooleanField(_("co-review by 网信 and 工信 required"), default=True)
+    status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-park_deadline", "-id"]
+        indexes = [models.Index(fields=["status", "park_deadline"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @transition(field=status, source=Status.DRAFT, target=Status.OPEN)
+    def open(self):
+        pass
+
+    @transition(field=status, source=Status.OPEN, target=Status.CLOSED)
+    def close(self):
+        pass
+
+    @property
+    def issuer_list(self) -> list[str]:
+        return [line.strip() for line in self.issuers.splitlines() if line.strip()]
+
+    def region_class_for(self, region) -> str:
+        """The threshold row that applies to a park in ``region`` (a city or province)."""
+        if self.level == self.Level.PROVINCIAL:
+            return region.provincial_class if region else ""
+        national = region.effective_national_class() if region else ""
+        return RegionClass.EAST if national == "east" else RegionClass.CENTRAL_WEST_NORTHEAST
+
+    @cached_property
+    def thresholds_by_class(self) -> dict[str, "Threshold"]:
+        return {t.region_class: t for t in self.thresholds.all()}
+
+
+class Threshold(models.Model):
+    """申报业务标准: the business thresholds of one region class, in 亿元 and a count."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="thresholds")
+    region_class = models.CharField(_("region class"), max_length=4, choices=RegionClass.choices)
+    total_output = models.DecimalField(
+        _("total output (100 million yuan)"), max_digits=12, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    ict_output = models.DecimalField(
+        _("ICT-services output (100 million yuan)"), max_digits=12, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    ict_exports = models.DecimalField(
+        _("ICT-services exports (100 million yuan)"), max_digits=12, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    digital_enterprises = models.PositiveIntegerField(_("digital-service enterprises"))
+
+    class Meta:
+        verbose_name = _("threshold")
+        verbose_name_plural = _("thresholds")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "region_class"], name="threshold_unique_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.get_region_class_display()}"
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """申报: one park's application to one call, over drafts and submitted versions."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for revision")
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT,
+                             related_name="applications")
+    park = models.ForeignKey("accounts.Organization", verbose_name=_("park"),
+                             on_delete=models.PROTECT, related_name="applications")
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
+    justification = models.TextField(
+        _("justification for thresholds not met"), blank=True,
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    latest_version_number = models.PositiveIntegerField(_("latest version"), default=0)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "park"], name="application_one_per_park_and_call",
+                violation_error_message=_("This park already has an application for this call."),
+            )
+        ]
+        indexes = [models.Index(fields=["call", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.park} · {self.call}"
+
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
+    def submit(self):
+        pass
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class DossierSection(models.Model):
+    """One section of the dossier being edited. ``data`` is the last valid save; ``draft`` is what
+    was typed and saved automatically but not yet validated, so that closing the browser loses
+    nothing. ``revision`` detects two people editing the same section."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("section"), max_length=20)
+    data = models.JSONField(default=dict, blank=True)
+    draft = models.JSONField(null=True, blank=True)
+    complete = models.BooleanField(default=False)
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier section")
+        verbose_name_plural = _("dossier sections")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "key"], name="section_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.key}"
+
+
+def private_storage() -> FileSystemStorage:
+    """Private files under MEDIA_ROOT. No URL serves them: views that check permission do."""
+    return FileSystemStorage(base_url=None)
+
+
+def attachment_path(instance, filename: str) -> str:
+    # The stored name never comes from the user: no path traversal, no clashes.
+    return f"private/applications/{instance.application_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """证明材料: an evidence file. Files are never deleted while a version refers to them."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    category = models.CharField(_("evidence category"), max_length=100)
+    file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["category", "uploaded_at", "id"]
+        indexes = [models.Index(fields=["application", "removed_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationVersion(models.Model):
+    """A submitted, immutable, numbered version: every field, the attachments with their SHA-256,
+    the eligibility as computed at submission, and the justification."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("dossier"))
+    attachments = models.JSONField(_("attachments"), default=list)
+    eligibility = models.JSONField(_("eligibility"), default=list)
+    misses = models.PositiveSmallIntegerField(_("criteria not met"), default=0)
+    justification = models.TextField(_("justification"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["application", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("a submitted version is immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("a submitted version is immutable")
+
+
+class DossierExport(models.Model):
+    """A rendered Word or PDF dossier of one version, produced by a Celery task and kept."""
+
+    class Format(models.TextChoices):
+        DOCX = "docx", "Word"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    version = models.ForeignKey(ApplicationVersion, on_delete=models.PROTECT, related_name="exports")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(storage=private_storage, upload_to="private/exports/", max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "format"], name="export_unique_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.format}"

@@ -291,3 +291,9 @@ LOGGING = {
 
 PORTAL_NAME = _("Digital Service Export Base Application and Review Platform")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Dossier uploads: per file and per dossier, in MB.
+DOSSIER_MAX_FILE_MB = int(os.environ.get("DOSSIER_MAX_FILE_MB", "20"))
+DOSSIER_MAX_TOTAL_MB = int(os.environ.get("DOSSIER_MAX_TOTAL_MB", "200"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

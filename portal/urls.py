@@ -34,6 +34,7 @@ urlpatterns = [
              template_name="accounts/password_reset_complete.html"),
          name="password_reset_complete"),
     path("notifications/", include("portal.notifications.urls")),
+    path("applications/", include("applications.urls")),
     path("workspace/", home_views.workspace, name="workspace"),
     *[
         path(f"workspace/{ws.key}/", home_views.role_workspace, {"key": ws.key}, name=ws.url_name)

@@ -8,15 +8,12 @@ from django.views.decorators.http import require_GET
 
 from portal.accounts.selectors import memberships_of
 from portal.home.health import health
-from portal.home.workspaces import WORKSPACES_BY_KEY, workspaces_for
+from portal.home.workspaces import WORKSPACES_BY_KEY, render_panels, workspaces_for
 
 
 def home(request):
     """The public home page: what the portal is, open calls and current notices."""
-    return render(request, "home/home.html", {
-        "open_calls": [],
-        "current_notices": [],
-    })
+    return render(request, "home/home.html", {"panels": render_panels("home", request)})
 
 
 @login_required
@@ -37,6 +34,7 @@ def role_workspace(request, key: str):
     return render(request, f"home/workspace_{key}.html", {
         "workspace": ws,
         "memberships": memberships,
+        "panels": render_panels(key, request),
     })
 
 

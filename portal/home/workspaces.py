@@ -37,3 +37,18 @@ def workspaces_for(user) -> list[Workspace]:
     if not user.is_authenticated:
         return []
     return [w for w in WORKSPACES if rules.test_rule(w.rule, user)]
+
+
+# Panels that apps add to a workspace or to the public home page (registered in AppConfig.ready),
+# so that the shared core imports none of the apps. A panel takes the request and returns HTML.
+PANELS: dict[str, list] = {}
+
+
+def register_panel(key: str, panel) -> None:
+    PANELS.setdefault(key, [])
+    if panel not in PANELS[key]:
+        PANELS[key].append(panel)
+
+
+def render_panels(key: str, request) -> list[str]:
+    return [html for html in (panel(request) for panel in PANELS.get(key, [])) if html]

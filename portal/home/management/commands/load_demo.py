@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 # Each app's demo loader, in the order the data flows; a later one may use an earlier one's rows.
 DEMO_LOADERS = [
     "portal.accounts.demo.load",
+    "applications.demo.load",
 ]
 
 

@@ -1,0 +1,236 @@
+"""The dossier (申报材料) as the guide prescribes it (seed 000, 附件2), section by section.
+
+Each section is a Django form plus repeating rows (formsets). A section's saved data is a flat
+JSON dict: field name → value (decimals and dates as strings), formset prefix → list of row dicts.
+Word, PDF, the version comparison and the reviewers' pages all read this one description.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.validators import validate_phone
+
+YI = _("100 million yuan")
+
+
+def money(label, required=True, help_text=""):
+    return forms.DecimalField(
+        label=label, required=required, min_value=Decimal("0"), max_digits=12, decimal_places=2,
+        help_text=help_text or _("In 100 million yuan (亿元), two decimals."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+    )
+
+
+def count(label, required=True, help_text=""):
+    return forms.IntegerField(label=label, required=required, min_value=0, help_text=help_text,
+                              widget=forms.NumberInput(attrs={"min": "0", "step": "1"}))
+
+
+def text(label, required=True, rows=5, help_text="", max_length=20000):
+    return forms.CharField(label=label, required=required, max_length=max_length, help_text=help_text,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
+def line(label, required=True, max_length=200, **kwargs):
+    return forms.CharField(label=label, required=required, max_length=max_length, **kwargs)
+
+
+class SectionForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+
+
+class CoverForm(SectionForm):
+    park_name = line(_("Park name"))
+    legal_representative = line(_("Legal representative"), max_length=60)
+    contact_person = line(_("Contact person"), max_length=60)
+    contact_phone = line(_("Contact phone"), max_length=30, validators=[validate_phone],
+                         help_text=_("Mobile (11 digits) or landline with area code, e.g. 020-83331234."))
+    contact_email = forms.EmailField(label=_("Contact email"), max_length=120)
+    address = line(_("Address"), max_length=200)
+
+
+class OverviewForm(SectionForm):
+    established_on = forms.DateField(
+        label=_("Date the management body was established"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The management body must have operated for at least two years by the deadline."),
+    )
+    area_km2 = forms.DecimalField(label=_("Area (km²)"), min_value=Decimal("0"), max_digits=10,
+                                  decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
+    history = text(_("Development history"))
+    location = text(_("Location"), rows=3)
+    total_output = money(_("Total output"))
+    total_exports = money(_("Total exports"))
+    enterprise_count = count(_("Number of enterprises"))
+    employee_count = count(_("Number of employees"))
+    ip_count = count(_("Intellectual property rights (count)"))
+    software_copyright_count = count(_("Software copyrights (count)"))
+    pilot_experience = text(_("Pilot experience (先行先试)"))
+
+
+class IndustryRowForm(SectionForm):
+    name = line(_("Industry"), max_length=100)
+    output = money(_("Output"), required=False, help_text=" ")
+    description = line(_("Description"), required=False, max_length=500)
+
+
+DIGITAL_ENTERPRISE_HELP = _(
+    "Enterprises that report telecommunications, computer and information services in the "
+    "service trade direct reporting system plus enterprises that report offshore information "
+    "technology outsourcing in the service outsourcing statistics system, each counted once."
+)
+
+
+class FoundationsForm(SectionForm):
+    digital_infrastructure = text(_("Digital infrastructure"))
+    statistics_system = text(_("How the statistics system runs"))
+    cybersecurity = text(_("Cybersecurity risk prevention"))
+    ict_output = money(_("Output of information transmission, software and IT services"))
+    ict_value_added = money(_("Value added of information transmission, software and IT services"))
+    ict_exports = money(_("Exports of telecommunications, computer and information services"))
+    digital_enterprise_count = count(_("Enterprises conducting digital-service business"),
+                                     help_text=DIGITAL_ENTERPRISE_HELP)
+
+
+class AdvantagesForm(SectionForm):
+    positioning = text(_("Development positioning"))
+    rd_investment = money(_("R&D investment"))
+    policy_support = text(_("Policy support"), rows=3, required=False)
+
+
+class LeadingEnterpriseRowForm(SectionForm):
+    name = line(_("Enterprise"), max_length=120)
+    field = line(_("Field"), max_length=100)
+    exports = money(_("Digital-service exports"), required=False, help_text=" ")
+
+
+class TalentRowForm(SectionForm):
+    name = line(_("Name"), max_length=60)
+    title = line(_("Title or position"), max_length=100)
+    achievements = line(_("Field and achievements"), required=False, max_length=500)
+
+
+class PolicyRowForm(SectionForm):
+    title = line(_("Policy title"), max_length=200)
+    issuer = line(_("Issued by"), max_length=120)
+    document_number = line(_("Document number"), required=False, max_length=60)
+    issued_on = forms.DateField(label=_("Date issued"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class PlansForm(SectionForm):
+    plans = text(_("Plans and approach for developing digital service exports"), rows=12)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A repeating table inside a section."""
+
+    prefix: str
+    title: str
+    form_class: type[forms.Form]
+    min_rows: int = 0
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    form_class: type[forms.Form] | None
+    rows: tuple[Rows, ...] = field(default_factory=tuple)
+
+
+CONDITIONS_KEY = "conditions"
+EVIDENCE_KEY = "evidence"
+
+SECTIONS: tuple[Section, ...] = (
+    Section("cover", _("Cover"), CoverForm),
+    Section("overview", _("Park overview"), OverviewForm, (
+        Rows("key_industries", _("Key industries"), IndustryRowForm, 1),
+    )),
+    Section("foundations", _("Foundations for developing digital services"), FoundationsForm),
+    Section("advantages", _("Outstanding advantages in digital services"), AdvantagesForm, (
+        Rows("leading_enterprises", _("Leading enterprises"), LeadingEnterpriseRowForm, 1),
+        Rows("leading_talent", _("Leading talent"), TalentRowForm, 0),
+        Rows("policies", _("Supporting policies"), PolicyRowForm, 0),
+    )),
+    Section("plans", _("Plans for developing digital service exports"), PlansForm),
+    Section(EVIDENCE_KEY, _("Supporting evidence"), None),
+    Section(CONDITIONS_KEY, _("Basic conditions"), None),
+)
+SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def conditions_form_class(conditions: list[str], attachment_choices: list[tuple[str, str]]):
+    """The six basic conditions of the call: a declaration, an explanation and linked evidence each."""
+    fields = {}
+    for i in range(1, len(conditions) + 1):
+        fields[f"c{i}_declared"] = forms.BooleanField(
+            label=_("We declare that the park meets this condition"), required=True,
+            error_messages={"required": _("Declare that the park meets this condition.")},
+        )
+        fields[f"c{i}_explanation"] = forms.CharField(
+            label=_("Explanation"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        fields[f"c{i}_evidence"] = forms.MultipleChoiceField(
+            label=_("Linked evidence"), required=False, choices=attachment_choices,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    form_class = type("ConditionsForm", (SectionForm,), fields)
+    form_class.conditions = conditions
+    return form_class
+
+
+def row_formset_class(rows: Rows):
+    return forms.formset_factory(rows.form_class, extra=2, can_delete=True, min_num=rows.min_rows,
+                                 validate_min=True, max_num=500, absolute_max=500)
+
+
+# --- serialisation -------------------------------------------------------------------------------
+
+def to_json(value):
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value
+
+
+def cleaned_to_data(form: forms.Form, formsets: dict[str, forms.BaseFormSet]) -> dict:
+    data = {name: to_json(value) for name, value in form.cleaned_data.items()}
+    for prefix, formset in formsets.items():
+        data[prefix] = [
+            {name: to_json(value) for name, value in row.items() if name != "DELETE"}
+            for row in formset.cleaned_data
+            if row and not row.get("DELETE")
+        ]
+    return data
+
+
+def parse_decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def parse_int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,60 @@
+"""Who may do what with calls, applications and their files."""
+
+import rules
+
+from portal.accounts.models import Role
+from portal.accounts.rules import is_provincial_officer
+from portal.accounts.selectors import memberships_of
+
+
+def _orgs(user, *roles) -> set[int]:
+    return {m.organization_id for m in memberships_of(user) if m.role in roles}
+
+
+def _regions(user, *roles) -> set[int]:
+    return {m.organization.region_id for m in memberships_of(user)
+            if m.role in roles and m.organization.region_id}
+
+
+@rules.predicate
+def is_organiser_of_call(user, call) -> bool:
+    return call is not None and call.organiser_id in _orgs(user, Role.PROVINCIAL_OFFICER)
+
+
+@rules.predicate
+def is_park_member(user, application) -> bool:
+    return application is not None and application.park_id in _orgs(user, Role.PARK_ADMIN)
+
+
+@rules.predicate
+def is_city_reviewer_of(user, application) -> bool:
+    return application is not None and application.park.region_id in _regions(user, Role.CITY_REVIEWER)
+
+
+@rules.predicate
+def is_organiser_of(user, application) -> bool:
+    return application is not None and application.call.organiser_id in _orgs(
+        user, Role.PROVINCIAL_OFFICER)
+
+
+@rules.predicate
+def has_submitted_version(user, application) -> bool:
+    return application is not None and application.latest_version_number > 0
+
+
+@rules.predicate
+def is_editable(user, application) -> bool:
+    return application is not None and application.is_editable
+
+
+can_read_submitted = has_submitted_version & (is_city_reviewer_of | is_organiser_of)
+
+rules.add_perm("applications.add_call", is_provincial_officer)
+rules.add_perm("applications.manage_call", is_organiser_of_call)
+rules.add_perm("applications.start_application", rules.is_authenticated)  # park checked in service
+rules.add_perm("applications.view_application", is_park_member | can_read_submitted)
+rules.add_perm("applications.edit_application", is_park_member & is_editable)
+rules.add_perm("applications.submit_application", is_park_member & is_editable)
+# Drafts and their files are the park's; a submitted version is read by its city and the organiser.
+rules.add_perm("applications.view_draft", is_park_member)
+rules.add_perm("applications.view_versions", is_park_member | can_read_submitted)

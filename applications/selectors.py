@@ -1,0 +1,76 @@
+"""Read paths for calls and applications."""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from applications.dossier import CONDITIONS_KEY, SECTIONS
+from applications.models import Application, ApplicationVersion, Attachment, Call, DossierSection
+from portal.accounts.models import Membership, Organization, Role
+from portal.accounts.selectors import organizations_for_role
+
+
+def open_calls() -> QuerySet[Call]:
+    return Call.objects.filter(status=Call.Status.OPEN, park_deadline__gt=timezone.now()) \
+        .select_related("organiser", "region").order_by("park_deadline")
+
+
+def open_calls_for_park(park: Organization) -> list[Call]:
+    from applications.services import call_accepts_park
+
+    return [c for c in open_calls() if call_accepts_park(c, park)]
+
+
+def calls_managed_by(user) -> QuerySet[Call]:
+    orgs = organizations_for_role(user, Role.PROVINCIAL_OFFICER)
+    return Call.objects.filter(organiser__in=orgs).select_related("organiser", "region") \
+        .order_by("-park_deadline", "-id")
+
+
+def parks_of(user) -> list[Organization]:
+    return organizations_for_role(user, Role.PARK_ADMIN)
+
+
+def applications_of_parks(parks) -> QuerySet[Application]:
+    return Application.objects.filter(park__in=parks).select_related("call", "park") \
+        .order_by("-updated_at", "-id")
+
+
+def application_for_view(pk: int) -> Application:
+    return Application.objects.select_related(
+        "call__organiser", "call__region", "park__region__parent").get(pk=pk)
+
+
+def sections_of(application: Application) -> dict[str, DossierSection]:
+    found = {s.key: s for s in DossierSection.objects.filter(application=application)}
+    return {s.key: found[s.key] for s in SECTIONS if s.key in found}
+
+
+def merged_data(sections: dict[str, DossierSection]) -> dict:
+    """All sections' saved fields in one dict (the field names do not overlap)."""
+    merged: dict = {}
+    for key, section in sections.items():
+        if key != CONDITIONS_KEY:
+            merged.update(section.data or {})
+    return merged
+
+
+def active_attachments(application: Application) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(application=application, removed_at__isnull=True) \
+        .order_by("category", "uploaded_at", "id")
+
+
+def versions_of(application: Application) -> QuerySet[ApplicationVersion]:
+    return ApplicationVersion.objects.filter(application=application).select_related("submitted_by") \
+        .prefetch_related(Prefetch("exports")).order_by("-number")
+
+
+def attachment_in_a_version(attachment: Attachment) -> bool:
+    return any(a.get("id") == attachment.pk
+               for attachments in ApplicationVersion.objects.filter(
+                   application_id=attachment.application_id).values_list("attachments", flat=True)
+               for a in attachments)
+
+
+def park_memberships_for_application(application: Application) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=application.park, role=Role.PARK_ADMIN,
+                                     is_active=True).select_related("user")

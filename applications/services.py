@@ -1,0 +1,336 @@
+"""Every change of state of calls and applications: checked, atomic, audited, notified."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import eligibility
+from applications.dossier import EVIDENCE_KEY, SECTIONS
+from applications.filetypes import check_upload, safe_display_name
+from applications.models import (
+    Application,
+    ApplicationVersion,
+    Attachment,
+    Call,
+    DossierExport,
+    DossierSection,
+    Threshold,
+)
+from applications.selectors import (
+    active_attachments,
+    merged_data,
+    park_memberships_for_application,
+    sections_of,
+)
+from portal.accounts.models import Organization, Role
+from portal.audit.services import record_event
+from portal.notifications.services import notify
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# --- calls ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_call(*, user, call: Call, thresholds: list[dict], request=None) -> Call:
+    """Create or update a call with its threshold rows (validated by the forms beforehand)."""
+    creating = call.pk is None
+    _require(user, "applications.add_call" if creating else "applications.manage_call",
+             None if creating else call)
+    if creating and not user.has_perm("applications.manage_call", call):
+        raise PermissionDenied
+    call.full_clean()
+    call.save()
+    call.thresholds.all().delete()
+    Threshold.objects.bulk_create([Threshold(call=call, **row) for row in thresholds])
+    record_event(verb="call.created" if creating else "call.updated", actor=user, target=call,
+                 organization=call.organiser, request=request)
+    return call
+
+
+@transaction.atomic
+def open_call(*, user, call: Call, request=None) -> Call:
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _require(user, "applications.manage_call", call)
+    if call.park_deadline <= timezone.now():
+        raise ValidationError(_("The deadline for parks has passed; change it before opening the call."))
+    if not call.thresholds.exists():
+        raise ValidationError(_("Enter the thresholds before opening the call."))
+    call.open()
+    call.save()
+    record_event(verb="call.opened", actor=user, target=call, organization=call.organiser,
+                 request=request)
+    return call
+
+
+@transaction.atomic
+def close_call(*, user, call: Call, request=None) -> Call:
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _require(user, "applications.manage_call", call)
+    call.close()
+    call.save()
+    record_event(verb="call.closed", actor=user, target=call, organization=call.organiser,
+                 request=request)
+    return call
+
+
+# --- applications --------------------------------------------------------------------------------
+
+class ApplicationExists(Exception):
+    def __init__(self, application: Application):
+        super().__init__(str(application))
+        self.application = application
+
+
+def call_accepts_park(call: Call, park: Organization) -> bool:
+    if call.level == Call.Level.PROVINCIAL:
+        return park.region is not None and park.region.parent_id == call.region_id
+    return True
+
+
+@transaction.atomic
+def start_application(*, call: Call, park: Organization, user, request=None) -> Application:
+    if park.kind != Organization.Kind.PARK or not park.memberships.filter(
+            user=user, role=Role.PARK_ADMIN, is_active=True).exists():
+        raise PermissionDenied
+    existing = Application.objects.filter(call=call, park=park).first()
+    if existing:
+        raise ApplicationExists(existing)
+    if call.status != Call.Status.OPEN:
+        raise ValidationError(_("This call is not open for applications."))
+    if not call_accepts_park(call, park):
+        raise ValidationError(_("Parks of your region cannot apply to this call."))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(call=call, park=park, created_by=user)
+    except IntegrityError as exc:  # a parallel start won the race
+        raise ApplicationExists(Application.objects.get(call=call, park=park)) from exc
+    DossierSection.objects.bulk_create([
+        DossierSection(application=application, key=s.key) for s in SECTIONS
+    ])
+    cover = application.sections.get(key="cover")
+    cover.data = {"park_name": park.name}
+    cover.save(update_fields=["data"])
+    record_event(verb="application.started", actor=user, target=application, organization=park,
+                 request=request)
+    return application
+
+
+@dataclass
+class EditConflict(Exception):
+    section: DossierSection
+
+    def __str__(self) -> str:
+        return "edit conflict"
+
+
+def _editable_section(application: Application, key: str, user) -> DossierSection:
+    _require(user, "applications.edit_application", application)
+    return DossierSection.objects.select_for_update().get(application=application, key=key)
+
+
+@transaction.atomic
+def save_section(*, application: Application, key: str, user, data: dict, complete: bool,
+                 base_revision: int, request=None) -> DossierSection:
+    """Store a validated section. ``base_revision`` is the revision the user opened; if someone
+    saved in between, EditConflict is raised and nothing changes."""
+    section = _editable_section(application, key, user)
+    if section.revision != base_revision:
+        raise EditConflict(section)
+    section.data = data
+    section.complete = complete
+    section.revision = F("revision") + 1
+    drafts = dict(section.draft or {})
+    drafts.pop(str(user.pk), None)
+    section.draft = drafts or None
+    section.updated_by = user
+    section.updated_at = timezone.now()
+    section.save()
+    section.refresh_from_db()
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+    record_event(verb="application.section_saved", actor=user, target=application,
+                 organization=application.park, data={"section": key, "complete": complete},
+                 request=request)
+    return section
+
+
+@transaction.atomic
+def autosave_section(*, application: Application, key: str, user, raw: dict) -> DossierSection:
+    """Keep what the user is typing (unvalidated), per user, so that nothing is lost."""
+    section = _editable_section(application, key, user)
+    drafts = dict(section.draft or {})
+    drafts[str(user.pk)] = {"raw": raw, "saved_at": timezone.now().isoformat(),
+                            "base_revision": section.revision}
+    section.draft = drafts
+    section.draft_saved_at = timezone.now()
+    section.save(update_fields=["draft", "draft_saved_at"])
+    return section
+
+
+@transaction.atomic
+def add_attachment(*, application: Application, user, uploaded_file, category: str,
+                   request=None) -> Attachment:
+    _require(user, "applications.edit_application", application)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if category not in application.call.evidence_categories:
+        raise ValidationError({"category": _("Choose one of the call's evidence categories.")})
+    name = safe_display_name(uploaded_file.name or "")
+    max_file = settings.DOSSIER_MAX_FILE_MB * 1024 * 1024
+    kind, sha256 = check_upload(uploaded_file, name=name, max_bytes=max_file)
+    used = active_attachments(application).aggregate(total=Sum("size"))["total"] or 0
+    max_total = settings.DOSSIER_MAX_TOTAL_MB * 1024 * 1024
+    if used + uploaded_file.size > max_total:
+        raise ValidationError(
+            _("The dossier's files would exceed %(limit)s MB in all (%(used)s MB used).")
+            % {"limit": settings.DOSSIER_MAX_TOTAL_MB, "used": f"{used / 1048576:.1f}"},
+            code="dossier_too_large",
+        )
+    attachment = Attachment(application=application, category=category, original_name=name,
+                            kind=kind, size=uploaded_file.size, sha256=sha256, uploaded_by=user)
+    uploaded_file.seek(0)
+    attachment.file.save(name, uploaded_file, save=False)
+    attachment.save()
+    _mark_evidence_section(application)
+    record_event(verb="application.attachment_added", actor=user, target=application,
+                 organization=application.park,
+                 data={"attachment": attachment.pk, "name": name, "sha256": sha256}, request=request)
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, user, request=None) -> None:
+    """Hide a file from the draft. The file stays: submitted versions may refer to it."""
+    application = attachment.application
+    _require(user, "applications.edit_application", application)
+    Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=timezone.now())
+    _mark_evidence_section(application)
+    record_event(verb="application.attachment_removed", actor=user, target=application,
+                 organization=application.park, data={"attachment": attachment.pk},
+                 request=request)
+
+
+def _mark_evidence_section(application: Application) -> None:
+    DossierSection.objects.filter(application=application, key=EVIDENCE_KEY).update(
+        complete=active_attachments(application).exists(), updated_at=timezone.now())
+
+
+class SubmissionRefused(ValidationError):
+    pass
+
+
+def _attachment_snapshot(attachment: Attachment) -> dict:
+    return {"id": attachment.pk, "category": attachment.category, "name": attachment.original_name,
+            "kind": attachment.kind, "size": attachment.size, "sha256": attachment.sha256,
+            "uploaded_at": attachment.uploaded_at.isoformat()}
+
+
+@transaction.atomic
+def submit_application(*, application: Application, user, justification: str = "",
+                       request=None) -> ApplicationVersion:
+    """Freeze the dossier as the next immutable version and move the application to submitted."""
+    application = Application.objects.select_for_update().select_related(
+        "call", "park__region__parent").get(pk=application.pk)
+    _require(user, "applications.submit_application", application)
+    call = application.call
+    if timezone.now() > call.park_deadline:
+        deadline = timezone.localtime(call.park_deadline)
+        raise SubmissionRefused(
+            _("The deadline for submission (%(deadline)s) has passed.")
+            % {"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
+            code="deadline")
+    sections = sections_of(application)
+    incomplete = [str(s.title) for s in SECTIONS if not sections[s.key].complete]
+    if incomplete:
+        raise SubmissionRefused(
+            _("Complete every section before submitting: %(sections)s.")
+            % {"sections": "、".join(incomplete)}, code="incomplete")
+    data = {key: section.data for key, section in sections.items() if key != EVIDENCE_KEY}
+    criteria = eligibility.evaluate(call=call, region=application.park.region,
+                                    data=merged_data(sections))
+    missed = eligibility.misses(criteria)
+    justification = (justification or "").strip()
+    if missed and len(justification) < 20:
+        raise SubmissionRefused(
+            _("Some criteria are not met. Explain in at least 20 characters why the park should "
+              "be considered (special potential)."), code="justification")
+    number = application.latest_version_number + 1
+    version = ApplicationVersion.objects.create(
+        application=application, number=number, data=data,
+        attachments=[_attachment_snapshot(a) for a in active_attachments(application)],
+        eligibility=[c.as_dict() for c in criteria], misses=len(missed),
+        justification=justification if missed else "",
+        submitted_by=user, submitted_at=timezone.now(),
+    )
+    application.submit()
+    application.latest_version_number = number
+    application.submitted_at = version.submitted_at
+    application.justification = version.justification
+    application.save()
+    record_event(verb="application.submitted", actor=user, target=application,
+                 organization=application.park,
+                 data={"version": number, "misses": len(missed)}, request=request)
+    link = reverse("applications:detail", args=[application.pk])
+    notify(recipients=[m.user for m in park_memberships_for_application(application)],
+           title=_("Application submitted: %(call)s (version %(n)s)") % {"call": call.title, "n": number},
+           body=_("The dossier of %(park)s has been submitted as version %(n)s.")
+           % {"park": application.park.name, "n": number}, link=link)
+    return version
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+def request_export(*, version: ApplicationVersion, fmt: str, user, request=None) -> DossierExport:
+    """Queue the rendering of a version's Word or PDF once; later calls return the same export."""
+    _require(user, "applications.view_versions", version.application)
+    export, created = DossierExport.objects.get_or_create(version=version, format=fmt)
+    if created or export.status == DossierExport.Status.FAILED:
+        DossierExport.objects.filter(pk=export.pk).update(status=DossierExport.Status.QUEUED, error="")
+        from applications.tasks import render_dossier_export
+
+        transaction.on_commit(lambda: render_dossier_export.delay(export.pk))
+        export.refresh_from_db()
+    return export
+
+
+def render_export(*, export_id: int) -> DossierExport:
+    """Run by the Celery task: render and store the file, recording failure with a message."""
+    import time
+
+    from django.core.files.base import ContentFile
+
+    from applications import exports
+
+    export = DossierExport.objects.select_related("version__application__call",
+                                                  "version__application__park").get(pk=export_id)
+    if export.status == DossierExport.Status.READY and export.file:
+        return export
+    DossierExport.objects.filter(pk=export.pk).update(status=DossierExport.Status.RENDERING)
+    started = time.monotonic()
+    try:
+        render = exports.render_docx if export.format == DossierExport.Format.DOCX else exports.render_pdf
+        content = render(export.version)
+    except Exception as exc:  # noqa: BLE001 - shown to the user as "failed", logged in full
+        import logging
+
+        logging.getLogger(__name__).exception("rendering export %s failed", export.pk)
+        DossierExport.objects.filter(pk=export.pk).update(
+            status=DossierExport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
+        export.refresh_from_db()
+        return export
+    version = export.version
+    name = f"dossier-{version.application_id}-v{version.number}.{export.format}"
+    export.file.save(name, ContentFile(content), save=False)
+    export.status = DossierExport.Status.READY
+    export.seconds = time.monotonic() - started
+    export.error = ""
+    export.save()
+    return export
