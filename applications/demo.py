@@ -80,6 +80,7 @@ def load_calls() -> tuple[Call, Call]:
     if national.status != Call.Status.CLOSED:
         # The 2019 round is history: record it as closed without pretending anyone opened it now.
         Call.objects.filter(pk=national.pk).update(status=Call.Status.CLOSED)
+        national = Call.objects.get(pk=national.pk)
     return gd, national
 
 

@@ -44,11 +44,10 @@ def _require(user, perm: str, obj=None) -> None:
 def save_call(*, user, call: Call, thresholds: list[dict], request=None) -> Call:
     """Create or update a call with its threshold rows (validated by the forms beforehand)."""
     creating = call.pk is None
-    _require(user, "applications.add_call" if creating else "applications.manage_call",
-             None if creating else call)
-    if creating and not user.has_perm("applications.manage_call", call):
+    # The organiser must be the officer's own department, whether creating or editing.
+    if not user.has_perm("applications.manage_call", call):
         raise PermissionDenied
-    call.full_clean()
+    call.full_clean(exclude=["status"])  # the status changes only through its transitions
     call.save()
     call.thresholds.all().delete()
     Threshold.objects.bulk_create([Threshold(call=call, **row) for row in thresholds])
@@ -237,7 +236,7 @@ def _attachment_snapshot(attachment: Attachment) -> dict:
 def submit_application(*, application: Application, user, justification: str = "",
                        request=None) -> ApplicationVersion:
     """Freeze the dossier as the next immutable version and move the application to submitted."""
-    application = Application.objects.select_for_update().select_related(
+    application = Application.objects.select_for_update(of=("self",)).select_related(
         "call", "park__region__parent").get(pk=application.pk)
     _require(user, "applications.submit_application", application)
     call = application.call

@@ -15,6 +15,18 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Tasks run in-process unless a test starts a real worker (see test_notifications)."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
