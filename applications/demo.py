@@ -220,6 +220,21 @@ SHANTOU = {
     "plans": "依托侨乡优势，发展跨境电商和面向海外华人的数字内容服务。",
 }
 
+NANSHAN = {
+    **HUANGPU,
+    "legal": "林国栋", "contact": "林志强", "phone": "0755-86001234", "email": "nanshan@demo.gov.cn",
+    "address": "深圳市南山区高新南七道软件产业基地", "established": "2007-09-01", "area": "0.60",
+    "history": "深圳软件产业基地于2007年开园，是国家软件出口基地和服务外包示范园区核心载体。",
+    "location": "位于深圳市南山区粤海街道，毗邻深圳湾，紧邻高新区。",
+    "total_output": "2680.00", "total_exports": "410.00", "enterprises": 1350, "employees": 98000,
+    "ip": 25600, "copyrights": 18400,
+    "pilot": "开展跨境数据流动和软件出口便利化试点。",
+    "industries": [{"name": "软件与信息技术服务", "output": "1820.00", "description": "基础软件与云服务"}],
+    "ict_output": "1820.00", "ict_value_added": "760.00", "ict_exports": "96.50", "digital_enterprises": 430,
+    "leaders": [{"name": "深圳市腾讯计算机系统有限公司", "field": "云计算与数字内容", "exports": "38.20"}],
+    "plans": "建设国际化软件和数字服务出口集聚区。",
+}
+
 SHANTOU_JUSTIFICATION = (
     "园区地处粤东，电信、计算机和信息服务出口额为0.38亿元，略低于粤东西北地区0.5亿元的标准；"
     "但近三年年均增长35%，且面向东南亚华侨华人市场的数字内容服务具有特殊发展潜力，恳请予以考虑。"
@@ -266,6 +281,7 @@ def load() -> dict:
         ("park_pazhou", PAZHOU, "submit", PAZHOU_JUSTIFICATION),
         ("park_huangpu", HUANGPU, "draft", ""),
         ("park_shantou", SHANTOU, "submit", SHANTOU_JUSTIFICATION),
+        ("park_nanshan", NANSHAN, "submit", ""),
     ]
     created = 0
     for username, figures, target, justification in plan:

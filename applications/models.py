@@ -146,6 +146,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned for revision")
+        APPROVED = "approved", _("Passed preliminary review")
+        REJECTED = "rejected", _("Not recommended")
+        RECOMMENDED = "recommended", _("Recommended")
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT,
                              related_name="applications")
@@ -179,6 +182,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
     def submit(self):
+        pass
+
+    # The preliminary review (初审) and the recommendation, driven by the review app's services.
+    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    def return_for_revision(self):
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
+    def reject(self):
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=State.APPROVED, target=State.RECOMMENDED)
+    def recommend(self):
+        pass
+
+    @transition(field=state, source=State.RECOMMENDED, target=State.APPROVED)
+    def withdraw_recommendation(self):
         pass
 
     @property

@@ -2,6 +2,7 @@
 
 import rules
 
+from applications import units
 from portal.accounts.models import Role
 from portal.accounts.rules import is_provincial_officer
 from portal.accounts.selectors import memberships_of
@@ -9,11 +10,6 @@ from portal.accounts.selectors import memberships_of
 
 def _orgs(user, *roles) -> set[int]:
     return {m.organization_id for m in memberships_of(user) if m.role in roles}
-
-
-def _regions(user, *roles) -> set[int]:
-    return {m.organization.region_id for m in memberships_of(user)
-            if m.role in roles and m.organization.region_id}
 
 
 @rules.predicate
@@ -27,8 +23,19 @@ def is_park_member(user, application) -> bool:
 
 
 @rules.predicate
-def is_city_reviewer_of(user, application) -> bool:
-    return application is not None and application.park.region_id in _regions(user, Role.CITY_REVIEWER)
+def is_unit_reviewer_of(user, application) -> bool:
+    """The recommending unit of the park: its city's commerce bureau, or its province's (national)."""
+    return application is not None and units.is_unit_reviewer(user, application)
+
+
+@rules.predicate
+def is_unit_coreviewer_of(user, application) -> bool:
+    return application is not None and units.is_unit_coreviewer(user, application)
+
+
+@rules.predicate
+def is_past_preliminary_review(user, application) -> bool:
+    return application is not None and application.state in ("approved", "recommended")
 
 
 @rules.predicate
@@ -47,7 +54,8 @@ def is_editable(user, application) -> bool:
     return application is not None and application.is_editable
 
 
-can_read_submitted = has_submitted_version & (is_city_reviewer_of | is_organiser_of)
+can_read_submitted = has_submitted_version & (
+    is_unit_reviewer_of | is_organiser_of | (is_unit_coreviewer_of & is_past_preliminary_review))
 
 rules.add_perm("applications.add_call", is_provincial_officer)
 rules.add_perm("applications.manage_call", is_organiser_of_call)

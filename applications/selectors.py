@@ -74,3 +74,7 @@ def attachment_in_a_version(attachment: Attachment) -> bool:
 def park_memberships_for_application(application: Application) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=application.park, role=Role.PARK_ADMIN,
                                      is_active=True).select_related("user")
+
+
+def latest_version(application: Application) -> ApplicationVersion:
+    return ApplicationVersion.objects.get(application=application, number=application.latest_version_number)

@@ -38,6 +38,7 @@ from applications.versions import compare_versions
 from portal.accounts.selectors import organizations_for_role
 from portal.audit.selectors import history_of
 from portal.audit.services import record_event
+from portal.home.workspaces import render_panels
 
 
 def _get_application(request, pk: int, perm: str = "applications.view_application") -> Application:
@@ -195,6 +196,7 @@ def detail(request, pk: int):
         "criteria": criteria if is_park else None,
         "versions": versions_of(application),
         "history": history_of(application)[:100] if is_park else None,
+        "panels": render_panels("application", request, application=application),
     })
 
 

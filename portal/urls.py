@@ -35,6 +35,7 @@ urlpatterns = [
          name="password_reset_complete"),
     path("notifications/", include("portal.notifications.urls")),
     path("applications/", include("applications.urls")),
+    path("review/", include("review.urls")),
     path("workspace/", home_views.workspace, name="workspace"),
     *[
         path(f"workspace/{ws.key}/", home_views.role_workspace, {"key": ws.key}, name=ws.url_name)

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("Review")
+
+    def ready(self):
+        from portal.home.workspaces import register_panel
+        from review import panels
+
+        register_panel("city", panels.unit_panel)
+        register_panel("province", panels.organiser_panel)
+        register_panel("province", panels.unit_panel)  # the province recommends in a national call
+        register_panel("coreview", panels.coreview_panel)
+        register_panel("application", panels.application_panel)

@@ -1,6 +1,11 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Timing varies on a loaded 2-core machine; correctness, not speed, is what these tests check.
+hypothesis_settings.register_profile("portal", deadline=None, derandomize=False)
+hypothesis_settings.load_profile("portal")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are synchronous and safe.

@@ -18,7 +18,7 @@ def add_membership(*, user: User, organization: Organization, role: str, actor=N
 
 
 SYSADMIN_GROUP = "系统管理员"
-SYSADMIN_APP_LABELS = ("accounts", "audit", "axes", "otp_totp", "otp_static", "notifications")
+SYSADMIN_APP_LABELS = ("accounts", "audit", "axes", "otp_totp", "otp_static", "notifications", "workdays")
 
 
 def grant_system_administration(*, user: User) -> None:

@@ -50,5 +50,5 @@ def register_panel(key: str, panel) -> None:
         PANELS[key].append(panel)
 
 
-def render_panels(key: str, request) -> list[str]:
-    return [html for html in (panel(request) for panel in PANELS.get(key, [])) if html]
+def render_panels(key: str, request, **context) -> list[str]:
+    return [html for html in (panel(request, **context) for panel in PANELS.get(key, [])) if html]

@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "portal.accounts.demo.load",
     "applications.demo.load",
+    "review.demo.load",
 ]
 
 

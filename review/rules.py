@@ -1,0 +1,47 @@
+"""Who may review, co-review, recommend and oversee."""
+
+import rules
+
+from applications import units
+from applications.rules import is_organiser_of_call
+
+
+@rules.predicate
+def is_unit_reviewer(user, application) -> bool:
+    return application is not None and units.is_unit_reviewer(user, application)
+
+
+@rules.predicate
+def is_unit_coreviewer(user, application) -> bool:
+    return application is not None and units.is_unit_coreviewer(user, application)
+
+
+@rules.predicate
+def reviews_for_call(user, call) -> bool:
+    return call is not None and bool(units.unit_regions_of(user, call))
+
+
+@rules.predicate
+def coreviews_for_call(user, call) -> bool:
+    return call is not None and bool(units.unit_regions_of(user, call, coreview=True))
+
+
+@rules.predicate
+def is_recommendation_unit(user, recommendation) -> bool:
+    return recommendation is not None and recommendation.region_id in units.unit_regions_of(
+        user, recommendation.call)
+
+
+@rules.predicate
+def is_recommendation_organiser(user, recommendation) -> bool:
+    return recommendation is not None and is_organiser_of_call(user, recommendation.call)
+
+
+rules.add_perm("review.review_application", is_unit_reviewer)
+rules.add_perm("review.coreview_application", is_unit_coreviewer)
+rules.add_perm("review.view_inbox", reviews_for_call)
+rules.add_perm("review.view_coreview_list", coreviews_for_call)
+rules.add_perm("review.prepare_recommendation", is_recommendation_unit)
+rules.add_perm("review.view_recommendation", is_recommendation_unit | is_recommendation_organiser)
+rules.add_perm("review.return_recommendation", is_recommendation_organiser)
+rules.add_perm("review.view_overview", is_organiser_of_call)

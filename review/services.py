@@ -1,0 +1,322 @@
+"""Decisions of the preliminary review, co-review and recommendation: checked, atomic, audited."""
+
+from collections import Counter
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from applications import units
+from applications.models import Application, ApplicationVersion, Call
+from applications.selectors import latest_version, park_memberships_for_application
+from portal.accounts.models import Membership, Region, Role
+from portal.audit.services import record_event
+from portal.notifications.services import notify
+from review import selectors
+from review.models import CheckStatus, CoReview, PreliminaryReview, Recommendation, RecommendationItem
+
+
+def _require(user, perm: str, obj) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _locked_application(application: Application) -> Application:
+    return Application.objects.select_for_update(of=("self",)).select_related(
+        "call", "park__region").get(pk=application.pk)
+
+
+def _notify_park(application: Application, title: str, body: str) -> None:
+    notify(recipients=[m.user for m in park_memberships_for_application(application)], title=title,
+           body=body, link=reverse("applications:detail", args=[application.pk]))
+
+
+# --- preliminary review --------------------------------------------------------------------------
+
+@transaction.atomic
+def decide(*, application: Application, version_number: int, user, decision: str,
+           checklist: dict, opinion: str = "", reasons: str = "", request=None) -> PreliminaryReview:
+    """Return for revision, reject, or approve the latest submitted version."""
+    application = _locked_application(application)
+    _require(user, "review.review_application", application)
+    if version_number != application.latest_version_number:
+        raise ValidationError(
+            _("This decision was made on version %(old)s, but the park has since submitted version "
+              "%(new)s. Reload the page and review the latest version.")
+            % {"old": version_number, "new": application.latest_version_number}, code="stale_version")
+    if application.state != Application.State.SUBMITTED:
+        raise ValidationError(_("A decision has already been taken on this version (%(state)s).")
+                              % {"state": application.get_state_display()}, code="decided")
+    reasons = (reasons or "").strip()
+    if decision in (PreliminaryReview.Decision.RETURN, PreliminaryReview.Decision.REJECT) and not reasons:
+        raise ValidationError({"reasons": _("Give the reasons; the park will read them.")})
+    bad = [k for k, v in checklist.items() if v.get("status") not in CheckStatus.values]
+    if bad:
+        raise ValidationError(_("Assess every basic condition."))
+    version = ApplicationVersion.objects.get(application=application, number=version_number)
+    organization = units.unit_organizations_of(user, application.call)[0]
+    review = PreliminaryReview.objects.create(
+        application=application, version=version, reviewer=user, organization=organization,
+        checklist=checklist, opinion=opinion.strip(), decision=decision, reasons=reasons)
+    {PreliminaryReview.Decision.RETURN: application.return_for_revision,
+     PreliminaryReview.Decision.REJECT: application.reject,
+     PreliminaryReview.Decision.APPROVE: application.approve}[decision]()
+    application.save()
+    record_event(verb=f"review.{decision}", actor=user, target=application, organization=organization,
+                 data={"version": version_number, "reasons": reasons}, request=request)
+    titles = {
+        PreliminaryReview.Decision.RETURN: _("Your application was returned for revision"),
+        PreliminaryReview.Decision.REJECT: _("Your application will not be recommended"),
+        PreliminaryReview.Decision.APPROVE: _("Your application passed the preliminary review"),
+    }
+    body = _("%(unit)s on version %(n)s: %(decision)s.") % {
+        "unit": organization.name, "n": version_number, "decision": review.get_decision_display()}
+    if reasons:
+        body += "\n" + _("Reasons: %(reasons)s") % {"reasons": reasons}
+    _notify_park(application, titles[decision], body)
+    return review
+
+
+# --- co-review -----------------------------------------------------------------------------------
+
+def _recommendation_locked(application: Application) -> bool:
+    return RecommendationItem.objects.filter(application=application,
+                                             recommendation__status=Recommendation.Status.SENT).exists()
+
+
+@transaction.atomic
+def co_review(*, application: Application, user, stance: str, opinion: str, request=None) -> CoReview:
+    application = _locked_application(application)
+    _require(user, "review.coreview_application", application)
+    if application.state not in (Application.State.APPROVED, Application.State.RECOMMENDED):
+        raise ValidationError(_("Only applications that passed the preliminary review are co-reviewed."))
+    if _recommendation_locked(application):
+        raise ValidationError(_("The recommendation has been sent; opinions can no longer change."))
+    if stance not in CoReview.Stance.values:
+        raise ValidationError({"stance": _("Choose concur or object.")})
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ValidationError({"opinion": _("Write your department's opinion.")})
+    organization = units.unit_organizations_of(user, application.call, coreview=True)[0]
+    version = latest_version(application)
+    item, _created = CoReview.objects.update_or_create(
+        version=version, organization=organization,
+        defaults={"application": application, "reviewer": user, "stance": stance, "opinion": opinion})
+    record_event(verb=f"coreview.{stance}", actor=user, target=application, organization=organization,
+                 data={"version": version.number, "opinion": opinion}, request=request)
+    return item
+
+
+# --- recommendation ------------------------------------------------------------------------------
+
+def _unit_organization(user, call):
+    orgs = units.unit_organizations_of(user, call)
+    if not orgs:
+        raise PermissionDenied
+    return orgs[0]
+
+
+def check_quota(call: Call, applications: list[Application]) -> None:
+    """At most the call's quota per unit (city call) or per pilot city (national call)."""
+    quota = call.quota_per_unit
+    if call.recommending_tier == Call.RecommendingTier.CITY:
+        if len(applications) > quota:
+            raise ValidationError(
+                _("At most %(quota)s parks may be recommended per city; the list has %(n)s.")
+                % {"quota": quota, "n": len(applications)}, code="quota")
+        return
+    for application in applications:
+        city = application.park.region
+        if city is None or city.level != Region.Level.CITY or not (
+                city.is_outsourcing_demo_city or city.is_trade_pilot):
+            raise ValidationError(
+                _("%(park)s is not in a service outsourcing demonstration city or service trade "
+                  "pilot area, so it cannot be recommended to this call.")
+                % {"park": application.park.name}, code="not_pilot")
+    per_city = Counter(a.park.region for a in applications)
+    for city, n in per_city.items():
+        if n > quota:
+            raise ValidationError(
+                _("At most %(quota)s park per pilot city may be recommended; %(city)s has %(n)s.")
+                % {"quota": quota, "city": city.name, "n": n}, code="quota")
+
+
+@transaction.atomic
+def save_recommendation(*, call: Call, user, application_ids: list[int], request=None) -> Recommendation:
+    """Store the unit's ordered list (rank 1..n). Refused once sent, or above the quota."""
+    organization = _unit_organization(user, call)
+    region_id = organization.region_id
+    recommendation, _created = Recommendation.objects.select_for_update().get_or_create(
+        call=call, region_id=region_id, defaults={"organization": organization})
+    _require(user, "review.prepare_recommendation", recommendation)
+    if recommendation.is_locked:
+        raise ValidationError(_("The recommendation has been sent and is locked. Only the organiser can "
+                                "return it."), code="locked")
+    if len(set(application_ids)) != len(application_ids):
+        raise ValidationError(_("A park appears twice in the list."))
+    approved = {a.pk: a for a in selectors.approved_applications(call, region_id)}
+    unknown = [pk for pk in application_ids if pk not in approved]
+    if unknown:
+        raise ValidationError(_("Only applications of your unit that passed the preliminary review can be "
+                                "recommended."))
+    chosen = [approved[pk] for pk in application_ids]
+    check_quota(call, chosen)
+    recommendation.items.all().delete()
+    RecommendationItem.objects.bulk_create([
+        RecommendationItem(recommendation=recommendation, application=a, rank=rank,
+                           version=latest_version(a))
+        for rank, a in enumerate(chosen, start=1)
+    ])
+    record_event(verb="recommendation.saved", actor=user, target=recommendation, organization=organization,
+                 data={"applications": application_ids}, request=request)
+    return recommendation
+
+
+def co_review_gaps(recommendation: Recommendation) -> list[str]:
+    """Parks on the list without the concurrence of both departments on the version listed."""
+    call = recommendation.call
+    if not call.co_review_required:
+        return []
+    kinds = units.unit_roles(call).coreviewer_kinds
+    gaps = []
+    for item in recommendation.items.select_related("application__park", "version"):
+        concurred = set(CoReview.objects.filter(version=item.version, stance=CoReview.Stance.CONCUR,
+                                                organization__kind__in=kinds)
+                        .values_list("organization__kind", flat=True))
+        if set(kinds) - concurred:
+            gaps.append(item.application.park.name)
+    return gaps
+
+
+@transaction.atomic
+def send_recommendation(*, call: Call, user, letter_number: str, request=None) -> Recommendation:
+    organization = _unit_organization(user, call)
+    recommendation = Recommendation.objects.select_for_update().filter(
+        call=call, region_id=organization.region_id).first()
+    if recommendation is None or not recommendation.items.exists():
+        raise ValidationError(_("Save a list with at least one park before sending."), code="empty")
+    _require(user, "review.prepare_recommendation", recommendation)
+    if recommendation.status == Recommendation.Status.SENT:
+        raise ValidationError(_("The recommendation has already been sent."), code="already_sent")
+    if timezone.now() > call.recommend_deadline:
+        deadline = timezone.localtime(call.recommend_deadline)
+        raise ValidationError(
+            _("The deadline for recommendations (%(deadline)s) has passed.")
+            % {"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
+            code="deadline")
+    letter_number = (letter_number or "").strip()
+    if not letter_number:
+        raise ValidationError({"letter_number": _("Enter the letter's document number (文号).")})
+    gaps = co_review_gaps(recommendation)
+    if gaps:
+        raise ValidationError(
+            _("Both co-reviewing departments must concur on every recommended park first. Missing for: "
+              "%(parks)s.") % {"parks": "、".join(gaps)}, code="co_review")
+    listed = recommendation.items.select_related("application__park__region")
+    check_quota(call, [item.application for item in listed])
+    try:
+        recommendation.send()
+    except TransitionNotAllowed as exc:
+        raise ValidationError(_("The recommendation has already been sent."), code="already_sent") from exc
+    recommendation.letter_number = letter_number
+    recommendation.sent_at = timezone.now()
+    recommendation.sent_by = user
+    recommendation.organization = organization
+    recommendation.save()
+    for item in recommendation.items.select_related("application"):
+        application = _locked_application(item.application)
+        application.recommend()
+        application.save()
+    record_event(verb="recommendation.sent", actor=user, target=recommendation, organization=organization,
+                 data={"letter_number": letter_number,
+                       "applications": list(recommendation.items.values_list("application_id", flat=True))},
+                 request=request)
+    from review.tasks import render_recommendation_letter
+
+    transaction.on_commit(lambda: render_recommendation_letter.delay(recommendation.pk))
+    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
+                                         is_active=True).select_related("user")
+    notify(recipients=[m.user for m in officers],
+           title=_("Recommendation received from %(unit)s") % {"unit": organization.name},
+           body=_("%(unit)s recommends %(n)s park(s) for %(call)s.")
+           % {"unit": organization.name, "n": recommendation.items.count(), "call": call.title},
+           link=reverse("review:overview", args=[call.pk]))
+    return recommendation
+
+
+@transaction.atomic
+def return_recommendation(*, recommendation: Recommendation, user, reason: str,
+                          request=None) -> Recommendation:
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    _require(user, "review.return_recommendation", recommendation)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the list.")})
+    try:
+        recommendation.return_to_unit()
+    except TransitionNotAllowed as exc:
+        raise ValidationError(_("Only a sent recommendation can be returned.")) from exc
+    recommendation.return_reason = reason
+    recommendation.save()
+    for item in recommendation.items.select_related("application"):
+        application = _locked_application(item.application)
+        application.withdraw_recommendation()
+        application.save()
+    record_event(verb="recommendation.returned", actor=user, target=recommendation,
+                 organization=recommendation.call.organiser, data={"reason": reason}, request=request)
+    reviewers = selectors.unit_reviewers(recommendation.call, [recommendation.region_id])
+    notify(recipients=[m.user for m in reviewers],
+           title=_("Your recommendation was returned by the organiser"),
+           body=_("Reason: %(reason)s") % {"reason": reason},
+           link=reverse("review:recommendation", args=[recommendation.call_id]))
+    return recommendation
+
+
+def store_letters(*, recommendation_id: int) -> Recommendation:
+    """Run by the Celery task: the joint letter as PDF and Word."""
+    from django.core.files.base import ContentFile
+
+    from review import letters
+
+    recommendation = Recommendation.objects.select_related("call__organiser", "organization", "region") \
+        .get(pk=recommendation_id)
+    base = f"recommendation-{recommendation.call_id}-{recommendation.region.code}"
+    recommendation.letter_pdf.save(f"{base}.pdf", ContentFile(letters.render_pdf(recommendation)), save=False)
+    recommendation.letter_docx.save(f"{base}.docx", ContentFile(letters.render_docx(recommendation)),
+                                    save=False)
+    Recommendation.objects.filter(pk=recommendation.pk).update(
+        letter_pdf=recommendation.letter_pdf.name, letter_docx=recommendation.letter_docx.name)
+    return recommendation
+
+
+def remind_units(*, today=None) -> int:
+    """Beat task: remind units that have not sent, three and one working days before the deadline."""
+    from portal.workdays import UnknownYear, workdays_between
+
+    today = today or timezone.localdate()
+    sent = 0
+    for call in Call.objects.exclude(status=Call.Status.DRAFT).filter(recommend_deadline__gt=timezone.now()):
+        deadline = timezone.localtime(call.recommend_deadline).date()
+        try:
+            left = workdays_between(today, deadline)
+        except UnknownYear as exc:
+            officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER)
+            notify(recipients=[m.user for m in officers.select_related("user")],
+                   title=_("Working-day calendar missing for %(year)s") % {"year": exc.year}, body=str(exc))
+            continue
+        if left not in (3, 1):
+            continue
+        done = set(Recommendation.objects.filter(call=call, status=Recommendation.Status.SENT)
+                   .values_list("region_id", flat=True))
+        pending = [r.pk for r in selectors.unit_regions_for_call(call) if r.pk not in done]
+        recipients = [m.user for m in selectors.unit_reviewers(call, pending)]
+        notify(recipients=recipients,
+               title=_("%(n)s working day(s) left to send your recommendation") % {"n": left},
+               body=_("The deadline for recommendations to %(call)s is %(date)s.")
+               % {"call": call.title, "date": f"{deadline.year}年{deadline.month}月{deadline.day}日"},
+               link=reverse("review:recommendation", args=[call.pk]))
+        sent += len(recipients)
+    return sent
