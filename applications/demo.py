@@ -86,7 +86,8 @@ def load_calls() -> tuple[Call, Call]:
 
 def _pdf(title: str) -> bytes:
     """A small, valid one-page PDF (content checked by type, not by name)."""
-    body = f"BT /F1 12 Tf 72 720 Td ({title}) Tj ET".encode("latin-1", "replace")
+    label = title.encode("unicode_escape").decode("ascii").replace("\\", "/")
+    body = f"BT /F1 12 Tf 72 720 Td ({label}) Tj ET".encode("ascii")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

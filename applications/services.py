@@ -163,12 +163,20 @@ def save_section(*, application: Application, key: str, user, data: dict, comple
 
 
 @transaction.atomic
-def autosave_section(*, application: Application, key: str, user, raw: dict) -> DossierSection:
-    """Keep what the user is typing (unvalidated), per user, so that nothing is lost."""
+def autosave_section(*, application: Application, key: str, user, raw: dict,
+                     base_revision: int | None = None) -> DossierSection:
+    """Keep what the user is typing (unvalidated), per user, so that nothing is lost.
+
+    ``base_revision`` is the revision the user opened: kept with the draft, so that saving a
+    restored draft still detects a colleague's save in between."""
     section = _editable_section(application, key, user)
+    if base_revision is None:
+        base_revision = section.revision
+    if base_revision < section.revision and section.updated_by_id == user.pk:
+        return section  # a late autosave of text this user has since saved: nothing to keep
     drafts = dict(section.draft or {})
     drafts[str(user.pk)] = {"raw": raw, "saved_at": timezone.now().isoformat(),
-                            "base_revision": section.revision}
+                            "base_revision": base_revision}
     section.draft = drafts
     section.draft_saved_at = timezone.now()
     section.save(update_fields=["draft", "draft_saved_at"])

@@ -206,6 +206,19 @@ def _raw_from_post(post: QueryDict) -> dict:
     return {k: post.getlist(k) for k in post if k not in {"csrfmiddlewaretoken", "_revision", "_action"}}
 
 
+def _posted_revision(post: QueryDict) -> int | None:
+    try:
+        return int(post.get("_revision", ""))
+    except ValueError:
+        return None
+
+
+def _keep_draft(request, application, key: str) -> None:
+    services.autosave_section(application=application, key=key, user=request.user,
+                              raw=_raw_from_post(request.POST),
+                              base_revision=_posted_revision(request.POST))
+
+
 def _querydict(raw: dict) -> QueryDict:
     qd = QueryDict(mutable=True)
     for key, values in raw.items():
@@ -248,11 +261,11 @@ def section(request, pk: int, key: str):
         editor = SectionEditor(application, stored, data=request.POST, files=request.FILES)
         if request.POST.get("_action") == "draft" or key == EVIDENCE_KEY:
             if key != EVIDENCE_KEY:
-                services.autosave_section(application=application, key=key, user=request.user,
-                                          raw=_raw_from_post(request.POST))
+                _keep_draft(request, application, key)
                 messages.success(request, _("Draft kept. It is not complete until you save it."))
             return redirect("applications:section", pk=pk, key=key)
-        base_revision = int(request.POST.get("_revision") or -1)
+        base_revision = _posted_revision(request.POST)
+        base_revision = -1 if base_revision is None else base_revision
         if editor.is_valid():
             try:
                 services.save_section(application=application, key=key, user=request.user,
@@ -266,8 +279,7 @@ def section(request, pk: int, key: str):
                 return redirect("applications:section", pk=pk, key=following.key)
             return redirect("applications:submit", pk=pk)
         # Keep what was typed: it stays as this user's draft while the errors are shown.
-        services.autosave_section(application=application, key=key, user=request.user,
-                                  raw=_raw_from_post(request.POST))
+        _keep_draft(request, application, key)
         return _section_page(request, application, editor, status=400)
     draft = (stored.draft or {}).get(str(request.user.pk))
     if draft:
@@ -284,8 +296,7 @@ def autosave(request, pk: int, key: str):
     if key not in SECTIONS_BY_KEY or key == EVIDENCE_KEY:
         raise Http404
     application = _get_application(request, pk, "applications.edit_application")
-    services.autosave_section(application=application, key=key, user=request.user,
-                              raw=_raw_from_post(request.POST))
+    _keep_draft(request, application, key)
     stored = sections_of(application)
     editor = SectionEditor(application, stored[key], data=request.POST)
     live = merged_data(stored)

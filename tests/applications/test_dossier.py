@@ -311,3 +311,29 @@ def test_two_simultaneous_submits_make_one_version(complete_application, park_us
         results = list(pool.map(lambda _: submit(), range(2)))
     assert results.count(1) == 1, results
     assert ApplicationVersion.objects.filter(application=complete_application).count() == 1
+
+
+def test_a_restored_draft_still_detects_a_colleagues_save(new_application, client_for, user_named):
+    """A opens the section, B saves, A's autosave keeps A's text: saving it must still conflict."""
+    from portal.accounts.models import Role
+    from portal.accounts.services import add_membership
+
+    add_membership(user=user_named("expert_xu"), organization=new_application.park, role=Role.PARK_ADMIN)
+    a, b = client_for("park_huangpu"), client_for("expert_xu")
+    a.post(reverse("applications:autosave", args=[new_application.pk, "cover"]),
+           {**COVER, "address": "A 的草稿", "_revision": 0})
+    assert _post_section(b, new_application, "cover", COVER, 0).status_code == 302
+    page = a.get(reverse("applications:section", args=[new_application.pk, "cover"]))
+    assert "A 的草稿" in page.content.decode()
+    assert page.context["editor"].revision == 0  # the revision A opened, not B's
+    response = _post_section(a, new_application, "cover", {**COVER, "address": "A 的草稿"}, 0)
+    assert response.status_code == 409
+    assert DossierSection.objects.get(application=new_application, key="cover").data["address"] == COVER["address"]
+
+
+def test_a_late_autosave_does_not_resurrect_saved_text(new_application, client_for, park_user):
+    c = client_for("park_huangpu")
+    assert _post_section(c, new_application, "cover", COVER, 0).status_code == 302
+    c.post(reverse("applications:autosave", args=[new_application.pk, "cover"]), {**COVER, "_revision": 0})
+    section = DossierSection.objects.get(application=new_application, key="cover")
+    assert not (section.draft or {}).get(str(park_user.pk))

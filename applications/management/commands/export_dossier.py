@@ -43,7 +43,7 @@ class Command(BaseCommand):
             message = _("Cannot write %(path)s: %(error)s") % {"path": path, "error": error}
             raise CommandError(message) from error
         # A read of private material: logged like a download (no user: the server's operator).
-        record_event(verb="dossier.exported", target=version, organization=application.park,
+        record_event(verb="application.dossier_exported", target=application, organization=application.park,
                      data={"format": fmt, "version": version.number, "via": "export_dossier",
                            "path": str(path.resolve())})
         self.stdout.write(self.style.SUCCESS(
