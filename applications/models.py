@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
@@ -27,6 +28,12 @@ class RegionClass(models.TextChoices):
     CENTRAL_WEST_NORTHEAST = "cwn", _("Central, western and northeast regions")
 
 
+class RankingMethod(models.TextChoices):
+    TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean (drop one highest and one lowest from 5 sheets)")
+    MEAN = "mean", _("Mean")
+    MEDIAN = "median", _("Median")
+
+
 class Call(ConcurrentTransitionMixin, models.Model):
     """申报批次: everything that differs between rounds, so that each round runs from data."""
 
@@ -40,8 +47,8 @@ class Call(ConcurrentTransitionMixin, models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("call status", "Open")
+        CLOSED = "closed", pgettext_lazy("call status", "Closed")
 
     title = models.CharField(_("title"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=60)
@@ -72,6 +79,14 @@ class Call(ConcurrentTransitionMixin, models.Model):
         _("publicity working days"), default=5, validators=[MinValueValidator(1)]
     )
     co_review_required = models.BooleanField(_("co-review by 网信 and 工信 required"), default=True)
+    experts_per_application = models.PositiveSmallIntegerField(
+        _("experts per application"), default=5, validators=[MinValueValidator(1)])
+    scoring_deadline = models.DateTimeField(_("deadline for expert scores"), null=True, blank=True)
+    ranking_method = models.CharField(_("ranking method"), max_length=12, choices=RankingMethod.choices,
+                                      default=RankingMethod.TRIMMED_MEAN)
+    score_range_flag = models.DecimalField(
+        _("flag applications whose scores range more than"), max_digits=5, decimal_places=1,
+        default=Decimal("20.0"), validators=[MinValueValidator(Decimal("0"))])
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -149,6 +164,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         APPROVED = "approved", _("Passed preliminary review")
         REJECTED = "rejected", _("Not recommended")
         RECOMMENDED = "recommended", _("Recommended")
+        FORMAL_PASSED = "formal_passed", _("Passed the formal check")
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT,
                              related_name="applications")
@@ -201,8 +217,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def recommend(self):
         pass
 
-    @transition(field=state, source=State.RECOMMENDED, target=State.APPROVED)
+    @transition(field=state, source=[State.RECOMMENDED, State.FORMAL_PASSED], target=State.APPROVED)
     def withdraw_recommendation(self):
+        pass
+
+    @transition(field=state, source=State.RECOMMENDED, target=State.FORMAL_PASSED)
+    def pass_formal_check(self):
         pass
 
     @property

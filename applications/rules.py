@@ -54,15 +54,24 @@ def is_editable(user, application) -> bool:
     return application is not None and application.is_editable
 
 
+@rules.predicate
+def is_assigned_expert(user, application) -> bool:
+    """An expert assigned to the application who has confirmed having no conflict of interest.
+    (The reverse accessor keeps applications free of imports from review.)"""
+    return application is not None and user.is_authenticated and application.assignments.filter(
+        expert__user=user, no_conflict_confirmed_at__isnull=False).exists()
+
+
 can_read_submitted = has_submitted_version & (
     is_unit_reviewer_of | is_organiser_of | (is_unit_coreviewer_of & is_past_preliminary_review))
 
 rules.add_perm("applications.add_call", is_provincial_officer)
 rules.add_perm("applications.manage_call", is_organiser_of_call)
 rules.add_perm("applications.start_application", rules.is_authenticated)  # park checked in service
-rules.add_perm("applications.view_application", is_park_member | can_read_submitted)
+rules.add_perm("applications.view_application", is_park_member | can_read_submitted | is_assigned_expert)
 rules.add_perm("applications.edit_application", is_park_member & is_editable)
 rules.add_perm("applications.submit_application", is_park_member & is_editable)
 # Drafts and their files are the park's; a submitted version is read by its city and the organiser.
 rules.add_perm("applications.view_draft", is_park_member)
-rules.add_perm("applications.view_versions", is_park_member | can_read_submitted)
+rules.add_perm("applications.view_versions", is_park_member | can_read_submitted | is_assigned_expert)
+rules.add_perm("applications.view_application_all_versions", is_park_member | can_read_submitted)

@@ -183,7 +183,7 @@ def _progress(application, sections):
 
 @login_required
 def detail(request, pk: int):
-    application = _get_application(request, pk)
+    application = _get_application(request, pk, "applications.view_application_all_versions")
     is_park = request.user.has_perm("applications.view_draft", application)
     sections = sections_of(application)
     criteria = eligibility.evaluate(call=application.call, region=application.park.region,
@@ -361,6 +361,12 @@ def download_attachment(request, pk: int, attachment_pk: int):
     is_park = request.user.has_perm("applications.view_draft", application)
     if not is_park and not attachment_in_a_version(attachment):
         raise Http404
+    if not request.user.has_perm("applications.view_application_all_versions", application):
+        # An assigned expert: only the files of the version forwarded for review.
+        assigned = [a.version.attachments for a in application.assignments.filter(
+            expert__user=request.user).select_related("version")]
+        if not any(item.get("id") == attachment.pk for files in assigned for item in files):
+            raise Http404
     record_event(verb="application.attachment_downloaded", actor=request.user, target=application,
                  organization=application.park, data={"attachment": attachment.pk}, request=request)
     response = FileResponse(attachment.file.open("rb"), as_attachment=True,
@@ -409,6 +415,10 @@ def submit(request, pk: int):
 
 def _get_version(request, pk: int, number: int) -> ApplicationVersion:
     application = _get_application(request, pk, "applications.view_versions")
+    if not request.user.has_perm("applications.view_application_all_versions", application):
+        # An assigned expert reads exactly the version forwarded for review, nothing else.
+        if not application.assignments.filter(expert__user=request.user, version__number=number).exists():
+            raise Http404
     return get_object_or_404(ApplicationVersion.objects.select_related(
         "application__call", "application__park__region", "submitted_by"),
         application=application, number=number)
@@ -429,7 +439,7 @@ def version(request, pk: int, number: int):
 
 @login_required
 def compare(request, pk: int):
-    application = _get_application(request, pk, "applications.view_versions")
+    application = _get_application(request, pk, "applications.view_application_all_versions")
     versions = list(versions_of(application))
     by_number = {v.number: v for v in versions}
     try:

@@ -15,3 +15,5 @@ class ReviewConfig(AppConfig):
         register_panel("province", panels.unit_panel)  # the province recommends in a national call
         register_panel("coreview", panels.coreview_panel)
         register_panel("application", panels.application_panel)
+        register_panel("expert", panels.expert_panel)
+        register_panel("coreview", panels.candidate_panel)

@@ -28,6 +28,27 @@ def organiser_panel(request) -> str:
     return render_to_string("review/panels/organiser.html", {"calls": calls}, request=request)
 
 
+def expert_panel(request) -> str:
+    from review.selectors.experts import tasks_of
+
+    tasks = list(tasks_of(request.user))
+    led = {p.call for p in request.user.expert.led_panels.select_related("call")} \
+        if hasattr(request.user, "expert") else set()
+    return render_to_string("review/panels/expert.html", {"tasks": tasks, "led_calls": led}, request=request)
+
+
+def candidate_panel(request) -> str:
+    """Provincial co-reviewers: candidate lists awaiting their concurrence."""
+    from review.models import CandidateList
+    from review.services import candidate_coreviewer_orgs
+
+    lists = [c for c in CandidateList.objects.exclude(status="draft").select_related("call")
+             if candidate_coreviewer_orgs(request.user, c.call)]
+    if not lists:
+        return ""
+    return render_to_string("review/panels/candidates.html", {"lists": lists}, request=request)
+
+
 def application_panel(request, application) -> str:
     """The review rounds on an application's page: the park sees why it was returned or rejected."""
     reviews = list(selectors.reviews_of(application))

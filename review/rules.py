@@ -45,3 +45,27 @@ rules.add_perm("review.prepare_recommendation", is_recommendation_unit)
 rules.add_perm("review.view_recommendation", is_recommendation_unit | is_recommendation_organiser)
 rules.add_perm("review.return_recommendation", is_recommendation_organiser)
 rules.add_perm("review.view_overview", is_organiser_of_call)
+
+
+@rules.predicate
+def is_task_owner(user, assignment) -> bool:
+    return assignment is not None and assignment.expert.user_id == user.pk
+
+
+@rules.predicate
+def leads_a_panel_of(user, call) -> bool:
+    return call is not None and call.panels.filter(leader__user=user).exists()
+
+
+@rules.predicate
+def concurs_on_candidates(user, call) -> bool:
+    from review.services import candidate_coreviewer_orgs
+
+    return call is not None and bool(candidate_coreviewer_orgs(user, call))
+
+
+rules.add_perm("review.organise_expert_review", is_organiser_of_call)
+rules.add_perm("review.work_on_task", is_task_owner)
+rules.add_perm("review.record_panel_opinion", leads_a_panel_of)
+rules.add_perm("review.view_candidates", is_organiser_of_call | concurs_on_candidates)
+rules.add_perm("review.concur_candidates", concurs_on_candidates)

@@ -102,8 +102,9 @@ def coreview_list(request, call_pk: int):
 
 def _coreview_page(request, call, failed=None, status=200):
     """One form per application, each with its own prefix; a failed one keeps what was typed."""
-    rows = [(a, failed[1] if failed and failed[0] == a.pk else CoReviewForm(prefix=f"a{a.pk}"))
-            for a in selectors.coreview_list(request.user, call)]
+    rows = [(a, failed[1] if failed and failed[0] == a.pk else CoReviewForm(
+        prefix=f"a{a.pk}", initial={"stance": a.my_stance, "opinion": a.my_opinion}))
+        for a in selectors.coreview_list(request.user, call)]
     return render(request, "review/coreview_list.html", {"call": call, "rows": rows}, status=status)
 
 
@@ -143,6 +144,9 @@ def recommendation(request, call_pk: int):
     items = list(current.items.all()) if current else []
     status = 200
     list_form = RecommendationListForm(applications=applications, items=items)
+    if current and current.is_locked:
+        for field in list_form.fields.values():
+            field.disabled = True
     send_form = SendForm(initial={"letter_number": current.letter_number if current else ""})
     if request.method == "POST":
         action = request.POST.get("_action")

@@ -1,0 +1,25 @@
+"""The review's data: the city's preliminary review and recommendation (city.py), and the
+province's formal check, experts, conflicts, assignments, rubric, score sheets and candidate list
+(experts.py)."""
+
+from review.models.city import (  # noqa: F401
+    CheckStatus,
+    CoReview,
+    PreliminaryReview,
+    Recommendation,
+    RecommendationItem,
+)
+from review.models.experts import (  # noqa: F401
+    Assignment,
+    CandidateConcurrence,
+    CandidateItem,
+    CandidateList,
+    Conflict,
+    ExpertProfile,
+    FormalCheck,
+    Panel,
+    PanelOpinion,
+    RubricCriterion,
+    ScoreSheet,
+    Specialty,
+)

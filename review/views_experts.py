@@ -1,0 +1,437 @@
+"""Pages of the expert review: the organiser's, the experts', the panel leader's, the co-reviewers'."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Application, Call
+from review import charts, services
+from review.forms_experts import (
+    ConcurForm,
+    DeclareConflictForm,
+    FormalCheckForm,
+    ImportForm,
+    ManualAssignForm,
+    OpinionForm,
+    PanelForm,
+    ReopenForm,
+    RubricFormSet,
+)
+from review.models import Assignment, CandidateList, Conflict, Panel, ScoreSheet
+from review.selectors import experts as selectors
+
+
+def _call(request, pk: int, perm: str = "review.organise_expert_review") -> Call:
+    call = get_object_or_404(Call.objects.select_related("organiser", "region"), pk=pk)
+    if not request.user.has_perm(perm, call):
+        raise Http404
+    return call
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def _flash(request, exc: ValidationError) -> None:
+    for message in _errors(exc):
+        messages.error(request, message)
+
+
+# --- formal check --------------------------------------------------------------------------------
+
+@login_required
+def formal_list(request, call_pk: int):
+    call = _call(request, call_pk)
+    rows = [(a, FormalCheckForm(prefix=f"a{a.pk}")) for a in selectors.formal_check_list(call)]
+    return render(request, "review/experts/formal.html", {"call": call, "rows": rows})
+
+
+@login_required
+@require_POST
+def formal_decide(request, pk: int):
+    application = get_object_or_404(Application.objects.select_related("call", "park"), pk=pk)
+    call = _call(request, application.call_id)
+    form = FormalCheckForm(request.POST, prefix=f"a{pk}")
+    if form.is_valid():
+        try:
+            services.formal_check(application=application, user=request.user, request=request,
+                                  decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("Formal check recorded for %(park)s.") % {"park": application.park.name})
+            return redirect("review:formal", call_pk=call.pk)
+    rows = [(a, form if a.pk == pk else FormalCheckForm(prefix=f"a{a.pk}"))
+            for a in selectors.formal_check_list(call)]
+    return render(request, "review/experts/formal.html", {"call": call, "rows": rows}, status=400)
+
+
+# --- expert pool ---------------------------------------------------------------------------------
+
+@login_required
+def expert_pool(request):
+    if not request.user.has_perm("applications.add_call"):
+        raise PermissionDenied
+    report = None
+    status = 200
+    form = ImportForm()
+    if request.method == "POST":
+        from review.imports import read_xlsx
+
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                rows = read_xlsx(form.cleaned_data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
+                status = 400
+            else:
+                report = services.import_experts(rows=rows, actor=request.user, request=request)
+                status = 200 if report["ok"] else 400
+        else:
+            status = 400
+    return render(request, "review/experts/pool.html", {
+        "experts": selectors.expert_pool(), "form": form, "report": report,
+    }, status=status)
+
+
+@login_required
+def expert_template(request):
+    if not request.user.has_perm("applications.add_call"):
+        raise PermissionDenied
+    from review.exports import expert_template_xlsx
+
+    response = HttpResponse(expert_template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="experts-template.xlsx"'
+    return response
+
+
+# --- panels, conflicts, assignment ---------------------------------------------------------------
+
+@login_required
+def panels(request, call_pk: int):
+    call = _call(request, call_pk)
+    pool = selectors.expert_pool(active_only=True)
+    form = PanelForm(experts=pool)
+    status = 200
+    if request.method == "POST":
+        form = PanelForm(request.POST, experts=pool)
+        if form.is_valid():
+            services.save_panel(call=call, user=request.user, name=form.cleaned_data["name"],
+                                leader=form.cleaned_data["leader"], members=form.cleaned_data["members"],
+                                request=request)
+            messages.success(request, _("The panel is saved."))
+            return redirect("review:panels", call_pk=call.pk)
+        status = 400
+    return render(request, "review/experts/panels.html", {
+        "call": call, "form": form,
+        "panels": Panel.objects.filter(call=call).select_related("leader__user").prefetch_related("members__user"),
+    }, status=status)
+
+
+@login_required
+def conflicts(request, call_pk: int):
+    call = _call(request, call_pk)
+    if request.method == "POST":
+        n = services.detect_conflicts(call=call, user=request.user, request=request)
+        messages.success(request, _("%(n)s new possible conflicts found.") % {"n": n})
+        return redirect("review:conflicts", call_pk=call.pk)
+    return render(request, "review/experts/conflicts.html", {"call": call, "conflicts": selectors.conflicts_of(call)})
+
+
+@login_required
+@require_POST
+def conflict_decide(request, pk: int):
+    conflict = get_object_or_404(Conflict.objects.select_related("application"), pk=pk)
+    call = _call(request, conflict.application.call_id)
+    try:
+        services.decide_conflict(conflict=conflict, user=request.user, confirm=request.POST.get("confirm") == "1",
+                                 request=request)
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("review:conflicts", call_pk=call.pk)
+
+
+@login_required
+def assignments(request, call_pk: int):
+    call = _call(request, call_pk)
+    result = None
+    if request.method == "POST":
+        result = services.auto_assign(call=call, user=request.user, request=request)
+        if result.shortfalls:
+            messages.warning(request, _("%(n)s application(s) could not get enough experts; see below.")
+                             % {"n": len(result.shortfalls)})
+        else:
+            messages.success(request, _("%(n)s assignments made; every application has its experts.")
+                             % {"n": len(result.pairs)})
+    apps = list(selectors.applications_for_review(call))
+    by_app: dict[int, list[Assignment]] = {a.pk: [] for a in apps}
+    for item in selectors.assignments_of(call):
+        by_app.setdefault(item.application_id, []).append(item)
+    loads = selectors.loads(call)
+    pool = selectors.expert_pool(active_only=True)
+    names = {a.pk: a.park.name for a in apps}
+    return render(request, "review/experts/assignments.html", {
+        "call": call, "rows": [(a, by_app[a.pk], ManualAssignForm(experts=pool, prefix=f"a{a.pk}")) for a in apps],
+        "result": result, "shortfalls": [(names.get(s.item_id, s.item_id), s) for s in (result.shortfalls
+                                                                                        if result else [])],
+        "loads": sorted(loads.values()) if loads else [], "k": call.experts_per_application,
+    })
+
+
+@login_required
+@require_POST
+def assign_manually(request, pk: int):
+    application = get_object_or_404(Application.objects.select_related("call", "park"), pk=pk)
+    call = _call(request, application.call_id)
+    form = ManualAssignForm(request.POST, experts=selectors.expert_pool(active_only=True), prefix=f"a{pk}")
+    if form.is_valid():
+        try:
+            services.assign_manually(application=application, experts=form.cleaned_data["experts"],
+                                     user=request.user, request=request)
+        except ValidationError as exc:
+            _flash(request, exc)
+            return redirect("review:assignments", call_pk=call.pk)
+        messages.success(request, _("Experts assigned to %(park)s.") % {"park": application.park.name})
+    else:
+        messages.error(request, _("Choose at least one expert."))
+    return redirect("review:assignments", call_pk=call.pk)
+
+
+# --- rubric --------------------------------------------------------------------------------------
+
+@login_required
+def rubric(request, call_pk: int):
+    call = _call(request, call_pk)
+    services.ensure_default_rubric(call)
+    criteria = selectors.rubric_of(call)
+    locked = selectors.scoring_started(call)
+    status = 200
+    if request.method == "POST" and not locked:
+        formset = RubricFormSet(request.POST, prefix="rubric")
+        if formset.is_valid():
+            rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            try:
+                services.save_rubric(call=call, user=request.user, rows=rows, request=request)
+            except ValidationError as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("The rubric is saved."))
+                return redirect("review:rubric", call_pk=call.pk)
+        status = 400
+    else:
+        formset = RubricFormSet(prefix="rubric", initial=[
+            {"name": c.name, "description": c.description, "max_points": c.max_points, "weight": c.weight}
+            for c in criteria])
+    total = sum(c.max_points * c.weight for c in criteria)
+    return render(request, "review/experts/rubric.html", {
+        "call": call, "formset": formset, "locked": locked, "criteria": criteria, "total": total,
+    }, status=status)
+
+
+# --- ranking and candidates ----------------------------------------------------------------------
+
+@login_required
+def ranking(request, call_pk: int):
+    call = _call(request, call_pk)
+    rows = selectors.ranking(call)
+    totals = selectors.sheets_for_chart(call)
+    maximum = charts.rubric_maximum(selectors.rubric_of(call))
+    for row in rows:
+        row["chart"] = charts.strip_plot(totals.get(row["application"].pk, []), maximum=maximum)
+    candidate_list = selectors.candidate_list_of(call)
+    return render(request, "review/experts/ranking.html", {
+        "call": call, "rows": rows, "candidate_list": candidate_list,
+        "sheets": ScoreSheet.objects.filter(assignment__call=call).select_related(
+            "assignment__expert__user", "application__park").order_by("application__park__name"),
+        "reopen_form": ReopenForm(),
+    })
+
+
+@login_required
+def ranking_export(request, call_pk: int, fmt: str):
+    call = _call(request, call_pk)
+    from portal.audit.services import record_event
+    from review import exports
+
+    if fmt == "xlsx":
+        content = exports.ranking_xlsx(call)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        content = exports.ranking_pdf(call)
+        content_type = "application/pdf"
+    else:
+        raise Http404
+    record_event(verb="ranking.exported", actor=request.user, target=call, organization=call.organiser,
+                 data={"format": fmt}, request=request)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="ranking-{call.pk}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def reopen_sheet(request, pk: int):
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("assignment__call"), pk=pk)
+    call = _call(request, sheet.assignment.call_id)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_sheet(sheet=sheet, user=request.user, reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("The sheet is reopened; the expert has been notified."))
+    else:
+        messages.error(request, _("Give the reason for reopening the sheet."))
+    return redirect("review:ranking", call_pk=call.pk)
+
+
+@login_required
+@require_POST
+def propose(request, call_pk: int):
+    call = _call(request, call_pk)
+    ids = []
+    for value in request.POST.getlist("candidate"):
+        try:
+            ids.append(int(value))
+        except ValueError:
+            continue
+    order = {item["application"].pk: i for i, item in enumerate(selectors.ranking(call))}
+    ids.sort(key=lambda pk: order.get(pk, 10**9))
+    try:
+        services.propose_candidates(call=call, user=request.user, application_ids=ids,
+                                    note=request.POST.get("note", "")[:2000], request=request)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("review:ranking", call_pk=call.pk)
+    messages.success(request, _("The candidate list is proposed to the co-reviewing departments."))
+    return redirect("review:candidates", call_pk=call.pk)
+
+
+@login_required
+def candidates(request, call_pk: int):
+    call = _call(request, call_pk, "review.view_candidates")
+    candidate_list = selectors.candidate_list_of(call)
+    if candidate_list is None:
+        raise Http404
+    form = ConcurForm()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("_action") == "withdraw":
+            try:
+                services.withdraw_candidates(call=call, user=request.user, request=request)
+            except Exception as exc:  # noqa: BLE001 - a refused transition or permission
+                if isinstance(exc, PermissionDenied):
+                    raise
+                messages.error(request, _("The list can no longer be withdrawn."))
+            return redirect("review:ranking", call_pk=call.pk)
+        if not request.user.has_perm("review.concur_candidates", call):
+            raise PermissionDenied
+        form = ConcurForm(request.POST)
+        if form.is_valid():
+            try:
+                services.concur_candidates(call=call, user=request.user, request=request,
+                                           stance=form.cleaned_data["stance"], opinion=form.cleaned_data["opinion"])
+            except ValidationError as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("Your department's opinion is recorded."))
+                return redirect("review:candidates", call_pk=call.pk)
+        status = 400
+    return render(request, "review/experts/candidates.html", {
+        "call": call, "candidate_list": candidate_list, "form": form,
+        "can_concur": request.user.has_perm("review.concur_candidates", call)
+        and candidate_list.status == CandidateList.Status.PROPOSED,
+        "is_organiser": request.user.has_perm("review.organise_expert_review", call),
+    }, status=status)
+
+
+# --- experts -------------------------------------------------------------------------------------
+
+@login_required
+def task(request, pk: int):
+    assignment = get_object_or_404(Assignment.objects.select_related(
+        "application__park", "call", "version", "expert__user"), pk=pk)
+    if not request.user.has_perm("review.work_on_task", assignment):
+        raise Http404
+    criteria = selectors.rubric_of(assignment.call)
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    status = 200
+    field_errors: dict = {}
+    declare_form = DeclareConflictForm()
+    if request.method == "POST":
+        action = request.POST.get("_action")
+        try:
+            if action == "no_conflict":
+                services.confirm_no_conflict(assignment=assignment, user=request.user, request=request)
+                return redirect("review:task", pk=pk)
+            if action == "declare":
+                declare_form = DeclareConflictForm(request.POST)
+                if declare_form.is_valid():
+                    services.declare_conflict(assignment=assignment, user=request.user, request=request,
+                                              reason=declare_form.cleaned_data["reason"])
+                    messages.success(request, _("Your declaration is recorded; the dossier is no longer assigned "
+                                                "to you."))
+                    return redirect("workspace-expert")
+                status = 400
+            elif action in ("save", "submit"):
+                scores = {str(c.pk): request.POST.get(f"score_{c.pk}", "").strip() for c in criteria}
+                sheet = services.save_sheet(assignment=assignment, user=request.user, scores=scores,
+                                            comment=request.POST.get("comment", "")[:5000],
+                                            submit=action == "submit", request=request)
+                messages.success(request, _("Score sheet submitted.") if action == "submit"
+                                 else _("Draft saved."))
+                return redirect("review:task", pk=pk)
+            else:
+                raise Http404
+        except services.SheetErrors as exc:
+            field_errors = exc.field_errors
+            status = 400
+        except ValidationError as exc:
+            _flash(request, exc)
+            status = 400
+    posted = request.POST if request.method == "POST" else None
+    rows = []
+    for criterion in criteria:
+        key = str(criterion.pk)
+        value = posted.get(f"score_{key}", "") if posted is not None else (sheet.scores.get(key, "") if sheet else "")
+        rows.append({"criterion": criterion, "value": value, "error": field_errors.get(key)})
+    outline = None
+    if assignment.no_conflict_confirmed_at:
+        from applications.exports import dossier_outline
+
+        outline = dossier_outline(assignment.version)
+    return render(request, "review/experts/task.html", {
+        "assignment": assignment, "sheet": sheet, "rows": rows, "outline": outline,
+        "comment": posted.get("comment", "") if posted is not None else (sheet.comment if sheet else ""),
+        "declare_form": declare_form,
+        "locked": sheet is not None and sheet.status == ScoreSheet.Status.SUBMITTED,
+    }, status=status)
+
+
+@login_required
+def panel_opinions(request, call_pk: int):
+    call = _call(request, call_pk, "review.record_panel_opinion")
+    panel = Panel.objects.filter(call=call, leader__user=request.user).first()
+    apps = list(selectors.applications_for_review(call))
+    status = 200
+    if request.method == "POST":
+        application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
+        form = OpinionForm(request.POST)
+        if form.is_valid():
+            services.record_panel_opinion(application=application, panel=panel, user=request.user,
+                                          text=form.cleaned_data["text"], request=request)
+            messages.success(request, _("Panel opinion recorded for %(park)s.") % {"park": application.park.name})
+            return redirect("review:panel-opinions", call_pk=call.pk)
+        status = 400
+    opinions = {o.application_id: o.text for o in panel.opinions.all()} if panel else {}
+    return render(request, "review/experts/panel_opinions.html", {
+        "call": call, "panel": panel,
+        "rows": [(a, OpinionForm(initial={"text": opinions.get(a.pk, "")})) for a in apps],
+    }, status=status)

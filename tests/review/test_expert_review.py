@@ -1,0 +1,353 @@
+"""The organiser's expert review: formal check, pool import, conflicts, assignment, scoring, ranking."""
+
+import io
+import statistics
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook
+
+from applications.models import Application
+from portal.accounts.models import Organization, Region, User
+from portal.audit.models import AuditEvent
+from review import services
+from review.models import Assignment, CandidateList, Conflict, ExpertProfile, Recommendation, ScoreSheet
+from review.selectors.experts import ranking
+from tests.review.conftest import bulk_applications, extra_parks
+
+pytestmark = pytest.mark.django_db
+
+EXPERTS = ["expert_chen", "expert_zhou", "expert_li", "expert_huang", "expert_xu"]
+
+
+def make_expert(user: User, *, employer=None, region_code=None, specialties=("software",), max_load=20,
+                relations="") -> ExpertProfile:
+    employer = employer or user.memberships.get(role="expert").organization
+    region = Region.objects.get(code=region_code) if region_code else None
+    return ExpertProfile.objects.create(user=user, employer=employer, region=region, specialties=list(specialties),
+                                        max_load=max_load, declared_relations=relations, title="教授")
+
+
+@pytest.fixture
+def experts(demo, user_named):
+    # Employers are in 广州 (华南理工, 中山, 广外), 深圳 and 汕头: give the experts explicit cities.
+    cities = {"expert_chen": "440100", "expert_zhou": "440100", "expert_li": "440300",
+              "expert_huang": "440500", "expert_xu": "440100"}
+    return [make_expert(user_named(u), region_code=cities[u]) for u in EXPERTS]
+
+
+@pytest.fixture
+def officer(user_named):
+    return user_named("gd_officer")
+
+
+@pytest.fixture
+def passed(gd_call, user_named):
+    """Three applications of parks in 佛山 (no expert is based there) that passed the formal check."""
+    return bulk_applications(gd_call, extra_parks("440600", 3, "佛山园区"), "formal_passed",
+                             user_named("park_huangpu"))
+
+
+def _sheet(assignment, total_scores: list[str], *, submit=True):
+    from review.selectors.experts import rubric_of
+
+    scores = {str(c.pk): v for c, v in zip(rubric_of(assignment.call), total_scores, strict=False)}
+    services.confirm_no_conflict(assignment=assignment, user=assignment.expert.user)
+    return services.save_sheet(assignment=assignment, user=assignment.expert.user, scores=scores, comment="意见",
+                               submit=submit)
+
+
+# --- formal check --------------------------------------------------------------------------------
+
+def test_formal_check_pass_and_return_to_the_unit(submit_for, user_named, officer, client_for):
+    from review.services import co_review, decide, save_recommendation, send_recommendation
+
+    applications = [submit_for("park_huangpu"), submit_for("park_pazhou")]
+    city = user_named("city_gz")
+    for a in applications:
+        decide(application=a, version_number=1, user=city, decision="approve",
+               checklist={f"c{i}": {"status": "met", "remark": ""} for i in range(1, 7)})
+        for u in ("gz_cac", "gz_miit"):
+            co_review(application=a, user=user_named(u), stance="concur", opinion="同意")
+    save_recommendation(call=applications[0].call, user=city, application_ids=[a.pk for a in applications])
+    send_recommendation(call=applications[0].call, user=city, letter_number="穗商务函〔2026〕2号")
+    c = client_for("gd_officer")
+    url = reverse("review:formal-decide", args=[applications[0].pk])
+    assert c.post(url, {f"a{applications[0].pk}-decision": "pass"}).status_code == 302
+    bad = c.post(reverse("review:formal-decide", args=[applications[1].pk]),
+                 {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": ""})
+    assert bad.status_code == 400
+    c.post(reverse("review:formal-decide", args=[applications[1].pk]),
+           {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": "缺少盖章页"})
+    for a in applications:
+        a.refresh_from_db()
+    assert applications[0].state == "formal_passed"
+    assert applications[1].state == "approved"
+    recommendation = Recommendation.objects.get(call=applications[0].call)
+    assert recommendation.status == "returned" and "缺少盖章页" in recommendation.return_reason
+    assert list(recommendation.items.values_list("application_id", flat=True)) == [applications[0].pk]
+    assert AuditEvent.objects.filter(verb="formal_check.return").exists()
+
+
+# --- expert pool ---------------------------------------------------------------------------------
+
+def _xlsx(rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["用户名", "姓名", "职称", "工作单位", "所在城市", "专业领域", "手机", "邮箱", "最大评审数", "是否启用",
+                  "声明关联单位"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "experts.xlsx"
+    return buffer
+
+
+GOOD = ["expert_new1", "林教授", "教授", "华南师范大学", "广州", "软件和信息服务、服务外包", "13800138000",
+        "lin@example.edu.cn", 15, "是", ""]
+
+
+def test_import_creates_and_updates_experts(officer, client_for, demo):
+    c = client_for("gd_officer")
+    update = ["expert_chen", "陈教授", "研究员", "华南理工大学", "广州", "人工智能", "", "chen@example.edu.cn", 10, "是", ""]
+    response = c.post(reverse("review:experts"), {"file": _xlsx([GOOD, update])})
+    assert response.status_code == 200
+    results = [r["result"] for r in response.context["report"]["rows"]]
+    assert results == ["created", "updated"]
+    new = ExpertProfile.objects.get(user__username="expert_new1")
+    assert new.specialties == ["software", "outsourcing"] and new.max_load == 15 and new.region.code == "440100"
+    assert new.user.memberships.filter(role="expert").exists() and not new.user.has_usable_password()
+    assert ExpertProfile.objects.get(user__username="expert_chen").title == "研究员"
+
+
+def test_import_with_a_bad_row_imports_nothing_and_says_why(client_for, demo):
+    c = client_for("gd_officer")
+    bad = ["expert_bad", "", "教授", "某大学", "火星市", "占星术", "123", "not-an-email", 0, "也许", ""]
+    response = c.post(reverse("review:experts"), {"file": _xlsx([GOOD, bad])})
+    assert response.status_code == 400
+    rows = response.context["report"]["rows"]
+    assert rows[0]["result"] == "not_imported" and rows[1]["result"] == "refused"
+    for word in ("火星市", "占星术"):
+        assert word in rows[1]["message"]
+    assert not ExpertProfile.objects.exists()
+    assert not User.objects.filter(username__in=["expert_new1", "expert_bad"]).exists()
+    not_xlsx = io.BytesIO(b"not a workbook")
+    not_xlsx.name = "x.xlsx"
+    assert c.post(reverse("review:experts"), {"file": not_xlsx}).status_code == 400
+
+
+# --- conflicts -----------------------------------------------------------------------------------
+
+def test_conflicts_are_detected_with_their_reasons_and_dismissals_stick(gd_call, user_named, officer, demo):
+    park = Organization.objects.get(name="广州开发区（黄埔区）数字经济产业园管理委员会")
+    application = bulk_applications(gd_call, [park], "formal_passed", user_named("park_huangpu"))[0]
+    leader = application.versions.get().data["advantages"]["leading_enterprises"][0]["name"]
+    employer_leader = Organization.objects.create(name=leader, kind="other")
+    a = make_expert(user_named("expert_chen"), employer=park)                               # employer is the park
+    b = make_expert(user_named("expert_li"), employer=employer_leader, region_code="440300")  # a leading enterprise
+    c = make_expert(user_named("expert_zhou"), region_code="440100")                         # same city
+    d = make_expert(user_named("expert_huang"), region_code="440500", relations=park.name)   # declared relation
+    e = make_expert(user_named("expert_xu"), region_code="440300")                           # none
+    assert services.detect_conflicts(call=gd_call, user=officer) >= 4
+    kinds = {(x.expert_id, x.kind) for x in Conflict.objects.all()}
+    assert (a.pk, "employer_park") in kinds
+    assert (b.pk, "employer_leader") in kinds
+    assert (c.pk, "same_city") in kinds
+    assert (d.pk, "declared_relation") in kinds
+    assert not any(expert == e.pk for expert, _ in kinds)
+    same_city = Conflict.objects.get(expert=c, kind="same_city")
+    services.decide_conflict(conflict=same_city, user=officer, confirm=False)
+    assert services.detect_conflicts(call=gd_call, user=officer) == 0
+    assert Conflict.objects.get(pk=same_city.pk).status == "dismissed"
+    assert AuditEvent.objects.filter(verb="conflict.dismissed").exists()
+    # The dismissed pair can now be assigned; the others never.
+    services.assign_manually(application=application, experts=[c], user=officer)
+    for conflicted in (a, b, d):
+        with pytest.raises(ValidationError) as exc:
+            services.assign_manually(application=application, experts=[conflicted], user=officer)
+        assert exc.value.code == "conflict"
+
+
+# --- assignment ----------------------------------------------------------------------------------
+
+def test_auto_assignment_never_assigns_conflicts_and_balances_loads(gd_call, experts, passed, officer):
+    gd_call.experts_per_application = 3
+    gd_call.save(update_fields=["experts_per_application"])
+    Conflict.objects.create(expert=experts[0], application=passed[0], kind="declared_relation")
+    result = services.auto_assign(call=gd_call, user=officer)
+    assert not result.shortfalls
+    pairs = set(Assignment.objects.values_list("application_id", "expert_id"))
+    assert (passed[0].pk, experts[0].pk) not in pairs
+    assert all(Assignment.objects.filter(application=a).count() == 3 for a in passed)
+    loads = [Assignment.objects.filter(expert=e).count() for e in experts]
+    assert max(loads) - min(loads) <= 1
+    assert AuditEvent.objects.filter(verb="assignment.automatic").exists()
+
+
+def test_infeasible_assignment_says_which_applications_and_why(gd_call, experts, passed, officer):
+    for e in experts[1:]:
+        Conflict.objects.create(expert=e, application=passed[0], kind="declared_relation")
+    result = services.auto_assign(call=gd_call, user=officer)  # k = 5, only one eligible expert for the first
+    shortfall = {s.item_id: s for s in result.shortfalls}
+    assert passed[0].pk in shortfall and shortfall[passed[0].pk].missing == 4
+    assert "eligible" in shortfall[passed[0].pk].reason
+    assert Assignment.objects.filter(application=passed[0]).count() == 1
+
+
+def test_an_expert_must_confirm_no_conflict_before_reading(gd_call, experts, passed, officer, client_for):
+    assignment = services.assign_manually(application=passed[0], experts=[experts[2]], user=officer)[0]
+    c = client_for("expert_li")
+    page = c.get(reverse("review:task", args=[assignment.pk]))
+    assert page.status_code == 200 and page.context["outline"] is None
+    version_url = reverse("applications:version", args=[passed[0].pk, 1])
+    assert c.get(version_url).status_code == 404
+    c.post(reverse("review:task", args=[assignment.pk]), {"_action": "no_conflict"})
+    assert c.get(version_url).status_code == 200
+    assert c.get(reverse("review:task", args=[assignment.pk])).context["outline"]
+    # Not assigned: 404 on the other dossier and its task-less pages.
+    assert c.get(reverse("applications:version", args=[passed[1].pk, 1])).status_code == 404
+    assert c.get(reverse("applications:detail", args=[passed[0].pk])).status_code in (403, 404)
+    assert c.get(reverse("review:ranking", args=[gd_call.pk])).status_code == 404
+    other = services.assign_manually(application=passed[1], experts=[experts[3]], user=officer)[0]
+    assert c.get(reverse("review:task", args=[other.pk])).status_code == 404
+
+
+def test_declaring_a_conflict_removes_the_assignment(gd_call, experts, passed, officer, client_for):
+    assignment = services.assign_manually(application=passed[0], experts=[experts[2]], user=officer)[0]
+    c = client_for("expert_li")
+    assert c.post(reverse("review:task", args=[assignment.pk]), {"_action": "declare", "reason": ""}).status_code == 400
+    c.post(reverse("review:task", args=[assignment.pk]), {"_action": "declare", "reason": "曾任该园区顾问"})
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+    conflict = Conflict.objects.get(expert=experts[2], application=passed[0])
+    assert conflict.kind == "declared" and conflict.status == "confirmed"
+    services.auto_assign(call=gd_call, user=officer)
+    assert not Assignment.objects.filter(expert=experts[2], application=passed[0]).exists()
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+def test_scores_are_validated_and_a_submitted_sheet_is_locked(gd_call, experts, passed, officer, client_for):
+    services.ensure_default_rubric(gd_call)
+    assignment = services.assign_manually(application=passed[0], experts=[experts[2]], user=officer)[0]
+    c = client_for("expert_li")
+    url = reverse("review:task", args=[assignment.pk])
+    c.post(url, {"_action": "no_conflict"})
+    from review.selectors.experts import rubric_of
+
+    criteria = rubric_of(gd_call)
+    too_high = {f"score_{criteria[0].pk}": "11", "_action": "save", "comment": "保留的意见"}
+    response = c.post(url, too_high)
+    assert response.status_code == 400
+    assert "保留的意见" in response.content.decode() and 'value="11"' in response.content.decode()
+    assert not ScoreSheet.objects.exists()
+    draft = {f"score_{criteria[0].pk}": "8", "_action": "save"}
+    assert c.post(url, draft).status_code == 302
+    incomplete = {**draft, "_action": "submit"}
+    assert c.post(url, incomplete).status_code == 400
+    full = {f"score_{x.pk}": str(x.max_points - 1) for x in criteria}
+    assert c.post(url, {**full, "_action": "submit"}).status_code == 302
+    sheet = ScoreSheet.objects.get()
+    assert sheet.status == "submitted" and sheet.total == Decimal("94")
+    assert c.post(url, {**full, "_action": "save"}).status_code == 400  # locked
+    with pytest.raises(ValidationError):
+        services.reopen_sheet(sheet=sheet, user=officer, reason="")
+    services.reopen_sheet(sheet=sheet, user=officer, reason="评分依据需补充")
+    sheet.refresh_from_db()
+    assert sheet.status == "draft"
+    assert AuditEvent.objects.filter(verb="sheet.reopened", data__reason="评分依据需补充").exists()
+
+
+def test_the_rubric_is_locked_once_scoring_starts(gd_call, experts, passed, officer, client_for):
+    services.ensure_default_rubric(gd_call)
+    c = client_for("gd_officer")
+    assert c.get(reverse("review:rubric", args=[gd_call.pk])).context["total"] == 100
+    assignment = services.assign_manually(application=passed[0], experts=[experts[2]], user=officer)[0]
+    _sheet(assignment, ["5"], submit=False)
+    with pytest.raises(ValidationError) as exc:
+        services.save_rubric(call=gd_call, user=officer, rows=[{"name": "x", "max_points": Decimal("10")}])
+    assert exc.value.code == "locked"
+
+
+def _score_application(call, application, experts, totals, officer):
+    """Submitted sheets whose totals are exactly `totals` (one criterion of 100 points)."""
+    for expert, total in zip(experts, totals, strict=False):
+        assignment = services.assign_manually(application=application, experts=[expert], user=officer)[0]
+        services.confirm_no_conflict(assignment=assignment, user=expert.user)
+        criterion = call.rubric.get()
+        services.save_sheet(assignment=assignment, user=expert.user, scores={str(criterion.pk): str(total)},
+                            comment="", submit=True)
+
+
+def test_aggregates_against_hand_computed_values_and_the_flag(gd_call, experts, passed, officer):
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    totals = [60, 70, 80, 90, 95]
+    _score_application(gd_call, passed[0], experts, totals, officer)
+    _score_application(gd_call, passed[1], experts, [78, 80, 82, 79, 81], officer)
+    rows = {r["application"].pk: r for r in ranking(gd_call)}
+    first = rows[passed[0].pk]
+    assert first["n"] == 5
+    assert first["mean"] == Decimal("79.00")
+    assert first["median"] == Decimal("80.00")
+    assert first["trimmed_mean"] == Decimal("80.00")  # (70 + 80 + 90) / 3
+    assert first["sd"] == Decimal(str(round(statistics.stdev(totals), 2)))
+    assert first["range"] == 35 and first["flagged"] is True
+    second = rows[passed[1].pk]
+    assert second["trimmed_mean"] == Decimal("80.00") and second["flagged"] is False
+    # Equal trimmed means (80 = 80): the higher median wins, then the higher lowest score (78 > 60).
+    ordered = [r["application"].pk for r in ranking(gd_call) if r["n"]]
+    assert ordered == [passed[1].pk, passed[0].pk]
+    assert rows[passed[2].pk]["rank"] is None
+
+
+def test_experts_never_see_others_scores_while_scoring(gd_call, experts, passed, officer, client_for):
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    _score_application(gd_call, passed[0], experts[:2], [61, 87], officer)
+    page = client_for(experts[1].user.username).get(
+        reverse("review:task", args=[Assignment.objects.get(expert=experts[1], application=passed[0]).pk]))
+    body = page.content.decode()
+    assert "87" in body and "61" not in body
+    assert client_for(experts[1].user.username).get(
+        reverse("review:ranking-export", args=[gd_call.pk, "xlsx"])).status_code == 404
+
+
+def test_ranking_page_runs_the_same_queries_for_10_and_100_applications(gd_call, experts, officer, client_for,
+                                                                       user_named):
+    services.ensure_default_rubric(gd_call)
+    c = client_for("gd_officer")
+    url = reverse("review:ranking", args=[gd_call.pk])
+    bulk_applications(gd_call, extra_parks("440600", 10, "甲"), "formal_passed", user_named("park_huangpu"))
+    with CaptureQueriesContext(connection) as small:
+        assert c.get(url).status_code == 200
+    bulk_applications(gd_call, extra_parks("440600", 90, "乙"), "formal_passed", user_named("park_huangpu"))
+    with CaptureQueriesContext(connection) as large:
+        response = c.get(url)
+    assert len(response.context["rows"]) == 100
+    assert len(large) == len(small)
+
+
+def test_candidates_proposed_and_concurred_by_both_departments(gd_call, experts, passed, officer, user_named,
+                                                              client_for):
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    _score_application(gd_call, passed[0], experts[:3], [80, 85, 90], officer)
+    c = client_for("gd_officer")
+    c.post(reverse("review:propose", args=[gd_call.pk]), {"candidate": [passed[0].pk]})
+    candidate_list = CandidateList.objects.get(call=gd_call)
+    assert candidate_list.status == "proposed"
+    assert [i.application_id for i in candidate_list.items.all()] == [passed[0].pk]
+    with pytest.raises(Exception):  # noqa: B017 - a city co-reviewer has no say
+        services.concur_candidates(call=gd_call, user=user_named("gz_cac"), stance="concur", opinion="同意")
+    services.concur_candidates(call=gd_call, user=user_named("gd_cac"), stance="concur", opinion="同意")
+    candidate_list.refresh_from_db()
+    assert candidate_list.status == "proposed"
+    response = client_for("gd_miit").post(reverse("review:candidates", args=[gd_call.pk]),
+                                          {"stance": "concur", "opinion": "同意"})
+    assert response.status_code == 302
+    candidate_list.refresh_from_db()
+    assert candidate_list.status == "concurred"
+    assert Application.objects.get(pk=passed[0].pk).state == "formal_passed"
