@@ -98,8 +98,9 @@ def test_formal_check_pass_and_return_to_the_unit(submit_for, user_named, office
 def _xlsx(rows):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["用户名", "姓名", "职称", "工作单位", "所在城市", "专业领域", "手机", "邮箱", "最大评审数", "是否启用",
-                  "声明关联单位"])
+    from review.imports import TEMPLATE_HEADERS
+
+    sheet.append(TEMPLATE_HEADERS)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -115,7 +116,8 @@ GOOD = ["expert_new1", "林教授", "教授", "华南师范大学", "广州", "�
 
 def test_import_creates_and_updates_experts(officer, client_for, demo):
     c = client_for("gd_officer")
-    update = ["expert_chen", "陈教授", "研究员", "华南理工大学", "广州", "人工智能", "", "chen@example.edu.cn", 10, "是", ""]
+    update = ["expert_chen", "陈教授", "研究员", "华南理工大学", "广州", "人工智能", "", "chen@example.edu.cn",
+              10, "是", ""]
     response = c.post(reverse("review:experts"), {"file": _xlsx([GOOD, update])})
     assert response.status_code == 200
     results = [r["result"] for r in response.context["report"]["rows"]]
