@@ -33,3 +33,70 @@ def load() -> dict:
                            stance="concur", opinion="同意推荐。")
         done += 1
     return {"decisions": done}
+
+
+EXPERT_PROFILES = {
+    # username: (title, city code, specialties, declared relations)
+    "expert_chen": ("教授", "440100", ["software", "ai", "data"], ""),
+    "expert_zhou": ("研究员", "440100", ["trade_policy", "outsourcing"], ""),
+    "expert_li": ("教授", "440300", ["cloud", "software", "cybersecurity"], ""),
+    "expert_huang": ("教授", "440500", ["digital_content", "ecommerce"], ""),
+    "expert_xu": ("副教授", "440100", ["trade_policy", "finance", "statistics"], ""),
+}
+
+
+@transaction.atomic
+def load_expert_stage() -> dict:
+    """The national 2019 round at its expert stage: two Guangdong parks recommended by the province
+    and passed the formal check (recorded as history), experts assigned, some sheets submitted."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from applications import demo as application_demo
+    from applications.demo import NATIONAL_TITLE
+    from applications.models import ApplicationVersion
+    from portal.accounts.models import Organization, Region
+    from review.models import Assignment, ExpertProfile, ScoreSheet
+
+    for username, (title, city, specialties, relations) in EXPERT_PROFILES.items():
+        user = User.objects.get(username=username)
+        ExpertProfile.objects.update_or_create(user=user, defaults={
+            "title": title, "employer": user.memberships.get(role="expert").organization,
+            "region": Region.objects.get(code=city), "specialties": specialties,
+            "declared_relations": relations, "max_load": 20, "phone": ""})
+    national = Call.objects.get(title=NATIONAL_TITLE)
+    if Application.objects.filter(call=national).exists():
+        return {"expert_stage": "present"}
+    officer = User.objects.get(username="mofcom_officer")
+    submitted_at = datetime(2019, 8, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    parks = [("广州天河中央商务区管理委员会", application_demo.HUANGPU),
+             ("深圳市南山软件产业基地管理服务中心", application_demo.NANSHAN)]
+    created = []
+    for name, figures in parks:
+        park = Organization.objects.get(name=name)
+        submitter = park.memberships.filter(role="park_admin").first()
+        submitter = submitter.user if submitter else User.objects.get(username="park_huangpu")
+        # History of the 2019 round, recorded as it stood when its expert review began.
+        application = Application.objects.create(
+            call=national, park=park, state=Application.State.FORMAL_PASSED, created_by=submitter,
+            latest_version_number=1, submitted_at=submitted_at)
+        ApplicationVersion.objects.create(
+            application=application, number=1, data=application_demo.dossier(park, figures), attachments=[],
+            eligibility=[], submitted_by=submitter, submitted_at=submitted_at)
+        created.append(application)
+    services.ensure_default_rubric(national)
+    services.detect_conflicts(call=national)
+    Call.objects.filter(pk=national.pk).update(experts_per_application=3)
+    national.refresh_from_db()
+    services.auto_assign(call=national, user=officer)
+    first_scores = {"expert_zhou": ["8", "20", "17", "21", "8", "9"], "expert_xu": ["9", "22", "18", "20", "8", "8"]}
+    for assignment in Assignment.objects.filter(call=national).select_related("expert__user"):
+        scores = first_scores.get(assignment.expert.user.username)
+        if scores is None:
+            continue
+        services.confirm_no_conflict(assignment=assignment, user=assignment.expert.user)
+        criteria = list(national.rubric.order_by("order"))
+        services.save_sheet(assignment=assignment, user=assignment.expert.user,
+                            scores={str(c.pk): v for c, v in zip(criteria, scores, strict=True)},
+                            comment="产业基础扎实，数字服务出口规模较大，建议列入候选。", submit=True)
+    return {"expert_stage": len(created), "sheets": ScoreSheet.objects.filter(assignment__call=national).count()}

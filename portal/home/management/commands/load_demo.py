@@ -7,6 +7,7 @@ DEMO_LOADERS = [
     "portal.accounts.demo.load",
     "applications.demo.load",
     "review.demo.load",
+    "review.demo.load_expert_stage",
 ]
 
 
