@@ -30,6 +30,7 @@ from applications.selectors import (
 )
 from portal.accounts.models import Organization, Role
 from portal.audit.services import record_event
+from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
 
 
@@ -68,6 +69,7 @@ def open_call(*, user, call: Call, request=None) -> Call:
     call.save()
     record_event(verb="call.opened", actor=user, target=call, organization=call.organiser,
                  request=request)
+    transaction.on_commit(bump_public_cache)
     return call
 
 
@@ -79,6 +81,7 @@ def close_call(*, user, call: Call, request=None) -> Call:
     call.save()
     record_event(verb="call.closed", actor=user, target=call, organization=call.organiser,
                  request=request)
+    transaction.on_commit(bump_public_cache)
     return call
 
 

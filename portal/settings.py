@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "review.tasks.remind_recommending_units",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Every minute: close the notices whose window has ended (23:59:59 of the last working day).
+    "close-due-notices": {
+        "task": "publicity.tasks.close_due_notices",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------
@@ -305,3 +310,12 @@ DOSSIER_MAX_FILE_MB = int(os.environ.get("DOSSIER_MAX_FILE_MB", "20"))
 DOSSIER_MAX_TOTAL_MB = int(os.environ.get("DOSSIER_MAX_TOTAL_MB", "200"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Objections (异议): limits per IP and per phone number (kept in Redis), and evidence size in all.
+OBJECTION_RATE_LIMITS = {
+    "per_ip_per_hour": int(os.environ.get("OBJECTION_LIMIT_PER_IP_PER_HOUR", "10")),
+    "per_phone_per_day": int(os.environ.get("OBJECTION_LIMIT_PER_PHONE_PER_DAY", "5")),
+    "status_per_ip_per_hour": int(os.environ.get("OBJECTION_STATUS_LOOKUPS_PER_IP_PER_HOUR", "30")),
+}
+OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))

@@ -5,6 +5,7 @@ from django.urls import include, path
 from portal.accounts import views as account_views
 from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
+from publicity import views as publicity_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -36,6 +37,9 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("applications/", include("applications.urls")),
     path("review/", include("review.urls")),
+    path("publicity/", include("publicity.urls")),
+    path("bases/", publicity_views.bases, name="bases"),
+    path("language/<str:code>/", home_views.switch_language, name="switch-language"),
     path("workspace/", home_views.workspace, name="workspace"),
     *[
         path(f"workspace/{ws.key}/", home_views.role_workspace, {"key": ws.key}, name=ws.url_name)

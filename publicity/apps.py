@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PublicityConfig(AppConfig):
     name = "publicity"
     verbose_name = _("Publicity")
+
+    def ready(self):
+        from portal.home.workspaces import register_panel
+        from publicity import panels
+
+        register_panel("home", panels.home_panel)
+        register_panel("province", panels.organiser_panel)

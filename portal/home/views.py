@@ -7,10 +7,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.accounts.selectors import memberships_of
+from portal.home.caching import public_cache
 from portal.home.health import health
 from portal.home.workspaces import WORKSPACES_BY_KEY, render_panels, workspaces_for
 
 
+@public_cache
 def home(request):
     """The public home page: what the portal is, open calls and current notices."""
     return render(request, "home/home.html", {"panels": render_panels("home", request)})
@@ -56,3 +58,21 @@ def server_error(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def switch_language(request, code: str):
+    """A plain link changes the language (a cookie), so that public pages carry no CSRF token and can be
+    cached for everyone."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if code not in dict(settings.LANGUAGES):
+        code = settings.LANGUAGE_CODE
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=not settings.DEBUG)
+    return response

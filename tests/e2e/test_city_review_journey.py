@@ -166,7 +166,7 @@ def test_city_returns_approves_and_recommends_with_both_departments(
     expect(row.locator(".badge")).to_have_class(re.compile(r"\bstate-submitted\b"))
     row.locator(f'a[href$="{review_path}"]').click()
     city.wait_for_url(f"**{review_path}")
-    changes = city.locator('[data-testid="changes"] tr')
+    changes = city.locator('[data-testid="changes"] tbody tr')
     expect(changes).to_have_count(1)
     expect(changes.locator("td.diff-old")).to_have_text("47.03")
     expect(changes.locator("td.diff-new")).to_have_text("52.00")

@@ -45,22 +45,29 @@ def _po_entries():
         if "msgid" not in block or block.lstrip().startswith("#~"):
             continue
         fuzzy = "#, fuzzy" in block
-        msgid = "".join(re.findall(r'"(.*)"', block.split("msgstr")[0].split("msgid", 1)[1]))
+        context = None
+        if "msgctxt" in block:
+            context = "".join(re.findall(r'"(.*)"', block.split("msgctxt", 1)[1].split("msgid")[0]))
+        msgid = "".join(re.findall(r'"(.*)"', block.split("msgstr")[0].split("msgid", 1)[1].split("msgid_plural")[0]))
         msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr", 1)[1]))
-        yield msgid, msgstr, fuzzy
+        yield msgid, msgstr, fuzzy, context
 
 
 def test_zh_hans_catalogue_is_complete():
     entries = list(_po_entries())
     assert entries
-    missing = [mid for mid, mstr, fuzzy in entries if not mstr or fuzzy]
+    missing = [mid for mid, mstr, fuzzy, _ctx in entries if not mstr or fuzzy]
     assert missing == []
 
 
 def test_compiled_catalogue_matches_the_po_file():
     with MO.open("rb") as f:
         catalogue = gettext.GNUTranslations(f)
-    for msgid, msgstr, _ in _po_entries():
-        msgid = msgid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
-        expected = msgstr.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
-        assert catalogue.gettext(msgid) == expected, msgid
+    def text(value: str) -> str:
+        return value.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+    for msgid, msgstr, _fuzzy, context in _po_entries():
+        if "msgid_plural" in msgid or not msgstr:
+            continue
+        got = catalogue.pgettext(context, text(msgid)) if context else catalogue.gettext(text(msgid))
+        assert got == text(msgstr), msgid

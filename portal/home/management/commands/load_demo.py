@@ -8,6 +8,7 @@ DEMO_LOADERS = [
     "applications.demo.load",
     "review.demo.load",
     "review.demo.load_expert_stage",
+    "publicity.demo.load",
 ]
 
 

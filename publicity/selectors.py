@@ -1,0 +1,33 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from publicity.models import DesignatedBase, Designation, Notice, NoticeItem, Objection
+
+
+def public_notices() -> QuerySet[Notice]:
+    """Every notice the public may read: published, closed or withdrawn (never drafts)."""
+    return Notice.objects.exclude(status=Notice.Status.DRAFT).select_related("call").prefetch_related(
+        Prefetch("items", queryset=NoticeItem.objects.order_by("order"))).order_by("-publication_date", "-pk")
+
+
+def current_notices() -> QuerySet[Notice]:
+    return public_notices().filter(status=Notice.Status.PUBLISHED)
+
+
+def objections_of(notice: Notice) -> QuerySet[Objection]:
+    return Objection.objects.filter(notice=notice).select_related("item").annotate(
+        files_count=Count("files")).order_by("-created_at")
+
+
+def designation_of(call) -> Designation | None:
+    return Designation.objects.filter(call=call).first()
+
+
+def designated_bases(*, level: str | None = None) -> QuerySet[DesignatedBase]:
+    qs = DesignatedBase.objects.select_related("designation")
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("-year", "level", "province", "city", "name")
+
+
+def undecided_count(notice: Notice) -> int:
+    return notice.objections.filter(~Q(status=Objection.Status.DECIDED)).count()

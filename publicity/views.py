@@ -1,0 +1,314 @@
+"""Public pages (no sign-in, cached) and the officer's pages for notices, objections, designation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Call
+from portal.audit.services import client_ip, record_event
+from portal.home.caching import public_cache, public_cache_version
+from publicity import selectors, services
+from publicity.forms import (
+    DecideForm,
+    DesignateForm,
+    NoteForm,
+    NoticeForm,
+    ObjectionForm,
+    PublishForm,
+    StatusForm,
+    WithdrawForm,
+)
+from publicity.models import Notice, Objection
+
+RECEIPT_SESSION_KEY = "objection_receipts"
+
+
+# --- public --------------------------------------------------------------------------------------
+
+@public_cache
+def notice_list(request):
+    page = Paginator(selectors.public_notices(), 20).get_page(request.GET.get("page"))
+    return render(request, "publicity/notice_list.html", {"page": page, "now": timezone.now()})
+
+
+@public_cache
+def notice_detail(request, pk: int):
+    notice = get_object_or_404(selectors.public_notices(), pk=pk)
+    return render(request, "publicity/notice_detail.html", {
+        "notice": notice, "items": notice.items.all(), "state": services.window_state(notice),
+        "time_left": services.time_left(notice),
+    })
+
+
+def notice_pdf(request, pk: int):
+    notice = get_object_or_404(selectors.public_notices(), pk=pk)
+    key = f"public:{public_cache_version()}:notice-pdf:{pk}"
+    content = cache.get(key)
+    if content is None:
+        from publicity import documents
+
+        content = documents.notice_pdf(notice)
+        cache.set(key, content, 3600)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{pk}.pdf"'
+    return response
+
+
+def object_form(request, pk: int):
+    """The public objection form: open inside the window only; nothing typed is lost on an error."""
+    notice = get_object_or_404(selectors.public_notices(), pk=pk)
+    state = services.window_state(notice)
+    if state != "open":
+        return render(request, "publicity/object_closed.html", {"notice": notice, "state": state},
+                      status=200 if request.method == "GET" else 403)
+    status = 200
+    if request.method == "POST":
+        form = ObjectionForm(request.POST, request.FILES, notice=notice)
+        if form.is_valid():
+            values = {k: form.cleaned_data[k] for k in ("name", "organization", "id_number", "phone", "email", "facts")}
+            try:
+                services.check_rate(ip=client_ip(request), phone=values["phone"])
+                objection = services.submit_objection(notice=notice, item=form.cleaned_data["item"], values=values,
+                                                      files=form.cleaned_data["files"], ip=client_ip(request))
+            except services.RateLimited as exc:
+                minutes = max(1, (exc.retry_after + 59) // 60)
+                form.add_error(None, _("Too many objections were filed from this network or phone number in a short "
+                                       "time. Please try again in %(minutes)s minutes; nothing has been stored.")
+                               % {"minutes": minutes})
+                status = 429
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error("files" if getattr(exc, "code", "") in (
+                        "bad_type", "type_mismatch", "too_large", "empty", "zip_bomb", "bad_name") else None, exc)
+                status = 400
+            else:
+                receipts = request.session.get(RECEIPT_SESSION_KEY, [])
+                request.session[RECEIPT_SESSION_KEY] = [*receipts[-9:], objection.tracking_code]
+                return redirect("publicity:objection-receipt", code=objection.tracking_code)
+        else:
+            status = 400
+    else:
+        form = ObjectionForm(notice=notice)
+    return render(request, "publicity/object_form.html", {"notice": notice, "form": form}, status=status)
+
+
+def _own_objection(request, code: str) -> Objection:
+    """The objector's own objection: right after filing (this session), or by code and phone."""
+    if code not in request.session.get(RECEIPT_SESSION_KEY, []):
+        raise Http404
+    return get_object_or_404(Objection.objects.select_related("notice", "item"), tracking_code=code)
+
+
+def objection_receipt(request, code: str):
+    objection = _own_objection(request, code)
+    return render(request, "publicity/receipt.html", {"objection": objection})
+
+
+def objection_receipt_pdf(request, code: str):
+    objection = _own_objection(request, code)
+    from publicity import documents
+
+    response = HttpResponse(documents.receipt_pdf(objection), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="objection-{objection.tracking_code}.pdf"'
+    return response
+
+
+def objection_status(request):
+    objection = None
+    status = 200
+    form = StatusForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.check_rate_status(ip=client_ip(request))
+            except services.RateLimited as exc:
+                form.add_error(None, _("Too many look-ups from this network. Please try again in %(minutes)s minutes.")
+                               % {"minutes": max(1, (exc.retry_after + 59) // 60)})
+                return render(request, "publicity/status.html", {"form": form, "objection": None}, status=429)
+            objection = services.find_objection(tracking_code=form.cleaned_data["tracking_code"],
+                                                phone=form.cleaned_data["phone"])
+            if objection is None:
+                form.add_error(None, _("No objection matches this tracking code and phone number."))
+                status = 404
+            else:
+                receipts = request.session.get(RECEIPT_SESSION_KEY, [])
+                request.session[RECEIPT_SESSION_KEY] = [*receipts[-9:], objection.tracking_code]
+        else:
+            status = 400
+    return render(request, "publicity/status.html", {"form": form, "objection": objection}, status=status)
+
+
+@public_cache
+def bases(request):
+    level = request.GET.get("level") or ""
+    items = selectors.designated_bases(level=level or None)
+    return render(request, "publicity/bases.html", {"bases": items, "level": level})
+
+
+# --- the officer ---------------------------------------------------------------------------------
+
+def _managed_call(request, pk: int) -> Call:
+    call = get_object_or_404(Call.objects.select_related("organiser"), pk=pk)
+    if not request.user.has_perm("applications.manage_call", call):
+        raise Http404
+    return call
+
+
+@login_required
+def manage_notice(request, call_pk: int):
+    call = _managed_call(request, call_pk)
+    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
+    status = 200
+    if request.method == "POST" and request.POST.get("_action") == "draft":
+        try:
+            services.draft_notice(call=call, user=request.user, request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("publicity:manage-notice", call_pk=call.pk)
+    form = NoticeForm(instance=notice) if notice else None
+    publish_form = PublishForm(initial={"publication_date": timezone.localdate()})
+    withdraw_form = WithdrawForm()
+    if request.method == "POST" and notice:
+        action = request.POST.get("_action")
+        try:
+            if action == "save":
+                form = NoticeForm(request.POST, instance=Notice.objects.get(pk=notice.pk))
+                if form.is_valid():
+                    try:
+                        services.update_notice(notice=notice, user=request.user, request=request,
+                                               fields={f: form.cleaned_data[f] for f in form.fields},
+                                               base_revision=int(request.POST.get("_revision", -1)))
+                    except services.EditConflict:
+                        form.add_error(None, _("Someone else saved this notice after you opened it. Your text is "
+                                               "kept below; reload to see theirs before saving again."))
+                        status = 409
+                    else:
+                        messages.success(request, _("The draft notice is saved."))
+                        return redirect("publicity:manage-notice", call_pk=call.pk)
+                else:
+                    status = 400
+            elif action == "publish":
+                publish_form = PublishForm(request.POST)
+                if publish_form.is_valid():
+                    services.publish_notice(notice=notice, user=request.user, request=request,
+                                            publication_date=publish_form.cleaned_data["publication_date"])
+                    messages.success(request, _("The notice is published."))
+                    return redirect("publicity:manage-notice", call_pk=call.pk)
+                status = 400
+            elif action == "withdraw":
+                withdraw_form = WithdrawForm(request.POST)
+                if withdraw_form.is_valid():
+                    services.withdraw_notice(notice=notice, user=request.user, request=request,
+                                             reason=withdraw_form.cleaned_data["reason"])
+                    messages.success(request, _("The notice is withdrawn."))
+                    return redirect("publicity:manage-notice", call_pk=call.pk)
+                status = 400
+        except ValidationError as exc:
+            target = {"publish": publish_form, "withdraw": withdraw_form}.get(action, form)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    target.add_error(field if field in target.fields else None, errors)
+            else:
+                target.add_error(None, exc)
+            status = 400
+    return render(request, "publicity/manage_notice.html", {
+        "call": call, "notice": notice, "form": form, "publish_form": publish_form,
+        "withdraw_form": withdraw_form, "objections": selectors.objections_of(notice) if notice else [],
+        "designation": selectors.designation_of(call),
+        "designate_form": DesignateForm(initial={"document_date": timezone.localdate()}),
+    }, status=status)
+
+
+@login_required
+def manage_objection(request, pk: int):
+    objection = get_object_or_404(Objection.objects.select_related("notice__call", "item"), pk=pk)
+    if not request.user.has_perm("applications.manage_call", objection.notice.call):
+        raise Http404
+    note_form, decide_form = NoteForm(), DecideForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("_action")
+        try:
+            if action == "register":
+                services.register_objection(objection=objection, user=request.user, request=request)
+                return redirect("publicity:objection-manage", pk=pk)
+            if action == "note":
+                note_form = NoteForm(request.POST)
+                if note_form.is_valid():
+                    services.add_note(objection=objection, user=request.user, text=note_form.cleaned_data["text"],
+                                      request=request)
+                    return redirect("publicity:objection-manage", pk=pk)
+            elif action == "decide":
+                decide_form = DecideForm(request.POST)
+                if decide_form.is_valid():
+                    services.decide_objection(objection=objection, user=request.user, request=request,
+                                              outcome=decide_form.cleaned_data["outcome"],
+                                              reply=decide_form.cleaned_data["reply"])
+                    messages.success(request, _("The objection is decided; the objector is notified by email."))
+                    return redirect("publicity:objection-manage", pk=pk)
+            status = 400
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 400
+    record_event(verb="objection.viewed", actor=request.user, target=objection, request=request)
+    return render(request, "publicity/manage_objection.html", {
+        "objection": objection, "notes": objection.notes.select_related("author"), "files": objection.files.all(),
+        "note_form": note_form, "decide_form": decide_form,
+    }, status=status)
+
+
+@login_required
+def objection_file(request, pk: int, file_pk: int):
+    objection = get_object_or_404(Objection.objects.select_related("notice__call"), pk=pk)
+    if not request.user.has_perm("applications.manage_call", objection.notice.call):
+        raise Http404
+    item = get_object_or_404(objection.files, pk=file_pk)
+    from django.http import FileResponse
+
+    from applications.views import CONTENT_TYPES
+
+    record_event(verb="objection.file_downloaded", actor=request.user, target=objection, data={"file": item.pk},
+                 request=request)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
+                        content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
+
+
+@login_required
+@require_POST
+def designate(request, call_pk: int):
+    call = _managed_call(request, call_pk)
+    form = DesignateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.designate(call=call, user=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The bases are designated and listed in the public directory."))
+    else:
+        messages.error(request, _("Enter the document number and date."))
+    return redirect("publicity:manage-notice", call_pk=call.pk)
+
+
+def designation_document(request, call_pk: int, fmt: str):
+    """The designation document is public once issued."""
+    designation = selectors.designation_of(get_object_or_404(Call, pk=call_pk))
+    if designation is None:
+        raise Http404
+    file = {"pdf": designation.document_pdf, "docx": designation.document_docx}.get(fmt)
+    if not file:
+        raise Http404
+    from django.http import FileResponse
+
+    return FileResponse(file.open("rb"), as_attachment=fmt == "docx",
+                        filename=f"{designation.document_number}.{fmt}")

@@ -1,0 +1,386 @@
+"""Files of the expert review for the provincial officer: the ranking as Excel and PDF, and the
+template workbook for importing the expert pool.
+
+- ``ranking_xlsx(call)``: a write-only (streamed) workbook. Sheet 汇总 is ``selectors.ranking(call)``
+  in rank order; then one sheet per expert (the parks the expert scored, each criterion, total,
+  status, comment) and one sheet per application (each expert's sheet). Two queries over the
+  score sheets, each iterated in chunks and ordered so that every sheet is written in one pass:
+  memory stays bounded whatever the number of applications. Every sheet is closed as soon as it
+  is complete, so that a call with thousands of applications does not hold thousands of files open.
+  Drafts are listed with their status; the statistics of 汇总 count submitted sheets only.
+- ``ranking_pdf(call)``: the summary table (template ``pdf/ranking.html``, A4 landscape).
+- ``expert_template_xlsx()``: the header row ``review.imports.TEMPLATE_HEADERS``, two example rows
+  and a sheet 说明 describing each column and the allowed specialties.
+
+The files are Chinese documents: they are produced in zh-hans whatever the language of the
+request; the column headers are written in Chinese here.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from applications.exports import BODY_FONT, EMPTY, HEADING_FONT, cn_date
+from applications.models import Call
+from review.imports import TEMPLATE_HEADERS
+from review.models import ScoreSheet, Specialty
+from review.selectors.experts import ranking, rubric_of
+
+SUMMARY_TITLE = "汇总"
+CHUNK = 2000
+YES, NO = "是", "否"
+
+SUMMARY_HEADERS = [
+    ("排名", 6), ("园区名称", 40), ("所在城市", 10), ("评分表数", 9), ("平均分", 9), ("中位数", 9),
+    ("截尾平均分", 11), ("标准差", 9), ("最低分", 9), ("最高分", 9), ("极差", 9), ("分差过大", 9),
+    ("专家组意见", 60),
+]
+
+# --- cells ---------------------------------------------------------------------------------------
+
+# Excel refuses these in sheet titles; control characters are not valid XML either.
+_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+MAX_TITLE = 31
+
+
+class SheetTitles:
+    """Sheet titles that Excel accepts: forbidden characters removed, at most 31 characters, unique
+    in the workbook (Excel compares titles case-insensitively), a suffix （2）, （3）… when needed."""
+
+    def __init__(self, reserved=()):
+        self._used = {"history"}  # reserved by Excel
+        self._used.update(t.casefold() for t in reserved)
+
+    def __call__(self, name: str, fallback: str = "工作表") -> str:
+        base = _TITLE_FORBIDDEN.sub("", name or "").strip().strip("'").strip() or fallback
+        title = base[:MAX_TITLE]
+        n = 1
+        while title.casefold() in self._used:
+            n += 1
+            suffix = f"（{n}）"
+            title = base[:MAX_TITLE - len(suffix)].rstrip("'") + suffix
+        self._used.add(title.casefold())
+        return title
+
+
+def _clean(text) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", str(text))
+
+
+def _text(ws, value):
+    """A string cell: without the control characters Excel refuses (pasted from Word), and never a
+    formula even if it starts with "=" (a park name or a comment is data)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or value == "":
+        return None
+    text = _clean(value)
+    if text.startswith("="):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+def _number(ws, value, number_format: str | None = None):
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if number_format is None:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def _score(value):
+    """A criterion's score as stored ("12.5") as a number; anything unreadable as it is."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def _header(ws, labels: list[str]) -> list:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    font, fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
+    alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cells = []
+    for label in labels:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font, cell.fill, cell.alignment = font, fill, alignment
+        cells.append(cell)
+    return cells
+
+
+def _title_row(ws, text: str) -> list:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cell = WriteOnlyCell(ws, value=_clean(text))
+    cell.font = Font(bold=True, size=12)
+    return [cell]
+
+
+def _widths(ws, widths: list[float]) -> None:
+    """Column widths; in a write-only sheet they must be set before the first row."""
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def _points(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+
+
+def _criterion_label(criterion) -> str:
+    return f"{criterion.name}（{_points(criterion.max_points)}分）"
+
+
+def _status(sheet: ScoreSheet) -> str:
+    return str(sheet.get_status_display())
+
+
+# --- ranking: Excel ------------------------------------------------------------------------------
+
+def _summary_sheet(wb, rows: list[dict]) -> None:
+    ws = wb.create_sheet(SUMMARY_TITLE)
+    _widths(ws, [w for _label, w in SUMMARY_HEADERS])
+    ws.freeze_panes = "C2"
+    ws.append(_header(ws, [label for label, _w in SUMMARY_HEADERS]))
+    two = "0.00"
+    for item in rows:
+        park = item["application"].park
+        ws.append([
+            item["rank"], _text(ws, park.name), _text(ws, park.region.name if park.region else ""), item["n"],
+            _number(ws, item["mean"], two), _number(ws, item["median"], two),
+            _number(ws, item["trimmed_mean"], two), _number(ws, item["sd"], two),
+            item["lowest"], item["highest"], item["range"], YES if item["flagged"] else NO,
+            _text(ws, item["panel_opinion"]),
+        ])
+    ws.close()
+
+
+def _sheets_ordered(call: Call, *order_by: str):
+    return ScoreSheet.objects.filter(assignment__call=call).select_related(
+        "assignment__expert__user", "application__park").order_by(*order_by).iterator(chunk_size=CHUNK)
+
+
+def _groups(sheets, key):
+    """Consecutive runs of ``sheets`` with the same ``key``: (first sheet, run), streamed."""
+    run: list[ScoreSheet] = []
+    current = object()
+    for sheet in sheets:
+        k = key(sheet)
+        if run and k != current:
+            yield run
+            run = []
+        current = k
+        run.append(sheet)
+    if run:
+        yield run
+
+
+def _detail_sheet(wb, titles: SheetTitles, *, name: str, fallback: str, heading: str, first_label: str,
+                  first_width: float, criteria, sheets: list[ScoreSheet], first_value) -> None:
+    ws = wb.create_sheet(titles(name, fallback))
+    labels = [first_label] + [_criterion_label(c) for c in criteria] + ["总分", "状态", "评审意见"]
+    _widths(ws, [first_width] + [12] * len(criteria) + [9, 9, 60])
+    ws.freeze_panes = "B3"
+    ws.append(_title_row(ws, heading))
+    ws.append(_header(ws, labels))
+    keys = [str(c.pk) for c in criteria]
+    for sheet in sheets:
+        scores = sheet.scores if isinstance(sheet.scores, dict) else {}
+        ws.append([_text(ws, first_value(sheet))] + [_score(scores.get(k)) for k in keys]
+                  + [sheet.total, _status(sheet), _text(ws, sheet.comment)])
+    ws.close()
+
+
+def ranking_xlsx(call: Call) -> bytes:
+    """The ranking of ``call`` as an .xlsx workbook (see the module docstring). Five queries."""
+    from openpyxl import Workbook
+
+    with translation.override("zh-hans"):
+        rows = ranking(call)
+        criteria = rubric_of(call)
+        wb = Workbook(write_only=True)
+        titles = SheetTitles(reserved=[SUMMARY_TITLE])
+        _summary_sheet(wb, rows)
+        del rows
+
+        # One sheet per expert, in the order of the pool.
+        by_expert = _sheets_ordered(call, "assignment__expert__user__full_name", "assignment__expert_id",
+                                    "application__park__name", "application_id")
+        for run in _groups(by_expert, key=lambda s: s.assignment.expert_id):
+            user = run[0].assignment.expert.user
+            _detail_sheet(wb, titles, name=user.display_name, fallback="专家", heading=f"评审专家：{user.display_name}",
+                          first_label="园区名称", first_width=40, criteria=criteria, sheets=run,
+                          first_value=lambda s: s.application.park.name)
+
+        # One sheet per application that has score sheets, by park name.
+        by_application = _sheets_ordered(call, "application__park__name", "application_id",
+                                         "assignment__expert__user__full_name", "assignment__expert_id")
+        for run in _groups(by_application, key=lambda s: s.application_id):
+            park = run[0].application.park
+            _detail_sheet(wb, titles, name=park.name, fallback="园区", heading=f"园区：{park.name}",
+                          first_label="评审专家", first_width=16, criteria=criteria, sheets=run,
+                          first_value=lambda s: s.assignment.expert.user.display_name)
+
+        out = BytesIO()
+        wb.save(out)
+    return out.getvalue()
+
+
+# --- ranking: PDF --------------------------------------------------------------------------------
+
+def _fmt(value) -> str:
+    return EMPTY if value is None else f"{value:.2f}"
+
+
+def ranking_pdf(call: Call) -> bytes:
+    """The summary of the ranking of ``call`` as PDF (WeasyPrint, template ``pdf/ranking.html``)."""
+    from weasyprint import HTML
+
+    with translation.override("zh-hans"):
+        rows = []
+        sheets = 0
+        for item in ranking(call):
+            park = item["application"].park
+            sheets += item["n"]
+            rows.append({
+                "rank": item["rank"] if item["rank"] is not None else EMPTY,
+                "park": park.name, "city": park.region.name if park.region else EMPTY, "n": item["n"],
+                "score": _fmt(item["score"]), "mean": _fmt(item["mean"]), "median": _fmt(item["median"]),
+                "sd": _fmt(item["sd"]), "range": _fmt(item["range"]),
+                "flagged": YES if item["flagged"] else "", "is_flagged": item["flagged"],
+            })
+        now = timezone.localtime()
+        html = render_to_string("pdf/ranking.html", {
+            "title": f"{call.title} 专家评审结果汇总",
+            "call": call,
+            "method": str(call.get_ranking_method_display()),
+            "range_flag": _points(call.score_range_flag),
+            "generated_on": cn_date(now),
+            "generated_iso": now.isoformat(),
+            "rows": rows,
+            "n_applications": len(rows),
+            "n_sheets": sheets,
+            "body_font": BODY_FONT,
+            "heading_font": HEADING_FONT,
+            "empty": EMPTY,
+        })
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+# --- the expert pool import template -------------------------------------------------------------
+
+def _specialty_labels() -> list[tuple[str, str]]:
+    """(code, Chinese label) of each specialty, as the import reads them."""
+    with translation.override("zh-hans"):
+        return [(value, str(label)) for value, label in Specialty.choices]
+
+
+def _template_rows(labels: dict[str, str]) -> list[list]:
+    return [
+        ["expert_lin", "林教授", "教授", "华南师范大学", "广州",
+         "、".join([labels[Specialty.SOFTWARE], labels[Specialty.OUTSOURCING]]),
+         "13800138000", "lin@example.edu.cn", 20, YES, None],
+        ["expert_wang", "王研究员", "研究员", "广东省社会科学院", "深圳",
+         "、".join([labels[Specialty.TRADE_POLICY], labels[Specialty.STATISTICS]]),
+         "020-83331234", "wang@example.org.cn", 10, YES, "深圳市南山软件产业基地管理服务中心"],
+    ]
+
+
+COLUMN_NOTES = {
+    "用户名": ("必填", "登录用户名，不含空格，最多150个字符。系统中已有该用户名时，更新该专家的信息。"),
+    "姓名": ("必填", "专家姓名，最多60个字。"),
+    "职称": ("选填", "如“教授”“研究员”“高级工程师”，最多60个字。"),
+    "工作单位": ("必填", "单位全称，最多120个字；用于回避检查（工作单位即申报园区的管理机构或其龙头企业时回避）。"),
+    "所在城市": ("选填", "地级市名称，如“广州”或“广州市”，或行政区划代码，如 440100；用于同城回避。"),
+    "专业领域": ("选填", "一个或多个，以顿号“、”分隔，只能从下方“可选专业领域”中选取（填写名称或代码均可）。"),
+    "手机": ("选填", "11位手机号码，或带区号的固定电话，如 020-83331234。请将本列设为文本格式。"),
+    "邮箱": ("选填", "电子邮箱，用于发送设置密码的链接和评审通知。"),
+    "最大评审数": ("选填", "每个批次最多评审的申报数量，1至500的整数；不填为20。"),
+    "是否启用": ("选填", "填“是”或“否”；不填为“是”。停用的专家不参与分配。"),
+    "声明关联单位": ("选填", "专家曾任职或存在利益关系的单位全称，多个以顿号“、”或分号“；”分隔；用于回避检查。"),
+}
+
+
+def expert_template_xlsx() -> bytes:
+    """The template for importing experts: sheet 1 the header row and two example rows (replace
+    them), sheet 说明 the meaning of each column and the allowed specialties."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    specialties = _specialty_labels()
+    labels = dict(specialties)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "专家信息"
+    ws.append(TEMPLATE_HEADERS)
+    for row in _template_rows(labels):
+        ws.append(row)
+    widths = {"用户名": 16, "姓名": 12, "职称": 12, "工作单位": 28, "所在城市": 10, "专业领域": 36, "手机": 16,
+              "邮箱": 26, "最大评审数": 11, "是否启用": 10, "声明关联单位": 40}
+    for index, header in enumerate(TEMPLATE_HEADERS, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = widths.get(header, 14)
+        cell = ws.cell(row=1, column=index)
+        cell.font, cell.fill = bold, fill
+        if header in ("用户名", "手机"):  # text, so that Excel keeps the digits as typed
+            ws.column_dimensions[letter].number_format = "@"
+            for row in range(2, ws.max_row + 1):
+                ws.cell(row=row, column=index).number_format = "@"
+        if header == "是否启用":
+            choice = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
+            choice.add(f"{letter}2:{letter}2001")
+            ws.add_data_validation(choice)
+    ws.freeze_panes = "A2"
+
+    notes = wb.create_sheet("说明")
+    notes.append(["列名", "是否必填", "填写说明"])
+    for header in TEMPLATE_HEADERS:
+        required, text = COLUMN_NOTES.get(header, ("选填", ""))
+        notes.append([header, required, text])
+    notes.append([])
+    notes.append(["第一行为列名，请勿修改；示例行（第2、3行）请替换为实际专家信息。每个文件最多2000名专家；"
+                  "导入时先检查所有行，有一行不通过则全部不导入。"])
+    notes.append([])
+    start = notes.max_row + 1
+    notes.append(["可选专业领域", "代码"])
+    for value, label in specialties:
+        notes.append([label, value])
+    for cell in notes[1]:
+        cell.font, cell.fill = bold, fill
+    for cell in notes[start]:
+        cell.font, cell.fill = bold, fill
+    notes.column_dimensions["A"].width = 36
+    notes.column_dimensions["B"].width = 16
+    notes.column_dimensions["C"].width = 90
+    for row in notes.iter_rows(min_row=2, max_row=len(TEMPLATE_HEADERS) + 1):
+        for cell in row:
+            cell.alignment = wrap
+
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
