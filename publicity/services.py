@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from applications.exports import cn_date
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
 from portal.accounts.models import Membership, Role
@@ -28,6 +29,7 @@ from publicity.models import (
     ObjectionFile,
     ObjectionNote,
 )
+from review.letters import letter_subject
 from review.models import CandidateList
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -36,10 +38,6 @@ TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 def _require(user, perm: str, obj) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def cn_date(value) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 # --- notices -------------------------------------------------------------------------------------
@@ -54,14 +52,14 @@ def draft_notice(*, call: Call, user, request=None) -> Notice:
     if existing:
         return existing
     organiser = call.organiser
+    # Where objections go: the officer's own contacts to start with; the draft is edited before publishing.
     notice = Notice.objects.create(
         call=call, title=_("Public notice of the candidate list: %(call)s") % {"call": call.title},
         body=_("In accordance with %(doc)s, after expert review the following candidates are proposed. They are "
                "published for public comment for %(days)s working days. Anyone with an objection may submit it in "
                "writing under their real name, with contact details and evidence, within the notice period.")
         % {"doc": call.document_number, "days": call.publicity_days},
-        contact_phone="020-38819191", contact_email="fwmy@example.gov.cn",
-        contact_address=f"{organiser.name}（邮编510000）")
+        contact_phone=user.phone, contact_email=user.email, contact_address="")
     items = candidate_list.items.select_related("application__park__region").order_by("rank")
     NoticeItem.objects.bulk_create([
         NoticeItem(notice=notice, application=item.application, order=item.rank,
@@ -116,6 +114,9 @@ def publish_notice(*, notice: Notice, user, publication_date, request=None) -> N
         raise ValidationError({"publication_date": _("The publication date cannot be in the past.")})
     if not notice.items.exists():
         raise ValidationError(_("The notice lists no candidate."))
+    if not (notice.contact_phone and notice.contact_email and notice.contact_address):
+        raise ValidationError(_("Fill in where objections go (phone, email and postal address) before publishing."),
+                              code="contacts")
     last_day, opens_at, closes_at = notice_window(notice.call, publication_date)
     notice.publish()
     notice.publication_date = publication_date
@@ -359,7 +360,7 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
         raise ValidationError({"document_number": _("Enter the document number.")})
     designation = Designation.objects.create(
         call=call, notice=notice, document_number=document_number, document_date=document_date,
-        title=title or _("Notice on designating the %(call)s") % {"call": call.title.removesuffix("申报")},
+        title=title or _("Notice on designating the %(batch)s") % {"batch": letter_subject(call.title)},
         published_by=user)
     level = DesignatedBase.Level.NATIONAL if call.level == Call.Level.NATIONAL else DesignatedBase.Level.PROVINCIAL
     for item in notice.items.filter(removed=False).select_related("application__park__region__parent"):
@@ -367,7 +368,7 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
         province = region.parent.name if region and region.parent else (region.name if region else "")
         DesignatedBase.objects.create(
             designation=designation, application=item.application, name=item.park_name, province=province,
-            city=item.city_name, level=level, batch=call.title.removesuffix("申报"), year=document_date.year,
+            city=item.city_name, level=level, batch=letter_subject(call.title), year=document_date.year,
             document_number=document_number)
     record_event(verb="designation.published", actor=user, target=call, organization=call.organiser,
                  data={"document_number": document_number, "bases": designation.bases.count()}, request=request)

@@ -103,7 +103,8 @@ def object_form(request, pk: int):
 
 
 def _own_objection(request, code: str) -> Objection:
-    """The objector's own objection: right after filing (this session), or by code and phone."""
+    """The objector's own objection: in the session that filed it, or that proved code and phone on the
+    status page (which records the code in the session)."""
     if code not in request.session.get(RECEIPT_SESSION_KEY, []):
         raise Http404
     return get_object_or_404(Objection.objects.select_related("notice", "item"), tracking_code=code)

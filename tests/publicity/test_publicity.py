@@ -32,7 +32,7 @@ def officer(user_named):
 
 
 @pytest.fixture
-def candidates(gd_call, user_named):
+def candidates(gd_call, user_named):  # noqa: F811
     applications = bulk_applications(gd_call, extra_parks("440600", 3, "候选园区"), "formal_passed",
                                      user_named("park_huangpu"))
     candidate_list = CandidateList.objects.create(call=gd_call, status="concurred")
@@ -42,8 +42,18 @@ def candidates(gd_call, user_named):
 
 
 @pytest.fixture
-def draft(gd_call, candidates, officer):
-    return services.draft_notice(call=gd_call, user=officer)
+def draft(gd_call, candidates, officer):  # noqa: F811
+    notice = services.draft_notice(call=gd_call, user=officer)
+    return services.update_notice(notice=notice, user=officer, base_revision=notice.revision, fields={
+        "contact_phone": "020-38819191", "contact_email": "fwmy@gd.example.gov.cn",
+        "contact_address": "广州市越秀区东风中路305号广东省商务厅服务贸易处（邮编510031）"})
+
+
+def test_publishing_needs_where_objections_go(gd_call, candidates, officer):  # noqa: F811
+    notice = services.draft_notice(call=gd_call, user=officer)
+    with pytest.raises(ValidationError) as exc:
+        services.publish_notice(notice=notice, user=officer, publication_date=timezone.localdate())
+    assert exc.value.code == "contacts"
 
 
 @pytest.fixture
