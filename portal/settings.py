@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.accounts.middleware.AccountSecurityMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -319,3 +320,10 @@ OBJECTION_RATE_LIMITS = {
 }
 OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+
+# Two-factor sign-in (TOTP) for city, provincial, expert and administrator roles; parks may enable it.
+# On by default in production; `make run` (DEBUG) leaves it off so the demo accounts sign in at once.
+PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "数字服务出口基地申报评审平台"
+# Staff sessions end after 30 minutes without activity; parks' after SESSION_COOKIE_AGE.
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", "1800"))

@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", account_views.two_factor, name="two-factor"),
+    path("accounts/2fa/reset/<int:user_pk>/", account_views.reset_two_factor, name="two-factor-reset"),
     path("accounts/password/change/", account_views.PasswordChangeView.as_view(),
          name="password_change"),
     path("accounts/password/change/done/",

@@ -1,10 +1,25 @@
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
+from portal.accounts import security
 from portal.accounts.forms import LoginForm
+from portal.accounts.models import User
+from portal.audit.services import record_event
 
 
 class LoginView(auth_views.LoginView):
@@ -35,3 +50,59 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label=_("Code"), max_length=20, help_text=_(
+        "The 6-digit code from your authenticator app, or one of your recovery codes."))
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url("workspace")
+
+
+@login_required
+def two_factor(request):
+    """Verify with a code, or enrol a first device (QR code, then recovery codes shown once)."""
+    user = request.user
+    enrolled = security.has_confirmed_device(user)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if enrolled:
+        if request.method == "POST" and form.is_valid():
+            device = security.verify(user, form.cleaned_data["token"])
+            if device is not None:
+                otp_login(request, device)
+                record_event(verb="2fa.verified", actor=user, target=user, request=request)
+                return redirect(_safe_next(request))
+            form.add_error("token", _("This code is not valid. Check the time on your phone, or use a recovery code."))
+            status = 400
+        return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)},
+                      status=status)
+    device = security.pending_device(user)
+    if request.method == "POST" and form.is_valid():
+        codes = security.confirm_enrolment(user=user, device=device, token=form.cleaned_data["token"],
+                                           request=request)
+        if codes is not None:
+            otp_login(request, device)
+            return render(request, "accounts/two_factor_codes.html", {"codes": codes, "next": _safe_next(request)})
+        form.add_error("token", _("This code is not valid. Scan the QR code again and enter the current code."))
+        status = 400
+    qr = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/two_factor_enrol.html", {
+        "form": form, "qr": mark_safe(qr), "secret": secret, "next": _safe_next(request),  # noqa: S308 - our own SVG
+    }, status=status)
+
+
+@login_required
+@require_POST
+def reset_two_factor(request, user_pk: int):
+    target = get_object_or_404(User, pk=user_pk)
+    security.reset_two_factor(user=target, actor=request.user, request=request)
+    messages.success(request, _("Two-factor sign-in of %(user)s is reset; they will enrol again at next sign-in.")
+                     % {"user": target.display_name})
+    return redirect("workspace-system")
