@@ -35,7 +35,7 @@ def is_unit_coreviewer_of(user, application) -> bool:
 
 @rules.predicate
 def is_past_preliminary_review(user, application) -> bool:
-    return application is not None and application.state in ("approved", "recommended")
+    return application is not None and application.state in ("approved", "recommended", "formal_passed")
 
 
 @rules.predicate

@@ -1,0 +1,239 @@
+"""Every URL of the URLconf × every role, against an explicit table of who may use it.
+
+The URLs come from the resolver, so a new view is covered without anyone remembering: a URL name
+missing from ACCESS fails the test. Objects belong to one park (广州开发区/黄埔) in 广州; other
+parks, cities, organisers and experts must be refused (403 or 404) or, when signed out, sent to sign in.
+Each request runs in a transaction that is rolled back, so a POST by one role changes nothing for the next.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from applications import demo as demo_data
+from applications import services as application_services
+from applications.models import Attachment, DossierExport
+from publicity import services as publicity_services
+from publicity.models import Objection
+from review import services as review_services
+from review.models import Assignment, CandidateItem, CandidateList, Conflict, ExpertProfile, Panel, ScoreSheet
+from tests.applications.conftest import calls, fill_completely, gd_call  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+ROLES = ["anonymous", "park_huangpu", "park_pazhou", "city_gz", "city_sz", "gz_cac", "sz_cac", "gd_officer",
+         "mofcom_officer", "gd_cac", "expert_li", "expert_chen", "sysadmin"]
+SIGNED_IN = set(ROLES) - {"anonymous"}
+EVERYONE = set(ROLES)
+NOBODY: set[str] = set()
+PARKS = {"park_huangpu", "park_pazhou"}
+OFFICERS = {"gd_officer", "mofcom_officer"}
+READERS = {"park_huangpu", "city_gz", "gd_officer", "gz_cac", "expert_li"}  # of the submitted dossier
+
+# url name → (method used to probe, roles allowed). "Allowed" means neither refused (403/404) nor
+# sent to sign in: a 200, a redirect to the next step, or a 400 from a form that passed the permission check.
+ACCESS: dict[str, tuple[str, set[str]]] = {
+    "home": ("get", EVERYONE), "healthz": ("get", EVERYONE), "bases": ("get", EVERYONE),
+    "switch-language": ("get", EVERYONE), "set_language": ("post", EVERYONE),
+    "login": ("get", EVERYONE), "logout": ("post", EVERYONE),
+    "password_reset": ("get", EVERYONE), "password_reset_done": ("get", EVERYONE),
+    "password_reset_confirm": ("get", EVERYONE), "password_reset_complete": ("get", EVERYONE),
+    "password_change": ("get", SIGNED_IN), "password_change_done": ("get", SIGNED_IN),
+    "two-factor": ("get", SIGNED_IN), "two-factor-reset": ("post", {"sysadmin"}),
+    "notifications": ("get", SIGNED_IN), "notifications-read": ("post", SIGNED_IN),
+    "workspace": ("get", SIGNED_IN),
+    "workspace-park": ("get", PARKS), "workspace-city": ("get", {"city_gz", "city_sz"}),
+    "workspace-coreview": ("get", {"gz_cac", "sz_cac", "gd_cac"}), "workspace-province": ("get", OFFICERS),
+    "workspace-expert": ("get", {"expert_li", "expert_chen"}), "workspace-system": ("get", {"sysadmin"}),
+    # applications
+    "applications:calls": ("get", OFFICERS), "applications:call-new": ("get", OFFICERS),
+    "applications:call-detail": ("get", SIGNED_IN), "applications:call-edit": ("get", {"gd_officer"}),
+    "applications:call-open": ("post", {"gd_officer"}), "applications:call-close": ("post", {"gd_officer"}),
+    "applications:start": ("post", PARKS),
+    "applications:detail": ("get", READERS - {"expert_li"}),
+    "applications:section": ("get", {"park_huangpu"}), "applications:autosave": ("post", NOBODY),
+    "applications:upload": ("post", NOBODY), "applications:attachment-remove": ("post", NOBODY),
+    "applications:submit": ("get", {"park_huangpu"}),
+    "applications:attachment": ("get", READERS), "applications:version": ("get", READERS),
+    "applications:compare": ("get", READERS - {"expert_li"}),
+    "applications:export": ("get", READERS), "applications:export-download": ("get", READERS),
+    # review: the recommending unit (广州) and its co-departments
+    "review:inbox": ("get", {"city_gz", "city_sz"}), "review:coreview-list": ("get", {"gz_cac", "sz_cac"}),
+    "review:recommendation": ("get", {"city_gz", "city_sz"}), "review:review": ("get", {"city_gz"}),
+    "review:coreview": ("post", {"gz_cac"}),
+    "review:recommendation-detail": ("get", {"city_gz", "gd_officer"}),
+    "review:recommendation-return": ("post", {"gd_officer"}), "review:letter": ("get", {"city_gz", "gd_officer"}),
+    # review: the organiser
+    "review:overview": ("get", {"gd_officer"}), "review:formal": ("get", {"gd_officer"}),
+    "review:formal-decide": ("post", {"gd_officer"}), "review:experts": ("get", OFFICERS),
+    "review:experts-template": ("get", OFFICERS), "review:panels": ("get", {"gd_officer"}),
+    "review:conflicts": ("get", {"gd_officer"}), "review:conflict-decide": ("post", {"gd_officer"}),
+    "review:assignments": ("get", {"gd_officer"}), "review:assign": ("post", {"gd_officer"}),
+    "review:rubric": ("get", {"gd_officer"}), "review:ranking": ("get", {"gd_officer"}),
+    "review:ranking-export": ("get", {"gd_officer"}), "review:sheet-reopen": ("post", {"gd_officer"}),
+    "review:propose": ("post", {"gd_officer"}),
+    "review:candidates": ("get", {"gd_officer", "gd_cac"}),
+    # review: experts
+    "review:task": ("get", {"expert_li"}), "review:panel-opinions": ("get", {"expert_li"}),
+    # publicity
+    "publicity:notices": ("get", EVERYONE), "publicity:notice": ("get", EVERYONE),
+    "publicity:notice-pdf": ("get", EVERYONE), "publicity:object": ("get", EVERYONE),
+    "publicity:objection-status": ("get", EVERYONE),
+    "publicity:objection-receipt": ("get", NOBODY), "publicity:objection-receipt-pdf": ("get", NOBODY),
+    "publicity:designation-document": ("get", NOBODY),
+    "publicity:manage-notice": ("get", {"gd_officer"}), "publicity:designate": ("post", {"gd_officer"}),
+    "publicity:objection-manage": ("get", {"gd_officer"}), "publicity:objection-file": ("get", {"gd_officer"}),
+}
+
+SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{pattern.namespace}:" if pattern.namespace else ""
+            yield from _walk(pattern.url_patterns, prefix + namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + pattern.name, pattern
+
+
+def all_url_names() -> dict[str, URLPattern]:
+    return {name: p for name, p in _walk(get_resolver().url_patterns) if not name.startswith(SKIP_PREFIXES)}
+
+
+def test_every_url_is_in_the_table():
+    missing = sorted(set(all_url_names()) - set(ACCESS))
+    assert missing == [], f"URLs without an access rule: {missing}"
+    stale = sorted(set(ACCESS) - set(all_url_names()))
+    assert stale == [], f"rules for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):  # noqa: F811
+    """One Guangzhou application taken through every stage the URLs serve."""
+    from django.utils import timezone
+
+    u = user_named
+    park_user, city, officer = u("park_huangpu"), u("city_gz"), u("gd_officer")
+    application = application_services.start_application(call=gd_call, park=park_user.memberships.get().organization,
+                                                         user=park_user)
+    fill_completely(application, park_user)
+    checklist = {f"c{i}": {"status": "met", "remark": ""} for i in range(1, 7)}
+    with django_capture_on_commit_callbacks(execute=True):
+        application_services.submit_application(application=application, user=park_user)
+        review_services.decide(application=application, version_number=1, user=city, decision="return",
+                               checklist=checklist, reasons="补充材料")
+        application_services.submit_application(application=application, user=park_user)
+        review_services.decide(application=application, version_number=2, user=city, decision="approve",
+                               checklist=checklist)
+        for name in ("gz_cac", "gz_miit"):
+            review_services.co_review(application=application, user=u(name), stance="concur", opinion="同意")
+        review_services.save_recommendation(call=gd_call, user=city, application_ids=[application.pk])
+        recommendation = review_services.send_recommendation(call=gd_call, user=city, letter_number="穗商务函〔2026〕9号")
+        review_services.formal_check(application=application, user=officer, decision="pass")
+        li = ExpertProfile.objects.create(user=u("expert_li"), employer=u("expert_li").memberships.get().organization)
+        chen = ExpertProfile.objects.create(user=u("expert_chen"),
+                                            employer=u("expert_chen").memberships.get().organization)
+        review_services.ensure_default_rubric(gd_call)
+        assignment = review_services.assign_manually(application=application, experts=[li], user=officer)[0]
+        review_services.confirm_no_conflict(assignment=assignment, user=li.user)
+        review_services.save_sheet(assignment=assignment, user=li.user, comment="",
+                                   scores={str(c.pk): "5" for c in gd_call.rubric.all()}, submit=True)
+        panel = Panel.objects.create(call=gd_call, name="第一组", leader=li)
+        panel.members.set([li, chen])
+        Conflict.objects.create(expert=chen, application=application, kind="same_city")
+        candidate_list = CandidateList.objects.create(call=gd_call, status="concurred")
+        CandidateItem.objects.create(candidate_list=candidate_list, application=application, rank=1)
+        version = application.versions.get(number=2)
+        for fmt in ("docx", "pdf"):
+            application_services.request_export(version=version, fmt=fmt, user=park_user)
+        notice = publicity_services.draft_notice(call=gd_call, user=officer)
+        notice = publicity_services.update_notice(notice=notice, user=officer, base_revision=notice.revision, fields={
+            "contact_phone": "020-38819191", "contact_email": "fw@gd.example.gov.cn", "contact_address": "广州市"})
+        monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 23, 9, 0, tzinfo=SHANGHAI))
+        notice = publicity_services.publish_notice(notice=notice, user=officer, publication_date=date(2026, 12, 24))
+        monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 24, 9, 0, tzinfo=SHANGHAI))
+        evidence = SimpleUploadedFile("证据.pdf", demo_data._pdf("proof"), content_type="application/pdf")
+        objection = publicity_services.submit_objection(
+            notice=notice, item=notice.items.get(), files=[evidence],
+            values={"name": "张明", "organization": "", "id_number": "11010519491231002X", "phone": "13800138000",
+                    "email": "z@example.com", "facts": "申报的出口额与统计报表不一致，请核查。"})
+    assert DossierExport.objects.filter(status="ready").count() == 2
+    application.refresh_from_db()
+    return {
+        "application": application.pk, "call": gd_call.pk, "recommendation": recommendation.pk,
+        "assignment": assignment.pk, "sheet": ScoreSheet.objects.get().pk, "conflict": Conflict.objects.get().pk,
+        "notice": notice.pk, "objection": objection.pk, "objection_file": objection.files.get().pk,
+        "attachment": Attachment.objects.filter(application=application).first().pk,
+        "tracking_code": objection.tracking_code, "user": u("expert_li").pk,
+    }
+
+
+PK_BY_PREFIX = {
+    "applications:": "application", "review:recommendation": "recommendation", "review:letter": "recommendation",
+    "review:task": "assignment", "review:sheet": "sheet", "review:conflict": "conflict",
+    "review:": "application", "publicity:objection": "objection", "publicity:": "notice",
+}
+
+
+def _kwargs(name: str, pattern: URLPattern, world: dict) -> dict:
+    values = {"call_pk": world["call"], "key": "cover", "number": 2, "fmt": "pdf", "attachment_pk": world["attachment"],
+              "file_pk": world["objection_file"], "code": world["tracking_code"], "user_pk": world["user"],
+              "uidb64": "MQ", "token": "set-password"}
+    kwargs = {}
+    for converter in pattern.pattern.converters:
+        if converter == "pk":
+            if name.startswith("applications:call"):
+                kwargs["pk"] = world["call"]
+                continue
+            key = next(k for k in sorted(PK_BY_PREFIX, key=len, reverse=True) if name.startswith(k))
+            kwargs["pk"] = world[PK_BY_PREFIX[key]]
+        else:
+            kwargs[converter] = values[converter]
+    if name == "switch-language":
+        kwargs = {"code": "en"}
+    return kwargs
+
+
+def _client(role: str) -> Client:
+    from portal.accounts.models import User
+
+    client = Client(raise_request_exception=True)
+    if role != "anonymous":
+        client.force_login(User.objects.get(username=role))
+    return client
+
+
+def test_every_role_on_every_url(world, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 25, 10, 0, tzinfo=SHANGHAI))
+    urls = all_url_names()
+    failures = []
+    for role in ROLES:
+        client = _client(role)
+        for name, pattern in sorted(urls.items()):
+            method, allowed = ACCESS[name]
+            url = reverse(name, kwargs=_kwargs(name, pattern, world))
+            probe = _client(role) if name == "logout" else client  # signing out must not end the walk
+            with transaction.atomic():
+                response = getattr(probe, method)(url)
+                transaction.set_rollback(True)
+            status = response.status_code
+            to_login = status == 302 and response["Location"].startswith(reverse("login"))
+            refused = status in (403, 404) or to_login
+            assert status < 500, (role, name, status)
+            if role in allowed and refused:
+                failures.append(f"{role} refused on {name} ({method.upper()} {url}: {status})")
+            if role not in allowed and not refused:
+                failures.append(f"{role} NOT refused on {name} ({method.upper()} {url}: {status})")
+            if role == "anonymous" and role not in allowed and status == 302:
+                assert to_login, (name, response["Location"])
+    assert failures == [], "\n".join(failures)
+    assert Objection.objects.count() == 1 and Assignment.objects.count() == 1
