@@ -19,6 +19,7 @@ request; the column headers are written in Chinese here.
 from __future__ import annotations
 
 import re
+from copy import copy
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
@@ -56,15 +57,18 @@ class SheetTitles:
     def __init__(self, reserved=()):
         self._used = {"history"}  # reserved by Excel
         self._used.update(t.casefold() for t in reserved)
+        self._next: dict[str, int] = {}  # base → the next suffix to try: no quadratic search
 
     def __call__(self, name: str, fallback: str = "工作表") -> str:
         base = _TITLE_FORBIDDEN.sub("", name or "").strip().strip("'").strip() or fallback
         title = base[:MAX_TITLE]
-        n = 1
+        key = title.casefold()
+        n = self._next.get(key, 1)
         while title.casefold() in self._used:
             n += 1
             suffix = f"（{n}）"
             title = base[:MAX_TITLE - len(suffix)].rstrip("'") + suffix
+        self._next[key] = n
         self._used.add(title.casefold())
         return title
 
@@ -73,6 +77,43 @@ def _clean(text) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     return ILLEGAL_CHARACTERS_RE.sub("", str(text))
+
+
+class _Cells:
+    """Styled write-only cells of one workbook. Setting a style on a cell looks it up in the
+    workbook's style tables, which is slow; each style is set once on a prototype cell and copied
+    (``_style`` is the cell's tuple of style indices, copied the way openpyxl copies styles)."""
+
+    def __init__(self, ws):
+        """``ws``: any worksheet of the workbook (the style tables are the workbook's)."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        header = WriteOnlyCell(ws)
+        header.font, header.fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
+        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        title = WriteOnlyCell(ws)
+        title.font = Font(bold=True, size=12)
+        two = WriteOnlyCell(ws)
+        two.number_format = "0.00"
+        self._prototypes = {"header": header._style, "title": title._style, "two": two._style}
+
+    def styled(self, ws, value, style: str):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell._style = copy(self._prototypes[style])
+        return cell
+
+    def header(self, ws, labels: list[str]) -> list:
+        return [self.styled(ws, label, "header") for label in labels]
+
+    def title(self, ws, text: str) -> list:
+        return [self.styled(ws, _clean(text), "title")]
+
+    def two(self, ws, value):
+        """A statistic with two decimals."""
+        return None if value is None else self.styled(ws, value, "two")
 
 
 def _text(ws, value):
@@ -90,18 +131,6 @@ def _text(ws, value):
     return text
 
 
-def _number(ws, value, number_format: str | None = None):
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None:
-        return None
-    if number_format is None:
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = number_format
-    return cell
-
-
 def _score(value):
     """A criterion's score as stored ("12.5") as a number; anything unreadable as it is."""
     if value is None or value == "":
@@ -110,29 +139,6 @@ def _score(value):
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-
-
-def _header(ws, labels: list[str]) -> list:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    font, fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
-    alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    cells = []
-    for label in labels:
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font, cell.fill, cell.alignment = font, fill, alignment
-        cells.append(cell)
-    return cells
-
-
-def _title_row(ws, text: str) -> list:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cell = WriteOnlyCell(ws, value=_clean(text))
-    cell.font = Font(bold=True, size=12)
-    return [cell]
 
 
 def _widths(ws, widths: list[float]) -> None:
@@ -151,26 +157,23 @@ def _criterion_label(criterion) -> str:
     return f"{criterion.name}（{_points(criterion.max_points)}分）"
 
 
-def _status(sheet: ScoreSheet) -> str:
-    return str(sheet.get_status_display())
+def _status_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in ScoreSheet.Status.choices}
 
 
 # --- ranking: Excel ------------------------------------------------------------------------------
 
-def _summary_sheet(wb, rows: list[dict]) -> None:
-    ws = wb.create_sheet(SUMMARY_TITLE)
+def _summary_sheet(ws, cells: _Cells, rows: list[dict]) -> None:
     _widths(ws, [w for _label, w in SUMMARY_HEADERS])
     ws.freeze_panes = "C2"
-    ws.append(_header(ws, [label for label, _w in SUMMARY_HEADERS]))
-    two = "0.00"
+    ws.append(cells.header(ws, [label for label, _w in SUMMARY_HEADERS]))
     for item in rows:
         park = item["application"].park
         ws.append([
             item["rank"], _text(ws, park.name), _text(ws, park.region.name if park.region else ""), item["n"],
-            _number(ws, item["mean"], two), _number(ws, item["median"], two),
-            _number(ws, item["trimmed_mean"], two), _number(ws, item["sd"], two),
-            item["lowest"], item["highest"], item["range"], YES if item["flagged"] else NO,
-            _text(ws, item["panel_opinion"]),
+            cells.two(ws, item["mean"]), cells.two(ws, item["median"]), cells.two(ws, item["trimmed_mean"]),
+            cells.two(ws, item["sd"]), item["lowest"], item["highest"], item["range"],
+            YES if item["flagged"] else NO, _text(ws, item["panel_opinion"]),
         ])
     ws.close()
 
@@ -180,35 +183,35 @@ def _sheets_ordered(call: Call, *order_by: str):
         "assignment__expert__user", "application__park").order_by(*order_by).iterator(chunk_size=CHUNK)
 
 
-def _groups(sheets, key):
-    """Consecutive runs of ``sheets`` with the same ``key``: (first sheet, run), streamed."""
-    run: list[ScoreSheet] = []
-    current = object()
+def _detail_sheets(wb, cells: _Cells, titles: SheetTitles, sheets, criteria: list, *, key, start, first_label: str,
+                   first_width: float, first_value) -> None:
+    """One worksheet per run of consecutive ``sheets`` with the same ``key``, written as the rows
+    arrive (nothing held but the current row); ``start(sheet)`` gives (title, fallback, heading)."""
+    labels = [first_label] + [_criterion_label(c) for c in criteria] + ["总分", "状态", "评审意见"]
+    widths = [first_width] + [12] * len(criteria) + [9, 9, 60]
+    keys = [str(c.pk) for c in criteria]
+    statuses = _status_labels()
+    ws, current = None, None
     for sheet in sheets:
         k = key(sheet)
-        if run and k != current:
-            yield run
-            run = []
-        current = k
-        run.append(sheet)
-    if run:
-        yield run
-
-
-def _detail_sheet(wb, titles: SheetTitles, *, name: str, fallback: str, heading: str, first_label: str,
-                  first_width: float, criteria, sheets: list[ScoreSheet], first_value) -> None:
-    ws = wb.create_sheet(titles(name, fallback))
-    labels = [first_label] + [_criterion_label(c) for c in criteria] + ["总分", "状态", "评审意见"]
-    _widths(ws, [first_width] + [12] * len(criteria) + [9, 9, 60])
-    ws.freeze_panes = "B3"
-    ws.append(_title_row(ws, heading))
-    ws.append(_header(ws, labels))
-    keys = [str(c.pk) for c in criteria]
-    for sheet in sheets:
+        if ws is None or k != current:
+            if ws is not None:
+                ws.close()
+            name, fallback, heading = start(sheet)
+            ws, current = wb.create_sheet(titles(name, fallback)), k
+            _widths(ws, widths)
+            ws.freeze_panes = "B3"
+            ws.append(cells.title(ws, heading))
+            ws.append(cells.header(ws, labels))
         scores = sheet.scores if isinstance(sheet.scores, dict) else {}
         ws.append([_text(ws, first_value(sheet))] + [_score(scores.get(k)) for k in keys]
-                  + [sheet.total, _status(sheet), _text(ws, sheet.comment)])
-    ws.close()
+                  + [sheet.total, statuses.get(sheet.status, sheet.status), _text(ws, sheet.comment)])
+    if ws is not None:
+        ws.close()
+
+
+def _expert_name(sheet: ScoreSheet) -> str:
+    return sheet.assignment.expert.user.display_name
 
 
 def ranking_xlsx(call: Call) -> bytes:
@@ -219,27 +222,27 @@ def ranking_xlsx(call: Call) -> bytes:
         rows = ranking(call)
         criteria = rubric_of(call)
         wb = Workbook(write_only=True)
+        summary = wb.create_sheet(SUMMARY_TITLE)
+        cells = _Cells(summary)
         titles = SheetTitles(reserved=[SUMMARY_TITLE])
-        _summary_sheet(wb, rows)
+        _summary_sheet(summary, cells, rows)
         del rows
 
-        # One sheet per expert, in the order of the pool.
-        by_expert = _sheets_ordered(call, "assignment__expert__user__full_name", "assignment__expert_id",
-                                    "application__park__name", "application_id")
-        for run in _groups(by_expert, key=lambda s: s.assignment.expert_id):
-            user = run[0].assignment.expert.user
-            _detail_sheet(wb, titles, name=user.display_name, fallback="专家", heading=f"评审专家：{user.display_name}",
-                          first_label="园区名称", first_width=40, criteria=criteria, sheets=run,
-                          first_value=lambda s: s.application.park.name)
+        # One sheet per expert, in the order of the pool; the parks by name.
+        _detail_sheets(
+            wb, cells, titles, _sheets_ordered(call, "assignment__expert__user__full_name", "assignment__expert_id",
+                                               "application__park__name", "application_id"),
+            criteria, key=lambda s: s.assignment.expert_id,
+            start=lambda s: (_expert_name(s), "专家", f"评审专家：{_expert_name(s)}"),
+            first_label="园区名称", first_width=40, first_value=lambda s: s.application.park.name)
 
-        # One sheet per application that has score sheets, by park name.
-        by_application = _sheets_ordered(call, "application__park__name", "application_id",
-                                         "assignment__expert__user__full_name", "assignment__expert_id")
-        for run in _groups(by_application, key=lambda s: s.application_id):
-            park = run[0].application.park
-            _detail_sheet(wb, titles, name=park.name, fallback="园区", heading=f"园区：{park.name}",
-                          first_label="评审专家", first_width=16, criteria=criteria, sheets=run,
-                          first_value=lambda s: s.assignment.expert.user.display_name)
+        # One sheet per application that has score sheets, by park name; the experts by name.
+        _detail_sheets(
+            wb, cells, titles, _sheets_ordered(call, "application__park__name", "application_id",
+                                               "assignment__expert__user__full_name", "assignment__expert_id"),
+            criteria, key=lambda s: s.application_id,
+            start=lambda s: (s.application.park.name, "园区", f"园区：{s.application.park.name}"),
+            first_label="评审专家", first_width=16, first_value=_expert_name)
 
         out = BytesIO()
         wb.save(out)

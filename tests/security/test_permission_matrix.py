@@ -135,7 +135,8 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
         for name in ("gz_cac", "gz_miit"):
             review_services.co_review(application=application, user=u(name), stance="concur", opinion="同意")
         review_services.save_recommendation(call=gd_call, user=city, application_ids=[application.pk])
-        recommendation = review_services.send_recommendation(call=gd_call, user=city, letter_number="穗商务函〔2026〕9号")
+        recommendation = review_services.send_recommendation(call=gd_call, user=city,
+                                                             letter_number="穗商务函〔2026〕9号")
         review_services.formal_check(application=application, user=officer, decision="pass")
         li = ExpertProfile.objects.create(user=u("expert_li"), employer=u("expert_li").memberships.get().organization)
         chen = ExpertProfile.objects.create(user=u("expert_chen"),
