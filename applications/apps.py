@@ -13,3 +13,8 @@ class ApplicationsConfig(AppConfig):
         register_panel("park", panels.park_panel)
         register_panel("province", panels.province_panel)
         register_panel("home", panels.home_panel)
+
+        from applications.lifecycle import application_events
+        from portal.audit import lifecycle
+
+        lifecycle.register("applications.application", application_events)

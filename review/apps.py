@@ -17,3 +17,8 @@ class ReviewConfig(AppConfig):
         register_panel("application", panels.application_panel)
         register_panel("expert", panels.expert_panel)
         register_panel("coreview", panels.candidate_panel)
+
+        from portal.audit import lifecycle
+        from review.lifecycle import review_events
+
+        lifecycle.register("applications.application", review_events)
