@@ -47,6 +47,15 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:8000 --workers 3; \
 	kill %1 %2
 
+# Backups: pg_dump of DATABASE_URL plus MEDIA_ROOT, with a manifest of SHA-256s.
+#   make backup [BACKUP=backups/name]      make restore BACKUP=backups/name
+backup: $(STAMP)
+	$(SERVE_ENV) $(PY) scripts/backup.py backup $(if $(BACKUP),--out $(BACKUP))
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<name>"; exit 2; }
+	$(SERVE_ENV) $(PY) scripts/backup.py restore --from $(BACKUP)
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
