@@ -353,3 +353,36 @@ def test_candidates_proposed_and_concurred_by_both_departments(gd_call, experts,
     candidate_list.refresh_from_db()
     assert candidate_list.status == "concurred"
     assert Application.objects.get(pk=passed[0].pk).state == "formal_passed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sheets_saved_at_once_each_have_exactly_one_effect(gd_call, experts, passed, officer):
+    from concurrent.futures import ThreadPoolExecutor
+
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    criterion = gd_call.rubric.get()
+    assignments = services.assign_manually(application=passed[0], experts=experts[:2], user=officer)
+    for a in assignments:
+        services.confirm_no_conflict(assignment=a, user=a.expert.user)
+
+    def submit(assignment):
+        try:
+            services.save_sheet(assignment=assignment, user=assignment.expert.user, comment="",
+                                scores={str(criterion.pk): "80"}, submit=True)
+            return "submitted"
+        except ValidationError as exc:
+            return exc.code
+        finally:
+            connection.close()
+
+    # Two experts at once: both sheets stored, one each.
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(submit, assignments)) == ["submitted", "submitted"]
+    assert ScoreSheet.objects.filter(status="submitted").count() == 2
+    # One expert double-clicking: one submission, the other refused as locked.
+    third = services.assign_manually(application=passed[1], experts=[experts[0]], user=officer)[0]
+    services.confirm_no_conflict(assignment=third, user=third.expert.user)
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(submit, [third, third])) == ["locked", "submitted"]
+    assert ScoreSheet.objects.filter(assignment=third).count() == 1
+    assert AuditEvent.objects.filter(verb="sheet.submitted").count() == 3
