@@ -6,17 +6,18 @@ from applications.selectors import (
     applications_of_parks,
     calls_managed_by,
     open_calls,
-    open_calls_for_park,
     parks_of,
 )
+from applications.services import call_accepts_park
 
 
 def park_panel(request) -> str:
     parks = parks_of(request.user)
     applications = list(applications_of_parks(parks))
     started = {(a.call_id, a.park_id) for a in applications}
-    startable = [(call, park) for park in parks for call in open_calls_for_park(park)
-                 if (call.pk, park.pk) not in started]
+    calls = list(open_calls())  # one query, then matched to each park in Python
+    startable = [(call, park) for park in parks for call in calls
+                 if call_accepts_park(call, park) and (call.pk, park.pk) not in started]
     return render_to_string("applications/panels/park.html",
                             {"applications": applications, "startable": startable}, request=request)
 

@@ -5,7 +5,7 @@ from publicity.models import DesignatedBase, Designation, Notice, NoticeItem, Ob
 
 def public_notices() -> QuerySet[Notice]:
     """Every notice the public may read: published, closed or withdrawn (never drafts)."""
-    return Notice.objects.exclude(status=Notice.Status.DRAFT).select_related("call").prefetch_related(
+    return Notice.objects.exclude(status=Notice.Status.DRAFT).select_related("call__organiser").prefetch_related(
         Prefetch("items", queryset=NoticeItem.objects.order_by("order"))).order_by("-publication_date", "-pk")
 
 
@@ -26,7 +26,8 @@ def designated_bases(*, level: str | None = None) -> QuerySet[DesignatedBase]:
     qs = DesignatedBase.objects.select_related("designation")
     if level:
         qs = qs.filter(level=level)
-    return qs.order_by("-year", "level", "province", "city", "name")
+    # Newest batch first; within a batch, the order of the designation document (insertion order).
+    return qs.order_by("-year", "level", "batch", "pk")
 
 
 def undecided_count(notice: Notice) -> int:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
@@ -52,14 +52,12 @@ def draft_notice(*, call: Call, user, request=None) -> Notice:
     if existing:
         return existing
     organiser = call.organiser
+    # The notice is an official text in the portal's language, whatever language the officer browses in.
     # Where objections go: the officer's own contacts to start with; the draft is edited before publishing.
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body = _notice_text(call)
     notice = Notice.objects.create(
-        call=call, title=_("Public notice of the candidate list: %(call)s") % {"call": call.title},
-        body=_("In accordance with %(doc)s, after expert review the following candidates are proposed. They are "
-               "published for public comment for %(days)s working days. Anyone with an objection may submit it in "
-               "writing under their real name, with contact details and evidence, within the notice period.")
-        % {"doc": call.document_number, "days": call.publicity_days},
-        contact_phone=user.phone, contact_email=user.email, contact_address="")
+        call=call, title=title, body=body, contact_phone=user.phone, contact_email=user.email, contact_address="")
     items = candidate_list.items.select_related("application__park__region").order_by("rank")
     NoticeItem.objects.bulk_create([
         NoticeItem(notice=notice, application=item.application, order=item.rank,
@@ -68,6 +66,15 @@ def draft_notice(*, call: Call, user, request=None) -> Notice:
         for item in items])
     record_event(verb="notice.drafted", actor=user, target=notice, organization=organiser, request=request)
     return notice
+
+
+def _notice_text(call: Call) -> tuple[str, str]:
+    title = _("Public notice of the candidate list: %(call)s") % {"call": call.title}
+    body = (_("In accordance with %(doc)s, after expert review the following candidates are proposed. They are "
+              "published for public comment for %(days)s working days. Anyone with an objection may submit it in "
+              "writing under their real name, with contact details and evidence, within the notice period.")
+            % {"doc": call.document_number, "days": call.publicity_days})
+    return title, body
 
 
 class EditConflict(Exception):

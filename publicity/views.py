@@ -99,7 +99,8 @@ def object_form(request, pk: int):
             status = 400
     else:
         form = ObjectionForm(notice=notice)
-    return render(request, "publicity/object_form.html", {"notice": notice, "form": form}, status=status)
+    return render(request, "publicity/object_form.html", {
+        "notice": notice, "form": form, "files_dropped": status != 200 and bool(request.FILES)}, status=status)
 
 
 def _own_objection(request, code: str) -> Objection:

@@ -174,10 +174,11 @@ def assignments(request, call_pk: int):
     for item in selectors.assignments_of(call):
         by_app.setdefault(item.application_id, []).append(item)
     loads = selectors.loads(call)
-    pool = selectors.expert_pool(active_only=True)
     names = {a.pk: a.park.name for a in apps}
+    # One list of experts for every row's picker (a form per row would query the pool once per row).
+    pool = [(e.pk, f"{e}（{e.employer.name}）") for e in selectors.expert_pool(active_only=True)]
     return render(request, "review/experts/assignments.html", {
-        "call": call, "rows": [(a, by_app[a.pk], ManualAssignForm(experts=pool, prefix=f"a{a.pk}")) for a in apps],
+        "call": call, "rows": [(a, by_app[a.pk]) for a in apps], "pool": pool,
         "result": result, "shortfalls": [(names.get(s.item_id, s.item_id), s) for s in (result.shortfalls
                                                                                         if result else [])],
         "loads": sorted(loads.values()) if loads else [], "k": call.experts_per_application,
