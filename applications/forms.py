@@ -52,11 +52,13 @@ class CallForm(forms.ModelForm):
         model = Call
         fields = ["title", "document_number", "issuers", "level", "region", "park_types",
                   "recommending_tier", "quota_per_unit", "basic_conditions", "evidence_categories",
-                  "park_deadline", "recommend_deadline", "publicity_days", "co_review_required"]
+                  "park_deadline", "recommend_deadline", "publicity_days", "co_review_required",
+                  "experts_per_application", "scoring_deadline", "ranking_method", "score_range_flag"]
         widgets = {
             "issuers": forms.Textarea(attrs={"rows": 3}),
             "park_deadline": DATETIME_WIDGET,
             "recommend_deadline": DATETIME_WIDGET,
+            "scoring_deadline": DATETIME_WIDGET,
         }
 
     def __init__(self, *args, **kwargs):
@@ -64,7 +66,7 @@ class CallForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.filter(level=Region.Level.PROVINCE)
         self.fields["quota_per_unit"].min_value = 1
         self.fields["quota_per_unit"].widget.attrs["min"] = 1
-        for name in ("park_deadline", "recommend_deadline"):
+        for name in ("park_deadline", "recommend_deadline", "scoring_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         if not self.instance.pk:
             self.initial.setdefault("basic_conditions", GUANGDONG_BASIC_CONDITIONS)

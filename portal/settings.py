@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "review.tasks.remind_recommending_units",
         "schedule": crontab(hour=8, minute=30),
     },
+    # 08:40 every day: experts whose score sheets are due in 2 and 1 working days.
+    "remind-experts": {
+        "task": "review.tasks.remind_experts",
+        "schedule": crontab(hour=8, minute=40),
+    },
     # Every minute: close the notices whose window has ended (23:59:59 of the last working day).
     "close-due-notices": {
         "task": "publicity.tasks.close_due_notices",

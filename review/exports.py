@@ -73,6 +73,21 @@ class SheetTitles:
         return title
 
 
+def _new_sheet(wb, title: str):
+    """``wb.create_sheet(title)`` of a write-only workbook, without openpyxl's duplicate-title check,
+    which scans every title already in the workbook (quadratic: minutes for 5,000 sheets).
+    ``SheetTitles`` has already made ``title`` valid and unique."""
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    ws = WriteOnlyWorksheet(parent=None, title=title)  # without a parent the title is not checked…
+    ws._parent = wb
+    ws._WorkbookChild__title = title  # …nor set
+    if ws.title != title:  # another openpyxl: the ordinary way
+        return wb.create_sheet(title)
+    wb._add_sheet(ws)
+    return ws
+
+
 def _clean(text) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -198,7 +213,7 @@ def _detail_sheets(wb, cells: _Cells, titles: SheetTitles, sheets, criteria: lis
             if ws is not None:
                 ws.close()
             name, fallback, heading = start(sheet)
-            ws, current = wb.create_sheet(titles(name, fallback)), k
+            ws, current = _new_sheet(wb, titles(name, fallback)), k
             _widths(ws, widths)
             ws.freeze_panes = "B3"
             ws.append(cells.title(ws, heading))

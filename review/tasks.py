@@ -11,3 +11,8 @@ def render_recommendation_letter(recommendation_id: int) -> None:
 @shared_task
 def remind_recommending_units() -> int:
     return services.remind_units()
+
+
+@shared_task
+def remind_experts() -> int:
+    return services.remind_experts()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from applications.exports import cn_date
 from applications.models import Application, Call
 from applications.selectors import latest_version
 from portal.accounts.models import Membership, Organization, Role, User
@@ -599,3 +600,33 @@ def withdraw_candidates(*, call: Call, user, request=None) -> CandidateList:
     candidate_list.concurrences.all().delete()
     record_event(verb="candidates.withdrawn", actor=user, target=call, organization=call.organiser, request=request)
     return candidate_list
+
+
+def remind_experts(*, today=None) -> int:
+    """Beat task: experts with unsubmitted sheets, two working days and one working day before the
+    scoring deadline."""
+    from portal.workdays import UnknownYear, workdays_between
+
+    today = today or timezone.localdate()
+    sent = 0
+    for call in Call.objects.filter(scoring_deadline__gt=timezone.now()):
+        deadline = timezone.localtime(call.scoring_deadline).date()
+        try:
+            left = workdays_between(today, deadline)
+        except UnknownYear:
+            continue  # the officers are told by the recommendation reminders of the same call
+        if left not in (2, 1):
+            continue
+        pending = Assignment.objects.filter(call=call).exclude(sheet__status=ScoreSheet.Status.SUBMITTED) \
+            .select_related("expert__user")
+        by_user: dict = {}
+        for assignment in pending:
+            by_user.setdefault(assignment.expert.user, []).append(assignment)
+        for user, items in by_user.items():
+            notify(recipients=[user],
+                   title=_("%(n)s working day(s) left to submit %(k)s score sheet(s)") % {"n": left, "k": len(items)},
+                   body=_("Call: %(call)s. Deadline: %(date)s.") % {"call": call.title, "date": cn_date(deadline)},
+                   link=reverse("workspace-expert"))
+            Assignment.objects.filter(pk__in=[a.pk for a in items]).update(reminded_at=timezone.now())
+            sent += 1
+    return sent

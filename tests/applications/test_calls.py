@@ -25,6 +25,8 @@ def _form(**overrides):
         "park_deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
         "recommend_deadline": (deadline + timedelta(days=15)).strftime("%Y-%m-%dT%H:%M"),
         "publicity_days": "5", "co_review_required": "on",
+        "experts_per_application": "5", "ranking_method": "trimmed_mean", "score_range_flag": "20",
+        "scoring_deadline": (deadline + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M"),
         "thresholds-TOTAL_FORMS": "2", "thresholds-INITIAL_FORMS": "0",
         "thresholds-0-region_class": "prd", "thresholds-0-total_output": "20",
         "thresholds-0-ict_output": "3", "thresholds-0-ict_exports": "2",

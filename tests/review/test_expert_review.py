@@ -386,3 +386,25 @@ def test_sheets_saved_at_once_each_have_exactly_one_effect(gd_call, experts, pas
         assert sorted(pool.map(submit, [third, third])) == ["locked", "submitted"]
     assert ScoreSheet.objects.filter(assignment=third).count() == 1
     assert AuditEvent.objects.filter(verb="sheet.submitted").count() == 3
+
+
+def test_experts_are_reminded_two_and_one_working_days_before_the_deadline(gd_call, experts, passed, officer,
+                                                                          monkeypatch):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from portal.notifications.models import Notification
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    gd_call.scoring_deadline = datetime(2026, 10, 9, 17, 0, tzinfo=shanghai)  # Friday after National Day
+    gd_call.save(update_fields=["scoring_deadline"])
+    services.ensure_default_rubric(gd_call)
+    assignment = services.assign_manually(application=passed[0], experts=[experts[2]], user=officer)[0]
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 9, 29, 9, 0, tzinfo=shanghai))
+    assert services.remind_experts(today=date(2026, 9, 30)) == 1  # Oct 8 and 9 left: two working days
+    assert Notification.objects.filter(recipient=experts[2].user, title__contains="2").exists()
+    assert services.remind_experts(today=date(2026, 9, 29)) == 0  # three left
+    _sheet(assignment, [str(c.max_points) for c in gd_call.rubric.all()])
+    assert services.remind_experts(today=date(2026, 10, 8)) == 0  # submitted: nothing to remind
