@@ -50,11 +50,13 @@ serve: $(STAMP)
 # Backups: pg_dump of DATABASE_URL plus MEDIA_ROOT, with a manifest of SHA-256s.
 #   make backup [BACKUP=backups/name]      make restore BACKUP=backups/name
 backup: $(STAMP)
-	$(SERVE_ENV) $(PY) scripts/backup.py backup $(if $(BACKUP),--out $(BACKUP))
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (and MEDIA_ROOT) to the installation to back up."; exit 2; }
+	$(PY) scripts/backup.py backup $(if $(BACKUP),--out $(BACKUP))
 
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<name>"; exit 2; }
-	$(SERVE_ENV) $(PY) scripts/backup.py restore --from $(BACKUP)
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (and MEDIA_ROOT) to the installation to restore into."; exit 2; }
+	$(PY) scripts/backup.py restore --from $(BACKUP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -65,3 +67,10 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Performance on this machine against the real stack: generated national-scale data set (database
+# portal_bench), gunicorn + PostgreSQL + Redis, wrk on loopback, batch jobs; about 10 minutes.
+# Writes bench/results.json, bench/results-detail.json, bench/explain.txt (docs/performance.md).
+bench: $(STAMP)
+	./scripts/ensure-services.sh
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -103,4 +103,5 @@ class DesignateForm(forms.Form):
                                       help_text=_("e.g. 粤商务服字〔2026〕20号"))
     document_date = forms.DateField(label=_("Document date"),
                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Document title"), max_length=200, required=False,
+                            help_text=_("Leave empty for the standard title."))

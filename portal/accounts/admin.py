@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import MembershipForm, OrganizationForm
-from portal.accounts.models import Membership, Organization, Region, User
+from portal.accounts.models import Membership, Organization, Region, Role, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -19,6 +19,10 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _grant_if_sysadmin(form.instance)
 
 
 @admin.register(Region)
@@ -46,3 +50,15 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__full_name", "organization__name")
     autocomplete_fields = ("user", "organization")
     list_select_related = ("user", "organization")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _grant_if_sysadmin(obj.user)
+
+
+def _grant_if_sysadmin(user) -> None:
+    """A system administrator membership, however added, comes with staff access and its group."""
+    from portal.accounts.services import grant_system_administration
+
+    if user.memberships.filter(role=Role.SYSADMIN, is_active=True).exists():
+        grant_system_administration(user=user)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accounts.validators import validate_credit_code
 
@@ -34,8 +35,8 @@ class Region(models.Model):
     """
 
     class Level(models.TextChoices):
-        PROVINCE = "province", _("Province")
-        CITY = "city", _("City")
+        PROVINCE = "province", pgettext_lazy("region level", "Province")
+        CITY = "city", pgettext_lazy("region level", "City")
 
     class NationalClass(models.TextChoices):
         EAST = "east", _("Eastern region")

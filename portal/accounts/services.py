@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from portal.accounts.models import Membership, Organization, User
+from portal.accounts.models import Membership, Organization, Role, User
 from portal.audit.services import record_event
 
 
@@ -14,6 +14,8 @@ def add_membership(*, user: User, organization: Organization, role: str, actor=N
     membership.save()
     record_event(verb="membership.added", actor=actor, target=user, organization=organization,
                  data={"role": role}, request=request)
+    if role == Role.SYSADMIN:
+        grant_system_administration(user=user)
     return membership
 
 

@@ -11,12 +11,13 @@ from datetime import date, timedelta
 class UnknownYear(Exception):
     def __init__(self, year: int):
         self.year = year
-        super().__init__(
-            f"The working-day calendar of {year} is not known: the chinesecalendar library does "
-            f"not cover it and no overrides are entered for {year}. Enter that year's holidays and "
-            f"make-up working days under 系统管理 → 工作日调整 (admin: Workday overrides), or upgrade "
-            f"chinesecalendar once it publishes {year}."
-        )
+        from django.utils.translation import gettext
+
+        super().__init__(gettext(
+            "The working-day calendar of %(year)s is not known: the chinesecalendar library does not cover it "
+            "and no overrides are entered for %(year)s. Enter that year's holidays and make-up working days "
+            "under System administration → Workday overrides, or upgrade chinesecalendar once it publishes "
+            "%(year)s.") % {"year": year})
 
 
 def _overrides_for(years: set[int]) -> tuple[dict[date, bool], set[int]]:

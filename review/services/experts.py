@@ -1,5 +1,6 @@
 """The organiser's expert review: formal check, experts, conflicts, assignment, scoring, candidates."""
 
+import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -105,7 +106,9 @@ def save_expert(*, user_values: dict, profile_values: dict, actor, request=None)
     user, created = User.objects.get_or_create(username=username, defaults={
         "full_name": user_values["full_name"], "email": user_values.get("email", "")})
     if created:
-        user.set_unusable_password()  # the expert sets a password through the reset link
+        # A random password nobody knows: the expert sets their own through "forgot password" (Django sends
+        # no reset email to an account with an unusable password).
+        user.set_password(secrets.token_urlsafe(32))
     user.full_name = user_values["full_name"]
     user.email = user_values.get("email", "")
     user.save()
@@ -283,6 +286,7 @@ def _eligible_experts(call: Call) -> list[ExpertProfile]:
 
 
 def _create_assignments(call: Call, pairs, *, user, method: str, request=None) -> list[Assignment]:
+    ensure_default_rubric(call)  # experts always have criteria to score
     versions = {a.pk: latest_version(a) for a in Application.objects.filter(pk__in={p[0] for p in pairs})}
     created = Assignment.objects.bulk_create([
         Assignment(call=call, application_id=app_id, expert_id=expert_id, version=versions[app_id],
@@ -459,6 +463,9 @@ def save_sheet(*, assignment: Assignment, user, scores: dict, comment: str, subm
     if sheet.status == ScoreSheet.Status.SUBMITTED:
         raise ValidationError(_("This score sheet has been submitted and is locked."), code="locked")
     criteria = expert_selectors.rubric_of(assignment.call)
+    if not criteria:
+        raise ValidationError(_("The call has no rubric yet; the organiser must set it before scoring."),
+                              code="no_rubric")
     clean, errors = _check_scores(criteria, scores, complete=submit)
     if errors:
         raise SheetErrors(errors)

@@ -22,9 +22,10 @@ document.addEventListener("DOMContentLoaded", function () {
     tick();
   });
 
-  // Forms that need a confirmation carry data-confirm="question".
+  // Forms (or their submit buttons) that need a confirmation carry data-confirm="question".
   document.body.addEventListener("submit", function (event) {
-    const question = event.target.dataset ? event.target.dataset.confirm : null;
+    const button = event.submitter;
+    const question = (button && button.dataset.confirm) || (event.target.dataset ? event.target.dataset.confirm : null);
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 });

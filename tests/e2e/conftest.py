@@ -22,6 +22,15 @@ def browser():
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
+        new_context = browser.new_context
+
+        def context_accepting_confirmations(*args, **kwargs):
+            # The portal asks "are you sure?" before irreversible steps; the person in these tests says yes.
+            context = new_context(*args, **kwargs)
+            context.on("page", lambda page: page.on("dialog", lambda dialog: dialog.accept()))
+            return context
+
+        browser.new_context = context_accepting_confirmations
         yield browser
         browser.close()
 
