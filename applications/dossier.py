@@ -215,18 +215,27 @@ def cleaned_to_data(form: forms.Form, formsets: dict[str, forms.BaseFormSet]) ->
     return data
 
 
+MAX_FIGURE = 10**12
+
+
 def parse_decimal(value) -> Decimal | None:
+    """A figure as typed, or None when it is empty, not a number, not finite or absurdly large."""
     try:
-        return Decimal(str(value)) if value not in (None, "") else None
+        number = Decimal(str(value)) if value not in (None, "") else None
     except (ArithmeticError, ValueError):
         return None
+    # adjusted() is the exponent of the leading digit: no arithmetic, so no overflow on "1e9999999".
+    if number is None or not number.is_finite() or number.adjusted() >= 12:
+        return None
+    return number
 
 
 def parse_int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or abs(number) < MAX_FIGURE else None
 
 
 def parse_date(value) -> date | None:

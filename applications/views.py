@@ -203,7 +203,9 @@ def detail(request, pk: int):
 # --- sections ------------------------------------------------------------------------------------
 
 def _raw_from_post(post: QueryDict) -> dict:
-    return {k: post.getlist(k) for k in post if k not in {"csrfmiddlewaretoken", "_revision", "_action"}}
+    """What was typed, kept as a draft (NUL characters dropped: the database cannot store them)."""
+    return {k: [v.replace("\x00", "") for v in post.getlist(k)] for k in post
+            if k not in {"csrfmiddlewaretoken", "_revision", "_action"}}
 
 
 def _posted_revision(post: QueryDict) -> int | None:

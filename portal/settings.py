@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "portal.accounts.middleware.AccountSecurityMiddleware",
+    "portal.home.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -199,6 +200,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout"
+AXES_USERNAME_CALLABLE = "portal.accounts.views.axes_username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 SESSION_COOKIE_AGE = 60 * 60 * 8

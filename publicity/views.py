@@ -159,6 +159,13 @@ def bases(request):
 
 # --- the officer ---------------------------------------------------------------------------------
 
+def _int(value, default: int = -1) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def _managed_call(request, pk: int) -> Call:
     call = get_object_or_404(Call.objects.select_related("organiser"), pk=pk)
     if not request.user.has_perm("applications.manage_call", call):
@@ -189,7 +196,7 @@ def manage_notice(request, call_pk: int):
                     try:
                         services.update_notice(notice=notice, user=request.user, request=request,
                                                fields={f: form.cleaned_data[f] for f in form.fields},
-                                               base_revision=int(request.POST.get("_revision", -1)))
+                                               base_revision=_int(request.POST.get("_revision")))
                     except services.EditConflict:
                         form.add_error(None, _("Someone else saved this notice after you opened it. Your text is "
                                                "kept below; reload to see theirs before saving again."))

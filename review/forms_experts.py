@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +51,19 @@ class RubricRowForm(forms.Form):
                                 decimal_places=2, initial=Decimal("1"))
 
 
-RubricFormSet = forms.formset_factory(RubricRowForm, extra=1, can_delete=True, max_num=30, absolute_max=30)
+class BaseRubricFormSet(forms.BaseFormSet):
+    def is_valid(self):
+        # Django compares a signalling NaN typed into a decimal field with the initial value and raises;
+        # such input is simply invalid.
+        try:
+            return super().is_valid()
+        except InvalidOperation:
+            self._non_form_errors = self.error_class([_("Enter the points and weights as plain numbers.")])
+            return False
+
+
+RubricFormSet = forms.formset_factory(RubricRowForm, formset=BaseRubricFormSet, extra=1, can_delete=True,
+                                      max_num=30, absolute_max=30)
 
 
 class DeclareConflictForm(forms.Form):

@@ -16,6 +16,7 @@ COLUMNS = {
 }
 TEMPLATE_HEADERS = list(COLUMNS)
 MAX_ROWS = 2000
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def specialty_lookup() -> dict[str, str]:
@@ -36,6 +37,13 @@ def read_xlsx(file) -> list[dict]:
     """Rows as dicts keyed by the English keys. Raises ValidationError for an unreadable file."""
     from openpyxl import load_workbook
 
+    from applications.filetypes import check_upload, safe_display_name
+
+    # The same content checks as dossier files: a real XLSX, no zip bomb, at most 10 MB.
+    kind, _digest = check_upload(file, name=safe_display_name(getattr(file, "name", "") or "experts.xlsx"),
+                                 max_bytes=MAX_FILE_BYTES)
+    if kind != "xlsx":
+        raise ValidationError(_("Upload the expert list as an .xlsx workbook."), code="bad_type")
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
@@ -109,7 +117,7 @@ def check_expert_row(row: dict) -> tuple[dict, list[str]]:
             max_load = int(float(row["max_load"]))
             if not 1 <= max_load <= 500:
                 raise ValueError
-        except ValueError:
+        except (ValueError, OverflowError):
             errors.append(_("The maximum load must be a whole number from 1 to 500."))
     active_raw = row.get("is_active", "").strip().lower()
     if active_raw and active_raw not in TRUE | FALSE:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application, Call
+from portal.home.text import clean_text
 from review import charts, services
 from review.forms_experts import (
     ConcurForm,
@@ -307,7 +308,7 @@ def propose(request, call_pk: int):
     ids.sort(key=lambda pk: order.get(pk, 10**9))
     try:
         services.propose_candidates(call=call, user=request.user, application_ids=ids,
-                                    note=request.POST.get("note", "")[:2000], request=request)
+                                    note=clean_text(request.POST.get("note"), max_length=2000), request=request)
     except ValidationError as exc:
         _flash(request, exc)
         return redirect("review:ranking", call_pk=call.pk)
@@ -382,9 +383,10 @@ def task(request, pk: int):
                     return redirect("workspace-expert")
                 status = 400
             elif action in ("save", "submit"):
-                scores = {str(c.pk): request.POST.get(f"score_{c.pk}", "").strip() for c in criteria}
+                scores = {str(c.pk): clean_text(request.POST.get(f"score_{c.pk}"), max_length=20).strip()
+                  for c in criteria}
                 sheet = services.save_sheet(assignment=assignment, user=request.user, scores=scores,
-                                            comment=request.POST.get("comment", "")[:5000],
+                                            comment=clean_text(request.POST.get("comment"), max_length=5000),
                                             submit=action == "submit", request=request)
                 messages.success(request, _("Score sheet submitted.") if action == "submit"
                                  else _("Draft saved."))
@@ -423,7 +425,11 @@ def panel_opinions(request, call_pk: int):
     apps = list(selectors.applications_for_review(call))
     status = 200
     if request.method == "POST":
-        application = get_object_or_404(Application, pk=request.POST.get("application"), call=call)
+        try:
+            application_pk = int(request.POST.get("application", ""))
+        except ValueError as exc:
+            raise Http404 from exc
+        application = get_object_or_404(Application, pk=application_pk, call=call)
         form = OpinionForm(request.POST)
         if form.is_valid():
             services.record_panel_opinion(application=application, panel=panel, user=request.user,

@@ -106,3 +106,9 @@ def reset_two_factor(request, user_pk: int):
     messages.success(request, _("Two-factor sign-in of %(user)s is reset; they will enrol again at next sign-in.")
                      % {"user": target.display_name})
     return redirect("workspace-system")
+
+
+def axes_username(request, credentials=None) -> str:
+    """The username django-axes records: at most what the column holds (hostile input is longer)."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    return str(source.get("username") or "")[:150]

@@ -1,5 +1,6 @@
 """The one way to write the audit log."""
 
+import ipaddress
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -8,13 +9,24 @@ from django.db import models
 from portal.audit.models import AuditEvent
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
+    """The client's address: the first X-Forwarded-For entry (set by the reverse proxy) when it is a valid IP
+    address, otherwise the connection's address."""
     if request is None:
         return None
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+        first = _valid_ip(forwarded.split(",")[0])
+        if first:
+            return first
+    return _valid_ip(request.META.get("REMOTE_ADDR") or "")
 
 
 def record_event(
