@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -49,9 +50,11 @@ def inbox(request, call_pk: int):
     state = request.GET.get("state") or ""
     if state not in selectors.REVIEWABLE_STATES:
         state = ""
+    page = Paginator(selectors.inbox(request.user, call, state=state or None), 50).get_page(request.GET.get("page"))
     return render(request, "review/inbox.html", {
-        "call": call, "applications": selectors.inbox(request.user, call, state=state or None),
-        "state": state, "states": [(s, Application.State(s).label) for s in selectors.REVIEWABLE_STATES],
+        "call": call, "applications": page.object_list, "page": page, "state": state,
+        "extra_query": f"state={state}&" if state else "",
+        "states": [(s, Application.State(s).label) for s in selectors.REVIEWABLE_STATES],
     })
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -241,15 +242,18 @@ def rubric(request, call_pk: int):
 @login_required
 def ranking(request, call_pk: int):
     call = _call(request, call_pk)
-    rows = selectors.ranking(call)
-    totals = selectors.sheets_for_chart(call)
+    # The whole ranking is computed (ranks need every application); one page of it is drawn.
+    page = Paginator(selectors.ranking(call), 100).get_page(request.GET.get("page"))
+    rows = page.object_list
+    totals = selectors.sheets_for_chart(call, [row["application"].pk for row in rows])
     maximum = charts.rubric_maximum(selectors.rubric_of(call))
     for row in rows:
         row["chart"] = charts.strip_plot(totals.get(row["application"].pk, []), maximum=maximum)
     candidate_list = selectors.candidate_list_of(call)
     return render(request, "review/experts/ranking.html", {
-        "call": call, "rows": rows, "candidate_list": candidate_list,
-        "sheets": ScoreSheet.objects.filter(assignment__call=call).select_related(
+        "call": call, "rows": rows, "page": page, "candidate_list": candidate_list,
+        "sheets": ScoreSheet.objects.filter(assignment__call=call,
+                                            application__in=[row["application"].pk for row in rows]).select_related(
             "assignment__expert__user", "application__park").order_by("application__park__name"),
         "reopen_form": ReopenForm(),
     })

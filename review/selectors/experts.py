@@ -181,11 +181,13 @@ def ranking(call: Call) -> list[dict]:
     return result
 
 
-def sheets_for_chart(call: Call) -> dict[int, list[Decimal]]:
+def sheets_for_chart(call: Call, application_ids=None) -> dict[int, list[Decimal]]:
     """application id → submitted totals, for the strip chart on the ranking page (one query)."""
     totals: dict[int, list[Decimal]] = {}
-    for app_id, total in ScoreSheet.objects.filter(assignment__call=call, status=ScoreSheet.Status.SUBMITTED) \
-            .values_list("application_id", "total").order_by("application_id", "total"):
+    sheets = ScoreSheet.objects.filter(assignment__call=call, status=ScoreSheet.Status.SUBMITTED)
+    if application_ids is not None:
+        sheets = sheets.filter(application_id__in=list(application_ids))
+    for app_id, total in sheets.values_list("application_id", "total").order_by("application_id", "total"):
         totals.setdefault(app_id, []).append(total)
     return totals
 
