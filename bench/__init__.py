@@ -1,0 +1,1 @@
+"""Performance benchmark of the portal (``make bench``): see docs/performance.md."""
