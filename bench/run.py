@@ -5,9 +5,11 @@
    (bench/explain.py -> bench/explain.txt);
 3. starts gunicorn (bench.wsgi: the portal's URLs plus /bench/minimal, production settings, DEBUG off,
    Redis cache) with WORKERS sync workers on 127.0.0.1:PORT;
-4. loads each page with wrk on loopback (Python threads if wrk is missing; a few sequential requests for
-   a page too slow to be loaded by many clients in a bounded time) and compares its throughput with the
-   minimal view at the same number of clients;
+4. loads each page with wrk on loopback for DURATION seconds after a warm-up (Python threads if wrk is
+   missing) and compares its throughput with the minimal view measured just before and after it at the
+   same number of clients. A page of which wrk sees fewer than 2 x CLIENTS answers is measured with one
+   wave of CLIENTS concurrent requests instead (all waited for); a page slower than SLOW_SECONDS alone,
+   with a few sequential requests. Every loop is bounded in time and count, on 127.0.0.1 only;
 5. stops gunicorn (always), then times the batch jobs, each in its own process (bench/jobs.py,
    bench/assignment_bench.py);
 6. prints a table, writes bench/results.json (the figures) and bench/results-detail.json (how each was
@@ -280,6 +282,21 @@ def measure(server: Server, target: dict, *, use_wrk: bool, seconds: float, warm
             drain(server, idle_ms)
         result = load.wrk_run(url, clients=target["clients"], seconds=seconds, headers=wrk_headers, script=script,
                               env=env, timeout=30)
+        if result["requests"] < 2 * target["clients"]:
+            # So few requests finished that wrk's percentiles describe only the first ones (the others
+            # were still queued when the run ended): one wave of CLIENTS concurrent requests instead,
+            # every one of them waited for.
+            say(f"{target['name']}: only {result['requests']} requests finished in {seconds:g} s; one wave of "
+                f"{target['clients']} concurrent requests instead")
+            drain(server, idle_ms)
+            wave = load.python_run(url, clients=target["clients"], seconds=REQUEST_TIMEOUT,
+                                   max_requests=target["clients"], headers=headers, method=method, body=body,
+                                   timeout=REQUEST_TIMEOUT)
+            wave.pop("latencies_ms")
+            wave["wrk_run"] = result
+            wave["mode"] = (f"one wave of {target['clients']} concurrent requests ({wave['requests']} answered; "
+                            f"wrk finished only {result['requests']} in {seconds:g} s)")
+            return wave
     else:
         if warmup:
             load.python_run(url, clients=target["clients"], seconds=warmup, max_requests=100_000, headers=headers,
