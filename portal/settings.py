@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.workdays",
     "portal.home",
+    "portal.documents",
     "applications",
     "review",
     "publicity",

@@ -23,12 +23,11 @@ from copy import copy
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from applications.exports import BODY_FONT, EMPTY, HEADING_FONT, cn_date
 from applications.models import Call
+from portal.documents import EMPTY, cn_date
+from portal.documents.pdf import DocumentMeta, render_pdf
 from review.imports import TEMPLATE_HEADERS
 from review.models import ScoreSheet, Specialty
 from review.selectors.experts import ranking, rubric_of
@@ -272,8 +271,6 @@ def _fmt(value) -> str:
 
 def ranking_pdf(call: Call) -> bytes:
     """The summary of the ranking of ``call`` as PDF (WeasyPrint, template ``pdf/ranking.html``)."""
-    from weasyprint import HTML
-
     with translation.override("zh-hans"):
         rows = []
         sheets = 0
@@ -288,8 +285,11 @@ def ranking_pdf(call: Call) -> bytes:
                 "flagged": YES if item["flagged"] else "", "is_flagged": item["flagged"],
             })
         now = timezone.localtime()
-        html = render_to_string("pdf/ranking.html", {
-            "title": f"{call.title} 专家评审结果汇总",
+        title = f"{call.title} 专家评审结果汇总"
+        meta = DocumentMeta(title=title, author=call.organiser.name, subject=call.title,
+                            keywords=[call.document_number, "专家评审结果汇总"], created=now)
+        return render_pdf("pdf/ranking.html", {
+            "title": title,
             "call": call,
             "method": str(call.get_ranking_method_display()),
             "range_flag": _points(call.score_range_flag),
@@ -298,11 +298,8 @@ def ranking_pdf(call: Call) -> bytes:
             "rows": rows,
             "n_applications": len(rows),
             "n_sheets": sheets,
-            "body_font": BODY_FONT,
-            "heading_font": HEADING_FONT,
             "empty": EMPTY,
-        })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        }, meta=meta)
 
 
 # --- the expert pool import template -------------------------------------------------------------

@@ -18,6 +18,7 @@ from review.exports import SheetTitles, expert_template_xlsx, ranking_pdf, ranki
 from review.imports import TEMPLATE_HEADERS, check_expert_row, read_xlsx
 from review.models import Assignment, ExpertProfile, Panel, PanelOpinion, RubricCriterion, ScoreSheet
 from tests.applications.conftest import calls, gd_call  # noqa: F401
+from tests.archival import assert_archivable
 from tests.review.conftest import bulk_applications, extra_parks
 
 pytestmark = pytest.mark.django_db
@@ -265,6 +266,9 @@ def test_ranking_pdf_shows_the_summary(scored, tmp_path):
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
     fonts = fonts.replace("-", "")
     assert "NotoSerifCJKSC" in fonts and "NotoSansCJKSC" in fonts
+    assert_archivable(pdf, title=f"{call.title} 专家评审结果汇总", author=call.organiser.name, subject=call.title,
+                      keywords=", ".join(k for k in (call.document_number, "专家评审结果汇总") if k),
+                      check_title_lines=False)
 
 
 def test_ranking_pdf_is_landscape(scored, tmp_path):
