@@ -73,11 +73,7 @@ def set_chinese(doc, normal_size: float, typeface: fonts.Typeface = fonts.BODY) 
 
 def set_properties(doc, meta: DocumentMeta, *, revision: int | None = None) -> None:
     props = doc.core_properties
-    props.title = meta.title
-    props.subject = meta.subject
-    props.author = meta.author
-    props.keywords = meta.keywords_text
-    props.language = "zh-CN"
+    meta.set_on(props)
     if meta.created is not None:
         props.created = timezone.localtime(meta.created, UTC)  # python-docx writes "Z"
     if revision is not None:

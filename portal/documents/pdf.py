@@ -47,6 +47,14 @@ class DocumentMeta:
     def keywords_text(self) -> str:
         return ", ".join(k for k in self.keywords if k)
 
+    def set_on(self, properties, *, author_field: str = "author") -> None:
+        """Fill the core properties of a Word or Excel file (python-docx ``core_properties``, openpyxl
+        ``wb.properties``; openpyxl calls the author ``creator``)."""
+        values = {"title": self.title, "subject": self.subject, author_field: self.author,
+                  "keywords": self.keywords_text, "language": "zh-CN"}
+        for name, value in values.items():
+            setattr(properties, name, value)
+
 
 def _with_language(metadata, lang: str) -> None:
     """Add ``dc:language`` to the XMP packet WeasyPrint writes (it puts the language in the

@@ -37,9 +37,5 @@ def print_setup(ws, *, number: str, title: str, header_rows: int = 1) -> None:
 
 def set_properties(wb, meta: DocumentMeta) -> None:
     props = wb.properties
-    props.title = meta.title
-    props.subject = meta.subject
-    props.creator = meta.author
-    props.keywords = meta.keywords_text
-    props.language = "zh-CN"
+    meta.set_on(props, author_field="creator")
     props.created = props.modified = (meta.created or timezone.now()).astimezone(UTC).replace(tzinfo=None)

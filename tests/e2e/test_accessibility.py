@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_full_journey import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -108,8 +109,6 @@ def portal_data(settings):
 
 
 def test_no_serious_or_critical_violation_on_any_page_of_any_role(browser, live_server, portal_data):
-    from portal.accounts.demo import DEMO_PASSWORD
-
     axe = Axe()
     origin = live_server.url
     found: dict[str, list[str]] = {}
@@ -129,11 +128,7 @@ def test_no_serious_or_critical_violation_on_any_page_of_any_role(browser, live_
         context = browser.new_context(locale="zh-CN", base_url=origin, viewport={"width": 1280, "height": 800})
         page = context.new_page()
         page.set_default_timeout(20000)
-        page.goto("/accounts/login/")
-        page.locator('main [name="username"]').fill(username)
-        page.locator('main [name="password"]').fill(DEMO_PASSWORD)
-        page.locator('main form button[type="submit"]').click()
-        page.wait_for_load_state()
+        sign_in(page, username)
         counts[username] = crawl(page, axe, origin, page.url.removeprefix(origin), found, seen)
         context.close()
 
