@@ -9,9 +9,10 @@
   tracking code, the objector's ID and phone numbers masked, the facts, the evidence files with
   their SHA-256 and how to check the status.
 - ``designation_pdf(designation)`` / ``designation_docx(designation)``: the designation document
-  (认定通知) in the layout of the recommendation letter (review/letters.py): the issuers in red,
-  stacked, the red double rule, the document number, title, addressee, body, the table of the
-  designated bases, the bases' obligations, the signatories and the date.
+  (认定通知) laid out by the 公文 toolkit (``portal.documents``, ``pdf/gongwen.html`` and ``GongwenDocx``):
+  the issuers in red, stacked, the document number centred above the red double rule, title,
+  addressee, body, the table of the designated bases, the bases' obligations, the signatories and the
+  date, and the 版记 at the foot of the last page.
 
 Each document's text is built once by a ``*_context`` function (plain strings, JSON-serialisable)
 and only laid out by the writers, so the PDF and the Word designation always say the same thing.

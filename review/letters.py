@@ -7,8 +7,9 @@ the title, the addressee (主送), the body with the ranked table of parks, 特�
 note, the three signatories and the date, and the 版记 (抄送 between rules) at the end.
 
 ``letter_context(recommendation)`` builds everything the letter says as plain strings (JSON-
-serialisable); ``render_pdf`` (WeasyPrint, template ``pdf/recommendation_letter.html``) and
-``render_docx`` (python-docx) only lay it out, so the two files always say the same thing.
+serialisable) and ``letter_gongwen`` its frame; the 公文 toolkit (``portal.documents``) lays it out:
+``render_pdf`` through ``pdf/recommendation_letter.html`` (extending ``pdf/gongwen.html``), ``render_docx``
+through ``GongwenDocx``, so the two files always say the same thing.
 
 The letter's own text is the content of an official Chinese document, not interface text: it is
 written in Chinese here and is not translated.

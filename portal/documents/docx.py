@@ -203,6 +203,29 @@ def border(paragraph, edge: str, *, val="single", size=8, color=RED_HEX, space=1
         borders.append(line)
 
 
+def at_foot_of_page(paragraph, doc) -> None:
+    """Put ``paragraph`` in a frame at the foot of the text area of its page (consecutive paragraphs
+    with the same frame share it): how the 版记 sits at the bottom of the last page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Emu
+
+    ppr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:w"), str(int(Emu(text_width(doc)).pt * 20)))  # twips
+    frame.set(qn("w:wrap"), "notBeside")
+    frame.set(qn("w:hAnchor"), "margin")
+    frame.set(qn("w:xAlign"), "center")
+    frame.set(qn("w:vAnchor"), "margin")
+    frame.set(qn("w:yAlign"), "bottom")
+    predecessors = {qn(t) for t in ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore")}
+    before = [child for child in ppr if child.tag in predecessors]  # w:framePr's place in CT_PPr
+    if before:
+        before[-1].addnext(frame)
+    else:
+        ppr.insert(0, frame)
+
+
 def para(doc, text="", *, size=None, align=None, bold=False, indent=False, typeface=None, color=None,
          before=0, after=0, exact=None, keep_with_next=False):
     """One paragraph of ``text`` ("\\n" becomes a line break); ``indent``: two characters in."""
@@ -401,7 +424,8 @@ class GongwenDocx:
             self.paragraph(g.contact, before=14)
 
     def colophon(self) -> None:
-        """版记: 抄送 and 印发机关 / 印发日期 (right-aligned) between rules, thick first and last."""
+        """版记: 抄送 and 印发机关 / 印发日期 (right-aligned) between rules, thick first and last, in a frame
+        at the foot of the last page."""
         from docx.enum.text import WD_TAB_ALIGNMENT
 
         g, doc = self.gongwen, self.doc
@@ -412,7 +436,9 @@ class GongwenDocx:
             paragraph.paragraph_format.right_indent = _pt(COLOPHON_SIZE)
             border(paragraph, "top", color="000000", size=8, space=4)
             border(paragraph, "bottom", color="000000", size=4, space=4)
+            at_foot_of_page(paragraph, doc)
         paragraph = para(doc, f"{g.printed_by}\t{g.printed_on}", size=COLOPHON_SIZE, exact=24)
+        at_foot_of_page(paragraph, doc)
         fmt = paragraph.paragraph_format
         fmt.left_indent = _pt(COLOPHON_SIZE)
         fmt.right_indent = _pt(COLOPHON_SIZE)

@@ -117,6 +117,12 @@ def test_word_writer_lays_out_the_parts_of_a_gongwen():
     printed = next(p for p in document.paragraphs if p.text.endswith("印发"))
     assert printed.text == "广东省商务厅\t2026年12月8日印发"
     assert printed.paragraph_format.tab_stops[0].alignment == 2  # RIGHT
+    # …in one frame at the foot of the page (the last page: nothing follows).
+    copied = next(p for p in document.paragraphs if p.text.startswith("抄送："))
+    for paragraph in (copied, printed):
+        frame = paragraph._p.pPr.find(qn("w:framePr"))
+        assert frame is not None and frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
+    assert document.paragraphs[-1] is not None and document.paragraphs[-1].text == printed.text
     # Page numbers "— PAGE —" outside: odd pages right, even pages left.
     section = document.sections[0]
     assert document.settings.odd_and_even_pages_header_footer
