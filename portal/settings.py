@@ -6,6 +6,7 @@ Without REDIS_URL the cache is in memory and Celery runs tasks eagerly (the
 ``make run`` path); with DEBUG off the settings refuse an insecure configuration.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -62,6 +63,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the portal answers to.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
+# connection's address alone is the client's (portal.clientip.client_ip, used by audit, objections and axes).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _entry in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_entry!r} is not an address or network.") from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -202,6 +212,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout"
 AXES_USERNAME_CALLABLE = "portal.accounts.views.axes_username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Attempts are keyed on username + the real client address (portal.clientip: X-Forwarded-For only from
+# TRUSTED_PROXIES), so that failures from other clients behind the proxy never lock a named account for all.
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.axes_client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True

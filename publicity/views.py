@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Call
-from portal.audit.services import client_ip, record_event
+from portal.audit.services import record_event
+from portal.clientip import client_ip
 from portal.home.caching import public_cache, public_cache_version
 from publicity import selectors, services
 from publicity.forms import (
