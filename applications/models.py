@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, default_storage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -257,9 +257,11 @@ class DossierSection(models.Model):
         return f"{self.application_id}:{self.key}"
 
 
-def private_storage() -> FileSystemStorage:
-    """Private files under MEDIA_ROOT. No URL serves them: views that check permission do."""
-    return FileSystemStorage(base_url=None)
+def private_storage() -> Storage:
+    """Private files: STORAGES["default"] (MEDIA_ROOT, or the private bucket of the object storage). No URL serves
+    them: views that check permission do (portal.files.private_file_response). The lazy default storage follows
+    the settings, so a test that switches STORAGES switches every file field."""
+    return default_storage
 
 
 def attachment_path(instance, filename: str) -> str:

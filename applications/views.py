@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,6 +38,7 @@ from applications.versions import compare_versions
 from portal.accounts.selectors import organizations_for_role
 from portal.audit.selectors import history_of
 from portal.audit.services import record_event
+from portal.files import private_file_response
 from portal.home.workspaces import render_panels
 
 
@@ -371,10 +372,8 @@ def download_attachment(request, pk: int, attachment_pk: int):
             raise Http404
     record_event(verb="application.attachment_downloaded", actor=request.user, target=application,
                  organization=application.park, data={"attachment": attachment.pk}, request=request)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=CONTENT_TYPES.get(attachment.kind, "application/octet-stream"))
-    return response
+    return private_file_response(attachment.file, filename=attachment.original_name,
+                                 content_type=CONTENT_TYPES.get(attachment.kind, "application/octet-stream"))
 
 
 # --- submission and versions ---------------------------------------------------------------------
@@ -484,8 +483,8 @@ def export_download(request, pk: int, number: int, fmt: str):
     from applications.exports import export_filename
 
     filename = export_filename(v, fmt)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=filename,
-                        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream")
+    return private_file_response(item.file, filename=filename,
+                                 content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream")
 
 
 def reverse_section(application, key):

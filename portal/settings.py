@@ -236,8 +236,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # No URL route serves MEDIA_ROOT: files go out only through views that check permission.
 MEDIA_URL = "/private-media/"
+# Uploads and generated documents go through STORAGES["default"]: the file system under MEDIA_ROOT by default,
+# S3-compatible object storage (MinIO, the cloud's OBS/OSS) with STORAGE_BACKEND=s3, so that every web node
+# sees the same files. The bucket is private: files leave only through views that check permission.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "location": os.environ.get("S3_PREFIX", ""),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+    if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, "
+                                   "S3_SECRET_ACCESS_KEY).")
+elif STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'local' or 's3', not {STORAGE_BACKEND!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -246,6 +275,13 @@ STORAGES = {
         )
     },
 }
+# Private files through the reverse proxy: after the permission check the view answers with X-Accel-Redirect
+# to this internal nginx location (files under MEDIA_ROOT at PRIVATE_MEDIA_ACCEL_PREFIX, objects in the bucket
+# at PRIVATE_S3_ACCEL_PREFIX with a short-lived signed query); empty (the default without nginx): the view
+# streams the file itself.
+PRIVATE_MEDIA_ACCEL = env_bool("PRIVATE_MEDIA_ACCEL", False)
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/media/")
+PRIVATE_S3_ACCEL_PREFIX = os.environ.get("PRIVATE_S3_ACCEL_PREFIX", "/_private/s3/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -339,6 +375,9 @@ OBJECTION_RATE_LIMITS = {
     "status_per_ip_per_hour": int(os.environ.get("OBJECTION_STATUS_LOOKUPS_PER_IP_PER_HOUR", "30")),
 }
 OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
+# The largest request body an upload form needs (one dossier file, or all the evidence of one objection, plus the
+# form): nginx's client_max_body_size in deploy/nginx is this figure (a test compares them).
+UPLOAD_REQUEST_MAX_MB = max(DOSSIER_MAX_FILE_MB, OBJECTION_MAX_TOTAL_MB) + 2
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # Two-factor sign-in (TOTP) for city, provincial, expert and administrator roles; parks may enable it.

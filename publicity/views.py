@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Call
 from portal.audit.services import record_event
 from portal.clientip import client_ip
+from portal.files import private_file_response
 from portal.home.caching import public_cache, public_cache_version
 from publicity import selectors, services
 from publicity.forms import (
@@ -283,14 +284,12 @@ def objection_file(request, pk: int, file_pk: int):
     if not request.user.has_perm("applications.manage_call", objection.notice.call):
         raise Http404
     item = get_object_or_404(objection.files, pk=file_pk)
-    from django.http import FileResponse
-
     from applications.views import CONTENT_TYPES
 
     record_event(verb="objection.file_downloaded", actor=request.user, target=objection, data={"file": item.pk},
                  request=request)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                        content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
+    return private_file_response(item.file, filename=item.original_name,
+                                 content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
 
 
 @login_required
@@ -318,7 +317,4 @@ def designation_document(request, call_pk: int, fmt: str):
     file = {"pdf": designation.document_pdf, "docx": designation.document_docx}.get(fmt)
     if not file:
         raise Http404
-    from django.http import FileResponse
-
-    return FileResponse(file.open("rb"), as_attachment=fmt == "docx",
-                        filename=f"{designation.document_number}.{fmt}")
+    return private_file_response(file, as_attachment=fmt == "docx", filename=f"{designation.document_number}.{fmt}")

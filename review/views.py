@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from applications.models import Application, Call
 from applications.selectors import application_for_view, versions_of
 from applications.versions import compare_versions
 from portal.audit.services import record_event
+from portal.files import private_file_response
 from review import selectors, services
 from review.forms import CoReviewForm, DecisionForm, RecommendationListForm, ReturnForm, SendForm
 from review.models import Recommendation
@@ -201,8 +202,7 @@ def letter(request, pk: int, fmt: str):
         raise Http404
     record_event(verb="recommendation.letter_downloaded", actor=request.user, target=item,
                  organization=item.organization, data={"format": fmt}, request=request)
-    return FileResponse(file.open("rb"), as_attachment=True,
-                        filename=f"推荐函-{item.region.name}-{item.letter_number}.{fmt}")
+    return private_file_response(file, filename=f"推荐函-{item.region.name}-{item.letter_number}.{fmt}")
 
 
 # --- organiser -----------------------------------------------------------------------------------
