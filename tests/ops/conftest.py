@@ -38,6 +38,19 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
