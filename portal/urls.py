@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal import observability
 from portal.accounts import views as account_views
 from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
@@ -10,6 +11,7 @@ from publicity import views as publicity_views
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),

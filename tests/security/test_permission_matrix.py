@@ -40,6 +40,9 @@ READERS = {"park_huangpu", "city_gz", "gd_officer", "gz_cac", "expert_li"}  # of
 # sent to sign in: a 200, a redirect to the next step, or a 400 from a form that passed the permission check.
 ACCESS: dict[str, tuple[str, set[str]]] = {
     "home": ("get", EVERYONE), "healthz": ("get", EVERYONE), "bases": ("get", EVERYONE),
+    # /metrics is decided by the network (the test client connects from loopback, the allowed default), not by
+    # the role: tests/ops/test_observability.py checks the refusals.
+    "metrics": ("get", EVERYONE),
     "switch-language": ("get", EVERYONE), "set_language": ("post", EVERYONE),
     "login": ("get", EVERYONE), "logout": ("post", EVERYONE),
     "password_reset": ("get", EVERYONE), "password_reset_done": ("get", EVERYONE),
