@@ -180,6 +180,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The worker logs through LOGGING below (JSON lines with the request id of the request that queued the task).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery beat (portal.home.beat.HeartbeatScheduler) writes a heartbeat into Redis; older than this it is stale.
+BEAT_HEARTBEAT_MAX_AGE = int(os.environ.get("BEAT_HEARTBEAT_MAX_AGE", "120"))
 CELERY_BEAT_SCHEDULE: dict = {
     # 08:30 every day: units that have not sent their recommendation, 3 and 1 working days ahead.
     "remind-recommending-units": {
