@@ -47,11 +47,12 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:8000 --workers 3; \
 	kill %1 %2
 
-# Backups: pg_dump of DATABASE_URL plus MEDIA_ROOT, with a manifest of SHA-256s.
-#   make backup [BACKUP=backups/name]      make restore BACKUP=backups/name
+# Backups: pg_dump of DATABASE_URL plus MEDIA_ROOT, encrypted with age (BACKUP_AGE_RECIPIENTS) or GPG
+# (BACKUP_GPG_RECIPIENT), with a manifest of SHA-256s; uploaded to BACKUP_S3_BUCKET when set; BACKUP_KEEP kept.
+#   make backup [BACKUP=backups/name] [PLAIN=1]      make restore BACKUP=backups/name
 backup: $(STAMP)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (and MEDIA_ROOT) to the installation to back up."; exit 2; }
-	$(PY) scripts/backup.py backup $(if $(BACKUP),--out $(BACKUP))
+	$(PY) scripts/backup.py backup $(if $(BACKUP),--out $(BACKUP)) $(if $(PLAIN),--plain)
 
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<name>"; exit 2; }

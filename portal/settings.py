@@ -200,6 +200,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# The backup (scripts/backup.py, encrypted, uploaded, N kept) on beat's schedule: BACKUP_CRON="minute hour",
+# e.g. "30 2" for 02:30 Asia/Shanghai every day; unset, nothing is scheduled.
+BACKUP_CRON = os.environ.get("BACKUP_CRON", "").split()
+BACKUP_TIMEOUT_SECONDS = int(os.environ.get("BACKUP_TIMEOUT_SECONDS", str(4 * 3600)))
+if BACKUP_CRON:
+    if len(BACKUP_CRON) != 2:
+        raise ImproperlyConfigured('BACKUP_CRON must be "minute hour", e.g. "30 2".')
+    CELERY_BEAT_SCHEDULE["backup"] = {
+        "task": "portal.home.tasks.run_backup",
+        "schedule": crontab(minute=BACKUP_CRON[0], hour=BACKUP_CRON[1]),
+    }
+
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
