@@ -158,16 +158,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Cache, Celery broker and rate limits may live in separate Redis databases (compose: /0, /1, /2):
+# REDIS_URL for the cache, CELERY_BROKER_URL for the broker, LIMITS_REDIS_URL for the counters of the rate limits
+# (each defaults to REDIS_URL). Flushing the cache then never resets a limit, and the reverse.
+LIMITS_REDIS_URL = os.environ.get("LIMITS_REDIS_URL", REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "portal.observability.RedisCache",  # Django's, with hit/miss counts for /metrics
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
-        }
+        },
+        "limits": {
+            "BACKEND": "portal.observability.RedisCache",
+            "LOCATION": LIMITS_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal") + "-limits",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or None
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL) or None
