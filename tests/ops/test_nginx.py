@@ -14,6 +14,7 @@ import shutil
 import ssl
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,17 @@ from applications.models import Attachment
 from portal.audit.models import AuditEvent
 from tests.applications.conftest import calls, gd_call, new_application, park, park_user  # noqa: F401
 from tests.applications.conftest import complete_application as filled  # noqa: F401
-from tests.ops.conftest import ROOT, free_port, nginx_program, portal_env, stop, wait_for, wait_for_port
+from tests.ops.conftest import (
+    ROOT,
+    free_port,
+    nginx_program,
+    portal_env,
+    s3_client,
+    s3_options,
+    stop,
+    wait_for,
+    wait_for_port,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TEMPLATE = ROOT / "deploy" / "nginx" / "portal.conf.template"
@@ -48,20 +59,28 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, django_db_setup, django_db_blocker):
-    """gunicorn on the test database behind nginx: (https port, http port, gunicorn port, media root)."""
+@pytest.fixture(scope="module", params=["filesystem", "s3"])
+def stack(request, tmp_path_factory, django_db_setup, django_db_blocker, s3_server):
+    """gunicorn on the test database behind nginx, its files on the file system or in the S3 server."""
+    storage = request.param
+    bucket = f"nginx-{uuid.uuid4().hex[:10]}"
     work = tmp_path_factory.mktemp("nginx")
     media = work / "media"
     media.mkdir()
     cert, key = self_signed(work)
-    ports = {"https": free_port(), "http": free_port(), "gunicorn": free_port(), "objects": free_port()}
+    ports = {"https": free_port(), "http": free_port(), "gunicorn": free_port(),
+             "objects": int(s3_server.rsplit(":", 1)[1])}
+    storage_env = {}
+    if storage == "s3":
+        s3_client(s3_server).create_bucket(Bucket=bucket)
+        storage_env = {"STORAGE_BACKEND": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": s3_server,
+                       "S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing", "S3_PREFIX": "portal"}
     database = django_settings.DATABASES["default"]
     gunicorn_env = portal_env(
         DATABASE_URL=f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
                      f"{database['PORT'] or 5432}/{database['NAME']}",
         MEDIA_ROOT=str(media), TRUSTED_PROXIES="127.0.0.1", PRIVATE_MEDIA_ACCEL="1", DEBUG="1", TESTING="1",
-        ALLOWED_HOSTS="localhost,127.0.0.1", PUBLIC_PAGE_CACHE_SECONDS="0")
+        ALLOWED_HOSTS="localhost,127.0.0.1", PUBLIC_PAGE_CACHE_SECONDS="0", **storage_env)
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{ports['gunicorn']}",
          "--workers", "1", "--access-logfile", str(work / "gunicorn-access.log")],
@@ -95,7 +114,7 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
     try:
         wait_for(f"http://127.0.0.1:{ports['gunicorn']}/healthz", gunicorn)
         wait_for_port(ports["https"], nginx)
-        yield {**ports, "media": media, "work": work}
+        yield {**ports, "media": media, "work": work, "storage": storage, "bucket": bucket, "s3": s3_server}
     finally:
         stop(nginx)
         stop(gunicorn)
@@ -132,6 +151,9 @@ def session_of(user) -> str:
 def test_private_files_go_out_through_nginx_after_the_permission_check(stack, filled, park_user, settings,  # noqa: F811
                                                                        user_named):
     settings.MEDIA_ROOT = stack["media"]
+    if stack["storage"] == "s3":  # this process writes where gunicorn reads
+        settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage",
+                                                              "OPTIONS": s3_options(stack["s3"], stack["bucket"])}}
     # The dossier's files, written where gunicorn and nginx read them.
     Attachment.objects.filter(application=filled).delete()
     from applications import services
@@ -144,7 +166,11 @@ def test_private_files_go_out_through_nginx_after_the_permission_check(stack, fi
     status, headers, body = fetch(stack["gunicorn"], path, cookie=session_of(park_user), tls=False,
                                   source="127.0.0.1")
     assert status == 200 and body == b""
-    assert headers["x-accel-redirect"] == f"/_private/media/{attachment.file.name}"
+    if stack["storage"] == "s3":
+        assert headers["x-accel-redirect"].startswith(f"/_private/s3/{stack['bucket']}/portal/{attachment.file.name}?")
+        assert "X-Amz-Signature=" in headers["x-accel-redirect"]
+    else:
+        assert headers["x-accel-redirect"] == f"/_private/media/{attachment.file.name}"
     # Through nginx: the file itself, and the instruction does not leak. A forged X-Forwarded-For is replaced.
     status, headers, body = fetch(stack["https"], path, cookie=session_of(park_user),
                                   headers={"X-Forwarded-For": "198.51.100.9"})
@@ -161,9 +187,11 @@ def test_private_files_go_out_through_nginx_after_the_permission_check(stack, fi
     assert status == 404 and hashlib.sha256(body).hexdigest() != attachment.sha256
     status, headers, _ = fetch(stack["https"], path)
     assert status == 302 and "/accounts/login/" in headers["location"]
-    # The internal location is closed to the outside.
-    status, _, body = fetch(stack["https"], f"/_private/media/{attachment.file.name}")
-    assert status == 404 and hashlib.sha256(body).hexdigest() != attachment.sha256
+    # The internal locations are closed to the outside.
+    for internal in (f"/_private/media/{attachment.file.name}",
+                     f"/_private/s3/{stack['bucket']}/portal/{attachment.file.name}"):
+        status, _, body = fetch(stack["https"], internal)
+        assert status == 404 and hashlib.sha256(body).hexdigest() != attachment.sha256
 
 
 def test_public_pages_come_from_the_micro_cache_for_anonymous_visitors(stack, park_user):  # noqa: F811
