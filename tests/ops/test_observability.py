@@ -181,3 +181,41 @@ def test_errors_go_to_sentry_when_a_dsn_is_set():
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env=portal_env(DEBUG="1", SENTRY_DSN=""))
     assert done.returncode == 0 and not _Collector.received
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_counts_its_tasks_for_prometheus(tmp_path, settings):
+    """The worker's main process serves the task counts of its prefork children (PROMETHEUS_MULTIPROC_DIR)."""
+    import urllib.request
+    import uuid
+
+    from tests.ops.conftest import stop, wait_for
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
+    port, queue = free_port(), f"ops-metrics-{uuid.uuid4().hex[:8]}"
+    database = django_settings.DATABASES["default"]
+    (tmp_path / "prom").mkdir()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "prefork", "--concurrency", "1",
+         "-Q", queue, "-l", "warning", "-n", f"{queue}@%h", "--max-tasks-per-child", "5"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "wb"),  # noqa: SIM115
+        env=portal_env(CELERY_METRICS_PORT=str(port), CELERY_METRICS_ADDRESS="127.0.0.1",
+                       PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prom"), DEBUG="1", TESTING="1",
+                       DATABASE_URL=f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
+                                    f"{database['PORT'] or 5432}/{database['NAME']}"))
+    try:
+        wait_for(f"http://127.0.0.1:{port}/metrics", worker, seconds=60)
+        from publicity.tasks import close_due_notices
+
+        assert close_due_notices.apply_async(queue=queue).get(timeout=60) == 0
+        expected = 'portal_celery_tasks_total{state="succeeded",task="publicity.tasks.close_due_notices"} 1.0'
+        deadline = time.monotonic() + 15  # the success signal follows the stored result
+        while True:
+            body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()  # noqa: S310
+            if expected in body or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        stop(worker)
+    assert expected in body, (tmp_path / "worker.log").read_text()[-2000:]
