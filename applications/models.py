@@ -180,6 +180,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     latest_version_number = models.PositiveIntegerField(_("latest version"), default=0)
+    revision_deadline = models.DateTimeField(
+        _("revision deadline"), null=True, blank=True,
+        help_text=_("Set when the organiser returned the application at the formal check and the unit sent "
+                    "it back for revision: the park may resubmit until then, even after the call's deadline."))
 
     class Meta:
         verbose_name = _("application")
@@ -201,11 +205,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     # The preliminary review (初审) and the recommendation, driven by the review app's services.
-    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    # From APPROVED only for an application returned at the formal check (checked by the service).
+    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.RETURNED)
     def return_for_revision(self):
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
+    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.REJECTED)
     def reject(self):
         pass
 

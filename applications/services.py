@@ -251,8 +251,11 @@ def submit_application(*, application: Application, user, justification: str = "
         "call", "park__region__parent").get(pk=application.pk)
     _require(user, "applications.submit_application", application)
     call = application.call
-    if timezone.now() > call.park_deadline:
-        deadline = timezone.localtime(call.park_deadline)
+    deadline = call.park_deadline
+    if application.revision_deadline and application.revision_deadline > deadline:
+        deadline = application.revision_deadline  # returned at the formal check, sent back for revision
+    if timezone.now() > deadline:
+        deadline = timezone.localtime(deadline)
         raise SubmissionRefused(
             _("The deadline for submission (%(deadline)s) has passed.")
             % {"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},

@@ -61,9 +61,14 @@ def formal_decide(request, pk: int):
     if form.is_valid():
         try:
             services.formal_check(application=application, user=request.user, request=request,
-                                  decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"])
+                                  decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
+                                  resend_deadline=form.cleaned_data["resend_deadline"])
         except ValidationError as exc:
-            _flash(request, exc)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                _flash(request, exc)
         else:
             messages.success(request, _("Formal check recorded for %(park)s.") % {"park": application.park.name})
             return redirect("review:formal", call_pk=call.pk)

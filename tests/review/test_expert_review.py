@@ -2,6 +2,7 @@
 
 import io
 import statistics
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,13 +10,23 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from applications.models import Application
 from portal.accounts.models import Organization, Region, User
 from portal.audit.models import AuditEvent
+from portal.notifications.models import Notification
 from review import services
-from review.models import Assignment, CandidateList, Conflict, ExpertProfile, Recommendation, ScoreSheet
+from review.models import (
+    Assignment,
+    CandidateList,
+    Conflict,
+    ExpertProfile,
+    FormalCheck,
+    Recommendation,
+    ScoreSheet,
+)
 from review.selectors.experts import ranking
 from tests.review.conftest import bulk_applications, extra_parks
 
@@ -82,14 +93,20 @@ def test_formal_check_pass_and_return_to_the_unit(submit_for, user_named, office
                  {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": ""})
     assert bad.status_code == 400
     c.post(reverse("review:formal-decide", args=[applications[1].pk]),
-           {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": "缺少盖章页"})
+           {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": "缺少盖章页",
+            f"a{applications[1].pk}-resend_deadline": (timezone.localtime() + timedelta(days=3)).strftime(
+                "%Y-%m-%dT%H:%M")})
     for a in applications:
         a.refresh_from_db()
     assert applications[0].state == "formal_passed"
     assert applications[1].state == "approved"
+    # Only the returned application goes back to the unit: the list stays sent, with the other park.
     recommendation = Recommendation.objects.get(call=applications[0].call)
-    assert recommendation.status == "returned" and "缺少盖章页" in recommendation.return_reason
+    assert recommendation.status == "sent"
+    returned = FormalCheck.objects.get(application=applications[1], decision="return")
+    assert returned.reason == "缺少盖章页" and returned.is_open_return
     assert list(recommendation.items.values_list("application_id", flat=True)) == [applications[0].pk]
+    assert Notification.objects.filter(recipient=city, body__contains="缺少盖章页").exists()
     assert AuditEvent.objects.filter(verb="formal_check.return").exists()
 
 
