@@ -316,8 +316,11 @@ def propose(request, call_pk: int):
     order = {item["application"].pk: i for i, item in enumerate(selectors.ranking(call))}
     ids.sort(key=lambda pk: order.get(pk, 10**9))
     try:
-        services.propose_candidates(call=call, user=request.user, application_ids=ids,
-                                    note=clean_text(request.POST.get("note"), max_length=2000), request=request)
+        services.propose_candidates(
+            call=call, user=request.user, application_ids=ids, request=request,
+            note=clean_text(request.POST.get("note"), max_length=2000),
+            acknowledge_count=request.POST.get("acknowledge_count") == "on",
+            missing_sheets_reason=clean_text(request.POST.get("missing_sheets_reason"), max_length=2000))
     except ValidationError as exc:
         _flash(request, exc)
         return redirect("review:ranking", call_pk=call.pk)

@@ -282,6 +282,9 @@ class CandidateList(ConcurrentTransitionMixin, models.Model):
                                     related_name="+")
     proposed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    count_acknowledged = models.BooleanField(
+        _("list size outside the notice's number acknowledged"), default=False)
+    missing_sheets_reason = models.TextField(_("decision on missing score sheets"), blank=True)
 
     class Meta:
         verbose_name = _("candidate list")
@@ -309,6 +312,9 @@ class CandidateItem(models.Model):
                                     related_name="candidate_items")
     rank = models.PositiveSmallIntegerField(_("rank"))
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    missing_sheets = models.JSONField(
+        _("missing score sheets"), default=list, blank=True,
+        help_text=_("The experts whose sheets were not submitted when the organiser accepted the candidate."))
 
     class Meta:
         ordering = ["rank"]

@@ -297,6 +297,9 @@ def resend_after_return(*, formal_return: FormalCheck, user, application_id: int
         raise PermissionDenied
     if not formal_return.is_open_return:
         raise ValidationError(_("This return has already been answered."), code="answered")
+    if recommendation.status != Recommendation.Status.SENT:
+        raise ValidationError(_("The organiser returned the whole list: send the list again instead."),
+                              code="list_returned")
     if formal_return.resend_deadline and timezone.now() > formal_return.resend_deadline:
         raise ValidationError(
             _("The deadline the organiser set for re-sending (%(deadline)s) has passed.")
@@ -356,6 +359,8 @@ def return_recommendation(*, recommendation: Recommendation, user, reason: str,
         application = _locked_application(item.application)
         application.withdraw_recommendation()
         application.save()
+    # Single returns of the formal check are absorbed: the unit sends its whole list again.
+    selectors.open_returns(recommendation.call, recommendation.region_id).update(resolved_at=timezone.now())
     record_event(verb="recommendation.returned", actor=user, target=recommendation,
                  organization=recommendation.call.organiser, data={"reason": reason}, request=request)
     reviewers = selectors.unit_reviewers(recommendation.call, [recommendation.region_id])

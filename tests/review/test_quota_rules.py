@@ -283,3 +283,23 @@ def test_a_pilot_district_has_its_own_place_inside_its_city(national):
     with pytest.raises(ValidationError) as exc:
         quota.check_quota(national, [app("鼓楼园区", gulou), app("南京园区", nanjing)])
     assert exc.value.code == "quota" and "南京市" in exc.value.messages[0]
+
+
+def test_a_whole_list_return_absorbs_an_open_single_return(gd, five_sent_and_five_waiting, user_named):
+    """000 三(二): "不超过5个" after both kinds of return: when the organiser then returns the whole list,
+    the city sends the list again (within the quota) and the single return can no longer add a park."""
+    sent, waiting = five_sent_and_five_waiting
+    officer, city = user_named("gd_officer"), user_named("city_gz")
+    _return(sent[0], officer)
+    recommendation = Recommendation.objects.get(call=gd, region__code="440100")
+    services.return_recommendation(recommendation=recommendation, user=officer, reason="请补充会签文件")
+    formal_return = FormalCheck.objects.get(application=sent[0])
+    assert formal_return.resolved_at is not None and formal_return.resent_application is None
+    assert _counted(gd) == 0
+    _sent_list(gd, city, waiting, letter="穗商务函〔2026〕5号")
+    assert _counted(gd) == 5
+    with pytest.raises(ValidationError) as exc:
+        services.resend_after_return(formal_return=formal_return, user=city, application_id=sent[1].pk,
+                                     letter_number="X")
+    assert exc.value.code == "answered"
+    assert _counted(gd) == 5
