@@ -59,7 +59,8 @@ class OverviewForm(SectionForm):
     established_on = forms.DateField(
         label=_("Date the management body was established"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("The management body must have operated for at least two years by the deadline."),
+        help_text=_("A basic condition, not a threshold: the management body must have operated for at least two "
+                    "years by the deadline, or the application cannot be submitted."),
     )
     area_km2 = forms.DecimalField(label=_("Area (km²)"), min_value=Decimal("0"), max_digits=10,
                                   decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))

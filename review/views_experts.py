@@ -49,7 +49,8 @@ def _flash(request, exc: ValidationError) -> None:
 def formal_list(request, call_pk: int):
     call = _call(request, call_pk)
     rows = [(a, FormalCheckForm(prefix=f"a{a.pk}")) for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows})
+    return render(request, "review/experts/formal.html", {"call": call, "rows": rows,
+                                                           "open_returns": selectors.open_returns_of_call(call)})
 
 
 @login_required
@@ -74,7 +75,8 @@ def formal_decide(request, pk: int):
             return redirect("review:formal", call_pk=call.pk)
     rows = [(a, form if a.pk == pk else FormalCheckForm(prefix=f"a{a.pk}"))
             for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows}, status=400)
+    return render(request, "review/experts/formal.html", {
+        "call": call, "rows": rows, "open_returns": selectors.open_returns_of_call(call)}, status=400)
 
 
 # --- expert pool ---------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ def test_quota_holds_at_every_moment_after_a_formal_check_return(gd, five_sent_a
     recommendation = Recommendation.objects.get(call=gd, region__code="440100")
     assert recommendation.status == Recommendation.Status.SENT  # the rest of the list stays where it is
     assert _counted(gd) == 4
+    formal_page = client_for("gd_officer").get(reverse("review:formal", args=[gd.pk])).content.decode()
+    assert 'data-testid="open-returns"' in formal_page and sent[4].park.name in formal_page
     # Whatever the city tries, a whole new list of five is refused...
     with pytest.raises(ValidationError) as exc:
         services.save_recommendation(call=gd, user=city, application_ids=[a.pk for a in waiting])
@@ -128,6 +130,8 @@ def test_resend_after_return_does_not_crash_and_the_revised_park_comes_back(gd, 
                     checklist={f"c{i}": {"status": "clarify", "remark": ""} for i in range(1, 7)})
     application.refresh_from_db()
     assert application.state == "returned" and application.revision_deadline
+    park_page = client_for("park_huangpu").get(reverse("applications:detail", args=[application.pk]))
+    assert 'data-testid="revision-deadline"' in park_page.content.decode()
     # The parks' deadline has passed; the park may still resubmit until the organiser's deadline.
     Call.objects.filter(pk=gd.pk).update(park_deadline=timezone.now() - timedelta(days=1),
                                          recommend_deadline=timezone.now() - timedelta(hours=1))
