@@ -491,7 +491,12 @@ def test_a_candidate_needs_every_configured_sheet_or_an_audited_decision_naming_
     message = exc.value.messages[0]
     assert pending.expert.user.display_name in message and "1" in message  # one never assigned
     c = client_for("gd_officer")
-    c.post(reverse("review:propose", args=[gd_call.pk]), {"candidate": [passed[0].pk]})
+    refused = c.post(reverse("review:propose", args=[gd_call.pk]), {"candidate": [passed[0].pk], "note": "按排名"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert 'data-testid="proposal-error"' in body and pending.expert.user.display_name in body
+    assert f'value="{passed[0].pk}" aria-label="{passed[0].park.name}" checked' in body  # the choice is kept
+    assert ">按排名</textarea>" in body
     assert not CandidateList.objects.filter(call=gd_call, status="proposed").exists()
     c.post(reverse("review:propose", args=[gd_call.pk]),
            {"candidate": [passed[0].pk], "missing_sheets_reason": "两位专家因回避未评分，经研究按三份评分表确定。"})
