@@ -53,7 +53,8 @@ class CallForm(forms.ModelForm):
         fields = ["title", "document_number", "issuers", "level", "region", "park_types",
                   "recommending_tier", "quota_per_unit", "basic_conditions", "evidence_categories",
                   "park_deadline", "recommend_deadline", "publicity_days", "co_review_required",
-                  "experts_per_application", "scoring_deadline", "ranking_method", "score_range_flag"]
+                  "experts_per_application", "scoring_deadline", "ranking_method", "score_range_flag",
+                  "candidates_about"]
         widgets = {
             "issuers": forms.Textarea(attrs={"rows": 3}),
             "park_deadline": DATETIME_WIDGET,

@@ -11,12 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-
-class ParkType(models.TextChoices):
-    OUTSOURCING_DEMO_PARK = "outsourcing_demo", _("Provincial service outsourcing demonstration park")
-    ECONOMIC_DEVELOPMENT_ZONE = "edz", _("Economic and technological development zone")
-    HIGH_TECH_ZONE = "htz", _("High-tech industrial development zone")
-    DIGITAL_ECONOMY_PARK = "digital_park", _("Digital economy industrial park or cluster")
+from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 
 
 class RegionClass(models.TextChoices):
@@ -87,6 +82,10 @@ class Call(ConcurrentTransitionMixin, models.Model):
     score_range_flag = models.DecimalField(
         _("flag applications whose scores range more than"), max_digits=5, decimal_places=1,
         default=Decimal("20.0"), validators=[MinValueValidator(Decimal("0"))])
+    candidates_about = models.PositiveSmallIntegerField(
+        _("about how many candidates"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("The number the notice states, e.g. 10 for “10个左右” (seed 001 四(二)): a list under 8 or over 12 "
+                    "(four fifths to six fifths of it) must be acknowledged by the organiser. Empty: no such number."))
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -107,6 +106,18 @@ class Call(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=Status.OPEN, target=Status.CLOSED)
     def close(self):
         pass
+
+    @property
+    def candidates_range(self) -> tuple[int, int] | None:
+        """The list sizes "about N" covers without a warning: 8 to 12 for "10个左右"."""
+        if not self.candidates_about:
+            return None
+        n = self.candidates_about
+        return (n * 4 + 4) // 5, (n * 6) // 5
+
+    @property
+    def park_type_labels(self) -> list[str]:
+        return [str(ParkType(t).label) for t in self.park_types if t in ParkType.values]
 
     @property
     def issuer_list(self) -> list[str]:
@@ -180,6 +191,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     latest_version_number = models.PositiveIntegerField(_("latest version"), default=0)
+    revision_deadline = models.DateTimeField(
+        _("revision deadline"), null=True, blank=True,
+        help_text=_("Set when the organiser returned the application at the formal check and the unit sent "
+                    "it back for revision: the park may resubmit until then, even after the call's deadline."))
 
     class Meta:
         verbose_name = _("application")
@@ -201,11 +216,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     # The preliminary review (初审) and the recommendation, driven by the review app's services.
-    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    # From APPROVED only for an application returned at the formal check (checked by the service).
+    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.RETURNED)
     def return_for_revision(self):
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
+    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.REJECTED)
     def reject(self):
         pass
 
@@ -224,6 +240,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.RECOMMENDED, target=State.FORMAL_PASSED)
     def pass_formal_check(self):
         pass
+
+    @property
+    def submission_deadline(self):
+        """The call's deadline for parks, or later when the application was returned at the formal
+        check and sent back for revision (until the organiser's re-send deadline)."""
+        deadline = self.call.park_deadline
+        if self.revision_deadline and self.revision_deadline > deadline:
+            return self.revision_deadline
+        return deadline
 
     @property
     def is_editable(self) -> bool:

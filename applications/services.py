@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import eligibility
-from applications.dossier import EVIDENCE_KEY, SECTIONS
+from applications.dossier import DERIVED_SECTIONS, EVIDENCE_KEY, SECTIONS
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import (
     Application,
@@ -28,7 +28,7 @@ from applications.selectors import (
     park_memberships_for_application,
     sections_of,
 )
-from portal.accounts.models import Organization, Role
+from portal.accounts.models import Organization, ParkType, Role
 from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
@@ -99,6 +99,19 @@ def call_accepts_park(call: Call, park: Organization) -> bool:
     return True
 
 
+def park_type_refusal(call: Call, park: Organization) -> str:
+    """Seed 000 二: "省级服务外包示范园区、经济技术开发区、高新技术开发区、数字经济相关产业园区或
+    产业集聚区均可申报"; each call accepts only its configured park types. Empty when accepted."""
+    accepted = [t for t in call.park_types if t in ParkType.values]
+    if not accepted or set(park.park_types or []) & set(accepted):
+        return ""
+    labels = "、".join(str(ParkType(t).label) for t in accepted)
+    own = "、".join(str(ParkType(t).label) for t in park.park_types or [] if t in ParkType.values)
+    return _("This call accepts only these park types: %(accepted)s. Your park is registered as: %(own)s. "
+             "If the registration is wrong, ask the system administrator to correct it.") % {
+        "accepted": labels, "own": own or _("no park type")}
+
+
 @transaction.atomic
 def start_application(*, call: Call, park: Organization, user, request=None) -> Application:
     if park.kind != Organization.Kind.PARK or not park.memberships.filter(
@@ -111,6 +124,9 @@ def start_application(*, call: Call, park: Organization, user, request=None) -> 
         raise ValidationError(_("This call is not open for applications."))
     if not call_accepts_park(call, park):
         raise ValidationError(_("Parks of your region cannot apply to this call."))
+    refused_type = park_type_refusal(call, park)
+    if refused_type:
+        raise ValidationError(refused_type, code="park_type")
     try:
         with transaction.atomic():
             application = Application.objects.create(call=call, park=park, created_by=user)
@@ -148,6 +164,8 @@ def save_section(*, application: Application, key: str, user, data: dict, comple
     section = _editable_section(application, key, user)
     if section.revision != base_revision:
         raise EditConflict(section)
+    if complete and key in DERIVED_SECTIONS:
+        data = DERIVED_SECTIONS[key](data)  # the derived figures are the service's, whoever calls
     section.data = data
     section.complete = complete
     section.revision = F("revision") + 1
@@ -251,8 +269,9 @@ def submit_application(*, application: Application, user, justification: str = "
         "call", "park__region__parent").get(pk=application.pk)
     _require(user, "applications.submit_application", application)
     call = application.call
-    if timezone.now() > call.park_deadline:
-        deadline = timezone.localtime(call.park_deadline)
+    deadline = application.submission_deadline
+    if timezone.now() > deadline:
+        deadline = timezone.localtime(deadline)
         raise SubmissionRefused(
             _("The deadline for submission (%(deadline)s) has passed.")
             % {"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
@@ -266,6 +285,12 @@ def submit_application(*, application: Application, user, justification: str = "
     data = {key: section.data for key, section in sections.items() if key != EVIDENCE_KEY}
     criteria = eligibility.evaluate(call=call, region=application.park.region,
                                     data=merged_data(sections))
+    refusal = eligibility.operating_years_message(call=call, data=merged_data(sections))
+    if refusal:
+        raise SubmissionRefused(refusal, code="requirement")
+    refused_type = park_type_refusal(call, application.park)
+    if refused_type:
+        raise SubmissionRefused(refused_type, code="park_type")
     missed = eligibility.misses(criteria)
     justification = (justification or "").strip()
     if missed and len(justification) < 20:

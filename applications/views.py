@@ -405,9 +405,11 @@ def submit(request, pk: int):
         status = 400
     else:
         form = SubmitForm(initial={"justification": application.justification})
-    deadline_passed = timezone.now() > application.call.park_deadline
+    deadline_passed = timezone.now() > application.submission_deadline
     return render(request, "applications/submit.html", {
         "application": application, "form": form, "criteria": criteria, "missed": missed,
+        "requirement_refusal": eligibility.operating_years_message(call=application.call,
+                                                                   data=merged_data(sections)),
         "progress": _progress(application, sections), "can_submit": can_submit,
         "deadline_passed": deadline_passed,
         "incomplete": [p for p in _progress(application, sections) if not p["complete"]],

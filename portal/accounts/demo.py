@@ -22,15 +22,15 @@ CITY_NAMES = {
 
 # username, full name, role, organisation name, email
 PARKS = [
-    # name, city code, credit-code prefix
-    ("广州人工智能与数字经济试验区琶洲核心片区管理委员会", "440100"),
-    ("广州开发区（黄埔区）数字经济产业园管理委员会", "440100"),
-    ("广州天河中央商务区管理委员会", "440100"),
-    ("深圳市南山软件产业基地管理服务中心", "440300"),
-    ("珠海高新技术产业开发区管理委员会", "440400"),
-    ("佛山高新技术产业开发区管理委员会", "440600"),
-    ("汕头高新技术产业开发区管理委员会", "440500"),
-    ("湛江经济技术开发区管理委员会", "440800"),
+    # name, city code, park types (ParkType values)
+    ("广州人工智能与数字经济试验区琶洲核心片区管理委员会", "440100", ["digital_park"]),
+    ("广州开发区（黄埔区）数字经济产业园管理委员会", "440100", ["edz", "digital_park"]),
+    ("广州天河中央商务区管理委员会", "440100", ["outsourcing_demo", "digital_park"]),
+    ("深圳市南山软件产业基地管理服务中心", "440300", ["outsourcing_demo", "digital_park"]),
+    ("珠海高新技术产业开发区管理委员会", "440400", ["htz"]),
+    ("佛山高新技术产业开发区管理委员会", "440600", ["htz"]),
+    ("汕头高新技术产业开发区管理委员会", "440500", ["htz"]),
+    ("湛江经济技术开发区管理委员会", "440800", ["edz"]),
 ]
 
 EXPERT_EMPLOYERS = [
@@ -80,11 +80,11 @@ def demo_credit_code(name: str, prefix: str) -> str:
     return first17 + credit_code_check_character(first17)
 
 
-def _org(name: str, kind: str, region: Region | None, prefix: str) -> Organization:
+def _org(name: str, kind: str, region: Region | None, prefix: str, park_types=()) -> Organization:
     region_code = region.code if region else "100000"
     org, _ = Organization.objects.update_or_create(
         name=name,
-        defaults={"kind": kind, "region": region,
+        defaults={"kind": kind, "region": region, "park_types": list(park_types),
                   "credit_code": demo_credit_code(name, prefix + region_code)},
     )
     return org
@@ -112,8 +112,8 @@ def load() -> dict:
         _org(f"{short}市商务局", K.CITY_COMMERCE, city, "11")
         _org(f"中共{short}市委网络安全和信息化委员会办公室", K.CITY_CAC, city, "11")
         _org(f"{short}市工业和信息化局", K.CITY_MIIT, city, "11")
-    for name, city_code in PARKS:
-        _org(name, K.PARK, regions[city_code], "12")
+    for name, city_code, park_types in PARKS:
+        _org(name, K.PARK, regions[city_code], "12", park_types)
     for name, city_code in EXPERT_EMPLOYERS:
         _org(name, K.OTHER, regions[city_code], "12")
 

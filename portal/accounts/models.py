@@ -84,6 +84,15 @@ class Region(models.Model):
         return self.province.national_class if self.province else ""
 
 
+class ParkType(models.TextChoices):
+    """园区类型: what a park is (seed 000 二; seed 001 二). A call lists the types it accepts."""
+
+    OUTSOURCING_DEMO_PARK = "outsourcing_demo", _("Provincial service outsourcing demonstration park")
+    ECONOMIC_DEVELOPMENT_ZONE = "edz", _("Economic and technological development zone")
+    HIGH_TECH_ZONE = "htz", _("High-tech industrial development zone")
+    DIGITAL_ECONOMY_PARK = "digital_park", _("Digital economy industrial park or cluster")
+
+
 class Organization(models.Model):
     """A body that takes part: a park's management body, a bureau, a department, a ministry."""
 
@@ -107,6 +116,10 @@ class Organization(models.Model):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
     )
+    park_types = models.JSONField(
+        _("park types"), default=list, blank=True,
+        help_text=_("For a park: what it is (a park may be several, e.g. a high-tech zone that is also a "
+                    "provincial service outsourcing demonstration park). A call accepts only its types."))
 
     class Meta:
         verbose_name = _("organisation")
@@ -123,6 +136,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def park_type_labels(self) -> list[str]:
+        return [str(ParkType(t).label) for t in self.park_types or [] if t in ParkType.values]
+
+    def clean(self) -> None:
+        bad = [t for t in self.park_types or [] if t not in ParkType.values]
+        if bad or not isinstance(self.park_types, list):
+            raise ValidationError({"park_types": _("Unknown park type.")})
 
 
 class Role(models.TextChoices):

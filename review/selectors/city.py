@@ -6,7 +6,7 @@ from django.utils import timezone
 from applications import units
 from applications.models import Application, ApplicationVersion, Call
 from portal.accounts.models import Membership, Organization, Region
-from review.models import CoReview, PreliminaryReview, Recommendation
+from review.models import CoReview, FormalCheck, PreliminaryReview, Recommendation
 
 REVIEWABLE_STATES = [Application.State.SUBMITTED, Application.State.RETURNED, Application.State.APPROVED,
                      Application.State.REJECTED, Application.State.RECOMMENDED]
@@ -78,6 +78,19 @@ def approved_applications(call: Call, region_id: int) -> QuerySet[Application]:
         call=call, state__in=[Application.State.APPROVED, Application.State.RECOMMENDED],
         **units.park_region_filter(call, [region_id]),
     ).select_related("park__region").order_by("park__name")
+
+
+def open_returns(call: Call, region_id: int) -> QuerySet[FormalCheck]:
+    """Applications of the unit returned at the formal check and not yet answered by a re-send."""
+    unit_filter = {f"application__{k}": v for k, v in units.park_region_filter(call, [region_id]).items()}
+    return FormalCheck.objects.filter(
+        application__call=call, decision=FormalCheck.Decision.RETURN, resolved_at__isnull=True, **unit_filter,
+    ).select_related("application__park").order_by("decided_at", "pk")
+
+
+def open_return_of(application: Application) -> FormalCheck | None:
+    return FormalCheck.objects.filter(application=application, decision=FormalCheck.Decision.RETURN,
+                                      resolved_at__isnull=True).order_by("-decided_at", "-pk").first()
 
 
 def concurrences(applications, call: Call) -> dict[int, dict[str, str]]:

@@ -107,7 +107,7 @@ DOSSIERS = {
             "cybersecurity": "严格落实《网络安全法》《数据安全法》，建立等级保护测评、数据出境安全评估和应急处置"
                              "机制，每年开展网络安全攻防演练。",
             "ict_output": "680.00", "ict_value_added": "255.00", "ict_exports": "47.03",
-            "digital_enterprise_count": "101",
+            "enterprises_trade_direct": "60", "enterprises_outsourcing": "51", "enterprises_both": "10",
         },
         "advantages": {
             "positioning": "建设具有全球影响力的湾区创新策源地和数字服务出口高地。", "rd_investment": "312.00",
@@ -138,7 +138,7 @@ DOSSIERS = {
             "cybersecurity": "落实《网络安全法》《数据安全法》，设立园区网络安全应急指挥中心，"
                              "重点企业通过等保三级测评。",
             "ict_output": "18.60", "ict_value_added": "7.90", "ict_exports": "0.38",
-            "digital_enterprise_count": "23",
+            "enterprises_trade_direct": "15", "enterprises_outsourcing": "10", "enterprises_both": "2",
         },
         "advantages": {
             "positioning": "打造粤东数字服务出口门户和面向东南亚华侨华人市场的数字服务枢纽。", "rd_investment": "9.80",
