@@ -201,6 +201,9 @@ def test_public_pages_come_from_the_micro_cache_for_anonymous_visitors(stack, pa
     # A signed-in visitor always reaches the portal.
     _, headers, _ = fetch(stack["https"], "/bases/", cookie=session_of(park_user))
     assert headers.get("x-cache-status") == "BYPASS"
+    # So does a visitor holding a CSRF cookie (a form page rendered for them must not be served to others).
+    _, headers, _ = fetch(stack["https"], "/bases/", headers={"Cookie": "csrftoken=abcdefghijklmnopqrstuvwxyz123456"})
+    assert headers.get("x-cache-status") == "BYPASS"
     # Other paths are not cached.
     _, headers, _ = fetch(stack["https"], "/accounts/login/")
     assert "x-cache-status" not in headers
