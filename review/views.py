@@ -13,7 +13,7 @@ from applications.selectors import application_for_view, versions_of
 from applications.versions import compare_versions
 from portal.audit.services import record_event
 from portal.files import private_file_response
-from review import selectors, services
+from review import quota, selectors, services
 from review.forms import CoReviewForm, DecisionForm, RecommendationListForm, ResendForm, ReturnForm, SendForm
 from review.models import Recommendation
 
@@ -215,6 +215,7 @@ def recommendation(request, call_pk: int):
         "rows": [(a, field, [concurrences[a.pk].get(k) for k in kinds]) for a, field in list_form.rows()],
         "gaps": services.co_review_gaps(current) if current and current.items.exists() else [],
         "returns": [(r, resend_forms[r.pk]) for r in returns],
+        "quota_used": len(quota.counted_applications(call, region_id)),
     }, status=status)
 
 

@@ -120,10 +120,14 @@ def overview(call: Call) -> list[dict]:
     recommendations = {r.region_id: r for r in Recommendation.objects.filter(call=call)
                        .select_related("organization").annotate(parks=Count("items"))}
     field = "park__region_id" if call.recommending_tier == "city" else "park__region__parent_id"
-    counts = dict(Application.objects.filter(call=call).values_list(field).annotate(
-        n=Count("pk", filter=Q(state__in=REVIEWABLE_STATES))).values_list(field, "n"))
+    from review.quota import COUNTED_STATES
+
+    counts = {row[0]: row[1:] for row in Application.objects.filter(call=call).values_list(field).annotate(
+        n=Count("pk", filter=Q(state__in=REVIEWABLE_STATES)),
+        counted=Count("pk", filter=Q(state__in=COUNTED_STATES))).values_list(field, "n", "counted")}
     return [{"region": region, "recommendation": recommendations.get(region.pk),
-             "applications": counts.get(region.pk, 0)} for region in regions]
+             "applications": counts.get(region.pk, (0, 0))[0],
+             "counted": counts.get(region.pk, (0, 0))[1]} for region in regions]
 
 
 def unit_reviewers(call: Call, region_ids) -> QuerySet[Membership]:

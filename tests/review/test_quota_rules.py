@@ -90,6 +90,11 @@ def test_quota_holds_at_every_moment_after_a_formal_check_return(gd, five_sent_a
     assert exc.value.code == "answered"
     assert _counted(gd) == 5
     assert AuditEvent.objects.filter(verb="recommendation.resent", target_id=str(waiting[0].pk)).exists()
+    # Both sides see the places taken.
+    overview = client_for("gd_officer").get(reverse("review:overview", args=[gd.pk]))
+    assert next(u for u in overview.context["units"] if u["region"].code == "440100")["counted"] == 5
+    city_page = client_for("city_gz").get(reverse("review:recommendation", args=[gd.pk]))
+    assert city_page.context["quota_used"] == 5
 
 
 def test_quota_counts_parks_already_with_the_organiser_when_a_list_is_saved(gd, user_named):
