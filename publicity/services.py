@@ -104,7 +104,12 @@ def notice_window(call: Call, publication_date) -> tuple:
     try:
         last_day = add_workdays(publication_date, call.publicity_days)
     except UnknownYear as exc:
-        raise ValidationError(str(exc), code="unknown_year") from exc
+        # 公示5个工作日 cannot be counted into a year whose State Council schedule is not declared complete.
+        raise ValidationError(
+            _("The notice period of %(days)s working days from %(date)s runs into %(year)s, whose working-day "
+              "calendar is not declared complete, so its last day cannot be known. %(detail)s")
+            % {"days": call.publicity_days, "date": cn_date(publication_date), "year": exc.year, "detail": exc},
+            code="unknown_year") from exc
     tz = timezone.get_default_timezone()
     opens_at = timezone.make_aware(datetime.combine(publication_date, time.min), tz)
     closes_at = timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)), tz)

@@ -94,8 +94,18 @@ def test_a_window_into_an_unknown_year_is_refused_with_the_year_named(draft, off
         services.publish_notice(notice=draft, user=officer, publication_date=date(2026, 12, 28))
     assert "2027" in exc.value.messages[0]
     assert Notice.objects.get(pk=draft.pk).status == "draft"
-    # The organiser enters next year's New Year holiday: now the window is known.
+    # A single override for next year's New Year holiday does not make 2027 known.
     WorkdayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, note="元旦")
+    with pytest.raises(ValidationError) as exc:
+        services.publish_notice(notice=draft, user=officer, publication_date=date(2026, 12, 28))
+    assert "2027" in exc.value.messages[0] and "尚未确认完整" in exc.value.messages[0]
+    # The officer enters the State Council's notice for 2027 and declares it complete: now the window is known.
+    from portal.workdays.services import declare_year_complete, save_calendar_year
+
+    save_calendar_year(year=2027, user=officer, notice_number="国办发明电〔2026〕12号", notice_date=date(2026, 11, 10),
+                       holidays=[{"name": "元旦", "first": date(2027, 1, 1), "last": date(2027, 1, 1)}],
+                       makeup_days=[])
+    declare_year_complete(year=2027, user=officer)
     notice = services.publish_notice(notice=draft, user=officer, publication_date=date(2026, 12, 28))
     assert notice.window_end == date(2027, 1, 4)  # 28, 29, 30, 31 Dec; 1 Jan off; Mon 4 Jan
 

@@ -89,6 +89,8 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "publicity:designation-document": ("get", NOBODY),
     "publicity:manage-notice": ("get", {"gd_officer"}), "publicity:designate": ("post", {"gd_officer"}),
     "publicity:objection-manage": ("get", {"gd_officer"}), "publicity:objection-file": ("get", {"gd_officer"}),
+    # the working-day calendar: kept by the organisers' officers and the administrators
+    "workdays:years": ("get", OFFICERS | {"sysadmin"}), "workdays:year": ("get", OFFICERS | {"sysadmin"}),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -186,7 +188,7 @@ PK_BY_PREFIX = {
 def _kwargs(name: str, pattern: URLPattern, world: dict) -> dict:
     values = {"call_pk": world["call"], "key": "cover", "number": 2, "fmt": "pdf", "attachment_pk": world["attachment"],
               "file_pk": world["objection_file"], "code": world["tracking_code"], "user_pk": world["user"],
-              "uidb64": "MQ", "token": "set-password"}
+              "uidb64": "MQ", "token": "set-password", "year": 2027}
     kwargs = {}
     for converter in pattern.pattern.converters:
         if converter == "pk":
