@@ -7,7 +7,7 @@ days of a known year. A date of a year that neither the library nor a declared r
 ``UnknownYear``, whatever overrides exist: never a silent Monday-to-Friday guess.
 """
 
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 
 class UnknownYear(Exception):
@@ -27,6 +27,8 @@ def library_knows(year: int) -> bool:
     """Whether the chinesecalendar library has the State Council's schedule of ``year``."""
     import chinese_calendar
 
+    if not MINYEAR <= year <= MAXYEAR:
+        return False
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
