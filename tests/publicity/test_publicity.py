@@ -211,7 +211,7 @@ def _file(notice, client=None, **overrides):
     return Objection.objects.order_by("-pk").first()
 
 
-def test_designation_waits_for_the_window_and_every_decision(published, officer, frozen, mailoutbox,
+def test_designation_waits_for_the_window_and_every_decision(published, officer, frozen, mailoutbox, user_named,
                                                             django_capture_on_commit_callbacks):
     frozen(datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI))
     items = list(published.items.all())
@@ -236,6 +236,10 @@ def test_designation_waits_for_the_window_and_every_decision(published, officer,
     with django_capture_on_commit_callbacks(execute=True):
         designation = services.designate(call=published.call, user=officer, document_number="粤商务服字〔2027〕1号",
                                          document_date=date(2027, 1, 8))
+        # Issued jointly: both co-issuing departments countersign (会签) before it is published.
+        for name in ("gd_cac", "gd_miit"):
+            services.countersign_designation(designation=designation, user=user_named(name))
+        designation = services.publish_designation(designation=designation, user=officer)
     names = set(designation.bases.values_list("name", flat=True))
     assert items[0].park_name not in names and {items[1].park_name, items[2].park_name} == names
     directory = Client().get(reverse("bases")).content.decode()
