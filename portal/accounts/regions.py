@@ -69,6 +69,8 @@ def load_country_regions(Region) -> int:
         ids = {code: r.pk for code, r in existing.items()}
         new, changed = [], []
         for row in (r for r in rows if r["level"] == level):
+            if row["parent"] and row["parent"] not in ids:
+                raise ValueError(f"regions.csv: {row['code']} {row['name']} has an unknown parent {row['parent']}")
             flags = set(row["flags"].split())
             values = {
                 "name": row["name"], "level": level, "parent_id": ids.get(row["parent"]) if row["parent"] else None,
