@@ -40,6 +40,7 @@ def _call(title: str, defaults: dict, thresholds: list[tuple]) -> Call:
         Call.objects.filter(pk=call.pk).update(**{k: v for k, v in defaults.items()
                                                   if "deadline" in k or k == "candidates_about"})
         call.refresh_from_db()
+    services.ensure_default_region_classes(call)
     for region_class, total, ict, exports, enterprises in thresholds:
         Threshold.objects.update_or_create(call=call, region_class=region_class, defaults={
             "total_output": total, "ict_output": ict, "ict_exports": exports,
@@ -64,6 +65,8 @@ def load_calls() -> tuple[Call, Call]:
         "park_deadline": park_deadline, "recommend_deadline": park_deadline + timedelta(days=20),
         "publicity_days": 5, "co_review_required": True,
     }, [("prd", "20.00", "3.00", "2.00", 10), ("ewn", "10.00", "1.00", "0.50", 5)])
+    gd.co_issuers.set(Organization.objects.filter(
+        name__in=["中共广东省委网络安全和信息化委员会办公室", "广东省工业和信息化厅"]))
     if gd.status == Call.Status.DRAFT:
         officer = User.objects.get(username="gd_officer")
         gd = services.open_call(user=officer, call=gd)
@@ -78,6 +81,8 @@ def load_calls() -> tuple[Call, Call]:
         "recommend_deadline": datetime(2019, 8, 31, 17, 0, tzinfo=SHANGHAI),
         "publicity_days": 5, "co_review_required": True,
     }, [("east", "200.00", "100.00", "60.00", 100), ("cwn", "100.00", "50.00", "20.00", 50)])
+    national.co_issuers.set(Organization.objects.filter(
+        name__in=["中共中央网络安全和信息化委员会办公室", "中华人民共和国工业和信息化部"]))
     if national.status != Call.Status.CLOSED:
         # The 2019 round is history: record it as closed without pretending anyone opened it now.
         Call.objects.filter(pk=national.pk).update(status=Call.Status.CLOSED)

@@ -74,6 +74,13 @@ class Call(ConcurrentTransitionMixin, models.Model):
         _("publicity working days"), default=5, validators=[MinValueValidator(1)]
     )
     co_review_required = models.BooleanField(_("co-review by 网信 and 工信 required"), default=True)
+    co_issuers = models.ManyToManyField(
+        "accounts.Organization", verbose_name=_("co-issuing departments (会同)"), blank=True,
+        related_name="co_issued_calls",
+        help_text=_("The departments the organiser acts with (会同), e.g. 省委网信办 and 省工信厅, or 中央网信办 and "
+                    "工业和信息化部. Each of them, and only they, concur with the candidate list and countersign "
+                    "(会签) the designation document before it is published."),
+    )
     experts_per_application = models.PositiveSmallIntegerField(
         _("experts per application"), default=5, validators=[MinValueValidator(1)])
     scoring_deadline = models.DateTimeField(_("deadline for expert scores"), null=True, blank=True)
@@ -124,22 +131,65 @@ class Call(ConcurrentTransitionMixin, models.Model):
         return [line.strip() for line in self.issuers.splitlines() if line.strip()]
 
     def region_class_for(self, region) -> str:
-        """The threshold row that applies to a park in ``region`` (a city or province)."""
+        """The threshold row that applies to a park in ``region`` (a district, city or province): the call's
+        own region class containing the region or a region above it. A call without region classes of
+        its own falls back on the regions' built-in classes (珠三角/粤东西北, 东部/中西部和东北)."""
+        if region is None:
+            return ""
+        mapping = self.region_class_map
+        if mapping:
+            return next((mapping[r.pk] for r in region.ancestors() if r.pk in mapping), "")
         if self.level == self.Level.PROVINCIAL:
             return region.provincial_class if region else ""
         national = region.effective_national_class() if region else ""
         return RegionClass.EAST if national == "east" else RegionClass.CENTRAL_WEST_NORTHEAST
 
     @cached_property
+    def region_class_map(self) -> dict[int, str]:
+        """region id → key of this call's region class (one query)."""
+        return dict(CallRegionClass.regions.through.objects.filter(callregionclass__call=self)
+                    .values_list("region_id", "callregionclass__key"))
+
+    @cached_property
+    def region_class_names(self) -> dict[str, str]:
+        names = {key: str(label) for key, label in RegionClass.choices}
+        names.update(self.region_classes.values_list("key", "name"))
+        return names
+
+    @cached_property
     def thresholds_by_class(self) -> dict[str, "Threshold"]:
         return {t.region_class: t for t in self.thresholds.all()}
+
+
+class CallRegionClass(models.Model):
+    """区域类别 of one call: a named set of regions whose parks share one threshold row, e.g. 珠三角 and
+    粤东西北 for Guangdong (seed 000), 东部 and 中西部和东北 for the national call (seed 001). Each call
+    defines its own; a park belongs to the class of its region or of a region above it."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="region_classes")
+    key = models.SlugField(_("key"), max_length=20)
+    name = models.CharField(_("name"), max_length=40)
+    regions = models.ManyToManyField("accounts.Region", verbose_name=_("regions"), related_name="+")
+
+    class Meta:
+        verbose_name = _("region class")
+        verbose_name_plural = _("region classes")
+        ordering = ["call", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="region_class_unique_key"),
+            models.UniqueConstraint(fields=["call", "name"], name="region_class_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Threshold(models.Model):
     """申报业务标准: the business thresholds of one region class, in 亿元 and a count."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="thresholds")
-    region_class = models.CharField(_("region class"), max_length=4, choices=RegionClass.choices)
+    region_class = models.CharField(_("region class"), max_length=20,
+                                    help_text=_("The key of one of the call's region classes."))
     total_output = models.DecimalField(
         _("total output (100 million yuan)"), max_digits=12, decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
@@ -162,7 +212,11 @@ class Threshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.call} · {self.get_region_class_display()}"
+        return f"{self.call} · {self.region_class_name}"
+
+    @property
+    def region_class_name(self) -> str:
+        return self.call.region_class_names.get(self.region_class, self.region_class)
 
 
 class Application(ConcurrentTransitionMixin, models.Model):

@@ -43,6 +43,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
     path("bases/", publicity_views.bases, name="bases"),
+    path("workdays/", include("portal.workdays.urls")),
     path("language/<str:code>/", home_views.switch_language, name="switch-language"),
     path("workspace/", home_views.workspace, name="workspace"),
     *[

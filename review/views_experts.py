@@ -366,8 +366,10 @@ def candidates(request, call_pk: int):
                 messages.success(request, _("Your department's opinion is recorded."))
                 return redirect("review:candidates", call_pk=call.pk)
         status = 400
+    given = {c.organization_id: c for c in candidate_list.concurrences.select_related("organization")}
     return render(request, "review/experts/candidates.html", {
         "call": call, "candidate_list": candidate_list, "form": form,
+        "co_issuers": [(org, given.get(org.pk)) for org in call.co_issuers.order_by("name")],
         "can_concur": request.user.has_perm("review.concur_candidates", call)
         and candidate_list.status == CandidateList.Status.PROPOSED,
         "is_organiser": request.user.has_perm("review.organise_expert_review", call),

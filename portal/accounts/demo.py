@@ -62,6 +62,8 @@ USERS = [
     ("mofcom_officer", "赵卫东", Role.PROVINCIAL_OFFICER, "中华人民共和国商务部"),
     ("gd_cac", "邓志远", Role.PROVINCIAL_COREVIEWER, "中共广东省委网络安全和信息化委员会办公室"),
     ("gd_miit", "杨慧", Role.PROVINCIAL_COREVIEWER, "广东省工业和信息化厅"),
+    ("cac_coreview", "钱立", Role.PROVINCIAL_COREVIEWER, "中共中央网络安全和信息化委员会办公室"),
+    ("miit_coreview", "孔明远", Role.PROVINCIAL_COREVIEWER, "中华人民共和国工业和信息化部"),
     ("expert_chen", "陈教授", Role.EXPERT, "华南理工大学"),
     ("expert_zhou", "周研究员", Role.EXPERT, "中山大学"),
     ("expert_li", "李教授", Role.EXPERT, "深圳大学"),

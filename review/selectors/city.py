@@ -20,8 +20,8 @@ def _latest_version(field: str):
 def inbox(user, call: Call, *, state: str | None = None) -> QuerySet[Application]:
     """The unit's applications for a call, with their latest version's figures, in 2 queries."""
     regions = units.unit_regions_of(user, call)
-    qs = Application.objects.filter(call=call, state__in=REVIEWABLE_STATES,
-                                    **units.park_region_filter(call, regions))
+    qs = Application.objects.filter(units.park_region_filter(call, regions), call=call,
+                                    state__in=REVIEWABLE_STATES)
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("park__region").annotate(
@@ -53,8 +53,8 @@ def coreview_list(user, call: Call) -> QuerySet[Application]:
                                    version__number=OuterRef("latest_version_number"),
                                    organization__in=orgs)
     return Application.objects.filter(
+        units.park_region_filter(call, regions),
         call=call, state__in=[Application.State.APPROVED, Application.State.RECOMMENDED],
-        **units.park_region_filter(call, regions),
     ).select_related("park__region").annotate(
         my_stance=Subquery(mine.values("stance")[:1]),
         my_opinion=Subquery(mine.values("opinion")[:1]),
@@ -75,8 +75,8 @@ def _items():
 
 def approved_applications(call: Call, region_id: int) -> QuerySet[Application]:
     return Application.objects.filter(
+        units.park_region_filter(call, [region_id]),
         call=call, state__in=[Application.State.APPROVED, Application.State.RECOMMENDED],
-        **units.park_region_filter(call, [region_id]),
     ).select_related("park__region").order_by("park__name")
 
 
@@ -110,7 +110,8 @@ def concurrences(applications, call: Call) -> dict[int, dict[str, str]]:
 
 def unit_regions_for_call(call: Call) -> QuerySet[Region]:
     if call.recommending_tier == "city":
-        return Region.objects.filter(parent=call.region) if call.region_id else Region.objects.none()
+        return Region.objects.filter(parent=call.region, level=Region.Level.CITY) if call.region_id \
+            else Region.objects.none()
     return Region.objects.filter(level=Region.Level.PROVINCE)
 
 

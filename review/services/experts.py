@@ -14,6 +14,7 @@ from applications.exports import cn_date
 from applications.models import Application, Call
 from applications.selectors import latest_version
 from portal.accounts.models import Membership, Organization, Role, User
+from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.notifications.services import notify
 from review import assignment as solver
@@ -623,25 +624,38 @@ def propose_candidates(*, call: Call, user, application_ids: list[int], note: st
                      organization=call.organiser, request=request,
                      data={"missing": {str(pk): who for pk, who in missing.items()},
                            "reason": missing_sheets_reason})
-    coreviewers = Membership.objects.filter(
-        role=Role.PROVINCIAL_COREVIEWER, is_active=True,
-        organization__kind__in=_candidate_kinds(call), organization__region=call.region).select_related("user")
-    notify(recipients=[m.user for m in coreviewers], title=_("Candidate list proposed for concurrence"),
+    if not call.co_issuers.exists():
+        # A call issued by the organiser alone (no 会同): nobody else concurs.
+        candidate_list.mark_concurred()
+        candidate_list.save()
+        return candidate_list
+    notify(recipients=co_issuer_users(call), title=_("Candidate list proposed for concurrence"),
            body=call.title, link=reverse("review:candidates", args=[call.pk]))
     return candidate_list
 
 
-def _candidate_kinds(call: Call) -> tuple[str, str]:
-    if call.level == Call.Level.NATIONAL:
-        return (Organization.Kind.MINISTRY,)
-    return (Organization.Kind.PROVINCE_CAC, Organization.Kind.PROVINCE_MIIT)
+def co_issuer_users(call: Call) -> list:
+    """The co-reviewers of the call's named co-issuing departments (会同单位), and only them."""
+    return [m.user for m in Membership.objects.filter(
+        role=Role.PROVINCIAL_COREVIEWER, is_active=True, organization__in=call.co_issuers.all(),
+        user__is_active=True).select_related("user")]
 
 
 def candidate_coreviewer_orgs(user, call: Call) -> list[Organization]:
-    kinds = _candidate_kinds(call)
-    return [m.organization for m in Membership.objects.filter(
-        user=user, role=Role.PROVINCIAL_COREVIEWER, is_active=True, organization__kind__in=kinds).select_related(
-        "organization") if call.level == Call.Level.NATIONAL or m.organization.region_id == call.region_id]
+    """The co-issuing departments of ``call`` in which ``user`` is a co-reviewer (DOMAIN.md §2a: 会同 means
+    the named departments; another ministry is not one of them)."""
+    if not user.is_authenticated:
+        return []
+    co_issuers = set(call.co_issuers.values_list("pk", flat=True))
+    return [m.organization for m in memberships_of(user)
+            if m.role == Role.PROVINCIAL_COREVIEWER and m.organization_id in co_issuers]
+
+
+def missing_concurrences(candidate_list: CandidateList) -> list[Organization]:
+    """The co-issuers that have not concurred (yet) with the proposed list."""
+    concurred = set(candidate_list.concurrences.filter(stance=CandidateConcurrence.Stance.CONCUR)
+                    .values_list("organization_id", flat=True))
+    return [org for org in candidate_list.call.co_issuers.order_by("name") if org.pk not in concurred]
 
 
 @transaction.atomic
@@ -652,6 +666,8 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
         raise PermissionDenied
     if candidate_list.status != CandidateList.Status.PROPOSED:
         raise ValidationError(_("The candidate list is not awaiting concurrence."))
+    if stance not in CandidateConcurrence.Stance.values:
+        raise ValidationError({"stance": _("Choose concur or object.")})
     opinion = (opinion or "").strip()
     if not opinion:
         raise ValidationError({"opinion": _("Write your department's opinion.")})
@@ -660,13 +676,8 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
         defaults={"reviewer": user, "stance": stance, "opinion": opinion})
     record_event(verb=f"candidates.{stance}", actor=user, target=call, organization=orgs[0],
                  data={"opinion": opinion}, request=request)
-    if call.level == Call.Level.PROVINCIAL:
-        concurred = set(candidate_list.concurrences.filter(stance=CandidateConcurrence.Stance.CONCUR)
-                        .values_list("organization__kind", flat=True))
-        if set(_candidate_kinds(call)) <= concurred:
-            candidate_list.mark_concurred()
-            candidate_list.save()
-    elif candidate_list.concurrences.filter(stance=CandidateConcurrence.Stance.CONCUR).count() >= 2:
+    # Concurred once each named co-issuer concurs: all of them, and no other department counts.
+    if not missing_concurrences(candidate_list):
         candidate_list.mark_concurred()
         candidate_list.save()
     if candidate_list.status == CandidateList.Status.CONCURRED:
