@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "publicity.tasks.close_due_notices",
         "schedule": crontab(minute="*"),
     },
+    # 00:05 every day: the head of the audit hash chain written to the log (an anchor kept elsewhere).
+    "log-audit-chain-head": {
+        "task": "portal.audit.tasks.log_chain_head",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------
