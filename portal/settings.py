@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "publicity.tasks.close_due_notices",
         "schedule": crontab(minute="*"),
     },
+    # 02:30 every day: objectors' ID and phone numbers past the retention period after designation are erased.
+    "purge-objector-data": {
+        "task": "publicity.tasks.purge_objector_data",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # 00:05 every day: the head of the audit hash chain written to the log (an anchor kept elsewhere).
     "log-audit-chain-head": {
         "task": "portal.audit.tasks.log_chain_head",
@@ -330,7 +335,16 @@ OBJECTION_RATE_LIMITS = {
     "per_phone_per_day": int(os.environ.get("OBJECTION_LIMIT_PER_PHONE_PER_DAY", "5")),
     "status_per_ip_per_hour": int(os.environ.get("OBJECTION_STATUS_LOOKUPS_PER_IP_PER_HOUR", "30")),
 }
-OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
+OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "30"))
+
+# Objectors' ID and phone numbers (portal/crypto.py): Fernet keys, the first encrypting, all decrypting
+# (rotate with `manage.py rotate_field_key`); the HMAC key of the look-up hashes; how long they are kept.
+# Development only (DEBUG on): fixed so that `make run` keeps reading its own data across restarts.
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
+DEVELOPMENT_FIELD_HASH_KEY = "development-only-field-hash-key-never-use-in-production"
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or ([DEVELOPMENT_FIELD_ENCRYPTION_KEY] if DEBUG else [])
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "") or (DEVELOPMENT_FIELD_HASH_KEY if DEBUG else "")
+OBJECTOR_DATA_RETENTION_YEARS = int(os.environ.get("OBJECTOR_DATA_RETENTION_YEARS", "3"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # Two-factor sign-in (TOTP) for city, provincial, expert and administrator roles; parks may enable it.

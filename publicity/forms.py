@@ -39,6 +39,9 @@ class MultipleFileField(forms.FileField):
 
 
 class ObjectionForm(forms.ModelForm):
+    # Stored encrypted (a text column); entered as a line.
+    id_number = forms.CharField(label=_("ID card number or unified social credit code"), max_length=30)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=24)
     files = MultipleFileField(label=_("Evidence files"), required=False, help_text=_(
         "PDF, OFD, DOC(X), XLS(X), JPG or PNG; the type is checked by content."))
 

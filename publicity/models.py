@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import private_storage
+from portal.crypto import EncryptedTextField, keyed_hash, mask_id_number, mask_phone
 
 
 class Notice(ConcurrentTransitionMixin, models.Model):
@@ -101,8 +102,13 @@ class Objection(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
     name = models.CharField(_("real name"), max_length=60)
     organization = models.CharField(_("organisation"), max_length=120, blank=True)
-    id_number = models.CharField(_("ID card number or unified social credit code"), max_length=18)
-    phone = models.CharField(_("mobile phone"), max_length=20)
+    # Personal data: encrypted at rest, with a keyed hash for limits and look-ups (portal/crypto.py); erased
+    # OBJECTOR_DATA_RETENTION_YEARS after the designation (personal_data_purged_at).
+    id_number = EncryptedTextField(_("ID card number or unified social credit code"), blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    personal_data_purged_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     email = models.EmailField(_("email"))
     facts = models.TextField(_("facts and reasons"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
@@ -122,6 +128,23 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    def save(self, *args, **kwargs):
+        # The hashes are derived from the values they stand for, always together with them.
+        self.id_number_hash = keyed_hash(self.id_number)
+        self.phone_hash = keyed_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"id_number", "phone"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "id_number_hash", "phone_hash"}
+        super().save(*args, **kwargs)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
 
 
 def objection_file_path(instance, filename: str) -> str:

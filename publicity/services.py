@@ -17,6 +17,7 @@ from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
 from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
+from portal.crypto import keyed_hash
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
 from portal.workdays import UnknownYear, add_workdays
@@ -212,11 +213,14 @@ def _hit(key: str, limit: int, seconds: int) -> None:
         raise RateLimited(retry_after=(window + 1) * seconds - int(timezone.now().timestamp()))
 
 
-def check_rate(*, ip: str | None, phone: str) -> None:
+def check_rate(*, ip: str | None, phone: str, id_number: str = "") -> None:
+    """Per address, per phone and per person (ID number); the cache keys hold keyed hashes, never the numbers."""
     limits = settings.OBJECTION_RATE_LIMITS
     if ip:
         _hit(f"objection:ip:{ip}", limits["per_ip_per_hour"], 3600)
-    _hit(f"objection:phone:{phone}", limits["per_phone_per_day"], 86400)
+    _hit(f"objection:phone:{keyed_hash(phone)}", limits["per_phone_per_day"], 86400)
+    if id_number:
+        _hit(f"objection:person:{keyed_hash(id_number)}", limits["per_phone_per_day"], 86400)
 
 
 def check_rate_status(*, ip: str | None) -> None:
@@ -271,8 +275,10 @@ def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, i
 def find_objection(*, tracking_code: str, phone: str) -> Objection | None:
     """The status page: both the tracking code and the phone number must match."""
     code = (tracking_code or "").strip().upper()
-    return Objection.objects.select_related("notice", "item").filter(
-        tracking_code=code, phone=(phone or "").replace(" ", "")).first()
+    phone_hash = keyed_hash(phone)
+    if not phone_hash:
+        return None
+    return Objection.objects.select_related("notice", "item").filter(tracking_code=code, phone_hash=phone_hash).first()
 
 
 def _officer_of(user, objection: Objection) -> None:
@@ -290,6 +296,48 @@ def add_note(*, objection: Objection, user, text: str, request=None) -> Objectio
     note = ObjectionNote.objects.create(objection=objection, author=user, text=text)
     record_event(verb="objection.note", actor=user, target=objection, request=request)
     return note
+
+
+def reveal_personal_data(*, objection: Objection, user, request=None) -> dict:
+    """显示完整信息: the handling officer sees the full ID and phone numbers; every time is audited."""
+    _officer_of(user, objection)
+    record_event(verb="objection.personal_data_revealed", actor=user, target=objection,
+                 organization=objection.notice.call.organiser, request=request)
+    return {"id_number": objection.id_number, "phone": objection.phone}
+
+
+def retention_cutoff(today=None):
+    """Designations dated on or before this day are past the retention period of objectors' numbers."""
+    from dateutil.relativedelta import relativedelta
+
+    today = today or timezone.localdate()
+    return today - relativedelta(years=settings.OBJECTOR_DATA_RETENTION_YEARS)
+
+
+def purge_objector_data(*, today=None) -> int:
+    """Celery beat: erase the ID and phone numbers of objections to calls designated more than
+    OBJECTOR_DATA_RETENTION_YEARS ago (the objection itself, its facts and outcome stay). One audit event per
+    notice."""
+    cutoff = retention_cutoff(today)
+    due = (Objection.objects.filter(personal_data_purged_at__isnull=True,
+                                    notice__call__designation__document_date__lte=cutoff)
+           .values_list("notice_id", flat=True).distinct())
+    purged = 0
+    for notice_id in list(due):
+        with transaction.atomic():
+            notice = Notice.objects.select_related("call").get(pk=notice_id)
+            objections = list(Objection.objects.select_for_update().filter(
+                notice=notice, personal_data_purged_at__isnull=True))
+            now = timezone.now()
+            for objection in objections:
+                objection.id_number = ""
+                objection.phone = ""
+                objection.personal_data_purged_at = now
+                objection.save(update_fields=["id_number", "phone", "personal_data_purged_at"])
+            record_event(verb="objection.personal_data_purged", target=notice, organization=notice.call.organiser,
+                         data={"objections": len(objections), "cutoff": cutoff.isoformat()})
+            purged += len(objections)
+    return purged
 
 
 @transaction.atomic

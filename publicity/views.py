@@ -74,7 +74,7 @@ def object_form(request, pk: int):
         if form.is_valid():
             values = {k: form.cleaned_data[k] for k in ("name", "organization", "id_number", "phone", "email", "facts")}
             try:
-                services.check_rate(ip=client_ip(request), phone=values["phone"])
+                services.check_rate(ip=client_ip(request), phone=values["phone"], id_number=values["id_number"])
                 objection = services.submit_objection(notice=notice, item=form.cleaned_data["item"], values=values,
                                                       files=form.cleaned_data["files"], ip=client_ip(request))
             except services.RateLimited as exc:
@@ -245,9 +245,16 @@ def manage_objection(request, pk: int):
         raise Http404
     note_form, decide_form = NoteForm(), DecideForm()
     status = 200
+    revealed = None
     if request.method == "POST":
         action = request.POST.get("_action")
         try:
+            if action == "reveal":
+                revealed = services.reveal_personal_data(objection=objection, user=request.user, request=request)
+                return render(request, "publicity/manage_objection.html", {
+                    "objection": objection, "notes": objection.notes.select_related("author"),
+                    "files": objection.files.all(), "note_form": note_form, "decide_form": decide_form,
+                    "revealed": revealed})
             if action == "register":
                 services.register_objection(objection=objection, user=request.user, request=request)
                 return redirect("publicity:objection-manage", pk=pk)
