@@ -98,11 +98,10 @@ def mask_id_number(value: str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    """``138****8000``; ``+852 ****5678`` keeps the country code."""
+    """``138****8000``; ``+852****4567`` (a number with its country code keeps ``+`` and three digits)."""
     value = (value or "").strip()
-    if value.startswith("+") and " " in value:
-        code, number = value.split(" ", 1)
-        return f"{code} {mask(number, 0, 4)}"
+    if value.startswith("+"):
+        return mask(value, 4, 4)
     return mask(value, 3, 4)
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "captcha",
     "portal.accounts",
     "portal.audit",
     "portal.notifications",
@@ -107,6 +109,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Widgets render through TEMPLATES, so that templates/ can override a library's widget (the captcha's).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -336,6 +340,13 @@ OBJECTION_RATE_LIMITS = {
     "status_per_ip_per_hour": int(os.environ.get("OBJECTION_STATUS_LOOKUPS_PER_IP_PER_HOUR", "30")),
 }
 OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "30"))
+# All evidence files a notice takes in one day (Asia/Shanghai), online and by post together.
+OBJECTION_MAX_DAILY_MB_PER_NOTICE = int(os.environ.get("OBJECTION_MAX_DAILY_MB_PER_NOTICE", "500"))
+# After this many objections from one address within an hour, the form asks for a captcha.
+OBJECTION_CAPTCHA_AFTER = int(os.environ.get("OBJECTION_CAPTCHA_AFTER", "3"))
+CAPTCHA_TIMEOUT = 15  # minutes
+CAPTCHA_LENGTH = 4
+CAPTCHA_2X_IMAGE = False
 
 # Objectors' ID and phone numbers (portal/crypto.py): Fernet keys, the first encrypting, all decrypting
 # (rotate with `manage.py rotate_field_key`); the HMAC key of the look-up hashes; how long they are kept.

@@ -95,6 +95,25 @@ class Objection(models.Model):
     class Outcome(models.TextChoices):
         UPHELD = "upheld", _("Upheld")
         NOT_UPHELD = "not_upheld", _("Not upheld")
+        # 不予受理: not examined on the merits; decided all the same, and no obstacle to designation.
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+    class NotAcceptedReason(models.TextChoices):
+        ANONYMOUS = "anonymous", _("Anonymous or without a real name")
+        FALSE_IDENTITY = "false_identity", _("False identity")
+        OUT_OF_SCOPE = "out_of_scope", _("Outside the scope of the notice")
+        DUPLICATE = "duplicate", _("Duplicate of an earlier objection")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online form")
+        POST = "post", _("Letter")
+
+    class IdType(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("Resident identity card")
+        CREDIT_CODE = "credit_code", _("Unified social credit code (organisation)")
+        HK_MACAO_PERMIT = "hk_macao_permit", _("Mainland Travel Permit for Hong Kong and Macao Residents")
+        TAIWAN_PERMIT = "taiwan_permit", _("Mainland Travel Permit for Taiwan Residents")
+        PASSPORT = "passport", _("Passport")
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
     item = models.ForeignKey(NoticeItem, verbose_name=_("candidate objected to"), on_delete=models.PROTECT,
@@ -104,13 +123,25 @@ class Objection(models.Model):
     organization = models.CharField(_("organisation"), max_length=120, blank=True)
     # Personal data: encrypted at rest, with a keyed hash for limits and look-ups (portal/crypto.py); erased
     # OBJECTOR_DATA_RETENTION_YEARS after the designation (personal_data_purged_at).
+    id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices,
+                               default=IdType.RESIDENT_ID)
     id_number = EncryptedTextField(_("ID card number or unified social credit code"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedTextField(_("mobile phone"), blank=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     personal_data_purged_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=200, blank=True)
     facts = models.TextField(_("facts and reasons"))
+    channel = models.CharField(_("received by"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # A letter: the day of the postmark (the notice period applies to it) and the officer who registered it.
+    postmarked_on = models.DateField(_("postmark date"), null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    not_accepted_reason = models.CharField(_("reason for not accepting"), max_length=20,
+                                           choices=NotAcceptedReason.choices, blank=True)
+    # The receipt (异议受理回执) as first rendered, kept: every later download is the same document.
+    receipt_pdf = models.FileField(storage=private_storage, upload_to="private/objections/receipts/", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     reply = models.TextField(_("written reply"), blank=True)

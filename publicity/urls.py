@@ -15,6 +15,9 @@ urlpatterns = [
     path("designations/<int:call_pk>/document.<str:fmt>", views.designation_document, name="designation-document"),
     path("manage/calls/<int:call_pk>/", views.manage_notice, name="manage-notice"),
     path("manage/calls/<int:call_pk>/designate/", views.designate, name="designate"),
+    path("manage/calls/<int:call_pk>/letters/new/", views.postal_objection, name="postal-objection"),
+    path("manage/calls/<int:call_pk>/objections/not-accepted/", views.not_accept_objections,
+         name="objections-not-accept"),
     path("manage/objections/<int:pk>/", views.manage_objection, name="objection-manage"),
     path("manage/objections/<int:pk>/files/<int:file_pk>/", views.objection_file, name="objection-file"),
 ]
