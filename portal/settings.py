@@ -327,6 +327,9 @@ OBJECTION_RATE_LIMITS = {
 }
 OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+# The stored ranking of a call is recomputed this many seconds after the first change (a submitted or
+# reopened score sheet); the changes of those seconds are taken by the same run.
+RANKING_DEBOUNCE_SECONDS = int(os.environ.get("RANKING_DEBOUNCE_SECONDS", "5"))
 
 # Two-factor sign-in (TOTP) for city, provincial, expert and administrator roles; parks may enable it.
 # On by default in production; `make run` (DEBUG) leaves it off so the demo accounts sign in at once.

@@ -242,18 +242,25 @@ def rubric(request, call_pk: int):
 @login_required
 def ranking(request, call_pk: int):
     call = _call(request, call_pk)
-    # The whole ranking is computed (ranks need every application); one page of it is drawn.
-    page = Paginator(selectors.ranking(call), 100).get_page(request.GET.get("page"))
-    rows = page.object_list
-    totals = selectors.sheets_for_chart(call, [row["application"].pk for row in rows])
+    # The ranking is stored (recomputed by a task when sheets change); the page reads one page of it.
+    snapshot = selectors.ranking_snapshot(call)
+    if snapshot is None:  # the first time this call is ranked
+        snapshot = services.refresh_ranking(call_id=call.pk)
+    page = Paginator(selectors.ranking_rows(snapshot), 100).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    ids = [row.application_id for row in rows]
+    totals = selectors.sheets_for_chart(call, ids)
+    opinions = selectors.panel_opinions(ids)
     maximum = charts.rubric_maximum(selectors.rubric_of(call))
     for row in rows:
-        row["chart"] = charts.strip_plot(totals.get(row["application"].pk, []), maximum=maximum)
+        row.chart = charts.strip_plot(totals.get(row.application_id, []), maximum=maximum)
+        row.panel_opinion = opinions.get(row.application_id, "")
     candidate_list = selectors.candidate_list_of(call)
+    if snapshot.stale_since is not None:
+        services.queue_ranking(call_id=call.pk)  # in case its task was lost; no-op when one is queued
     return render(request, "review/experts/ranking.html", {
-        "call": call, "rows": rows, "page": page, "candidate_list": candidate_list,
-        "sheets": ScoreSheet.objects.filter(assignment__call=call,
-                                            application__in=[row["application"].pk for row in rows]).select_related(
+        "call": call, "rows": rows, "page": page, "candidate_list": candidate_list, "snapshot": snapshot,
+        "sheets": ScoreSheet.objects.filter(assignment__call=call, application__in=ids).select_related(
             "assignment__expert__user", "application__park").order_by("application__park__name"),
         "reopen_form": ReopenForm(),
     })

@@ -14,6 +14,7 @@ from portal.accounts.models import Membership, Organization, Region, User
 from portal.notifications.models import Notification
 from publicity.models import DesignatedBase, Notice, NoticeItem, Objection
 from review.models import Assignment, Conflict, ExpertProfile, ScoreSheet
+from review.services import refresh_ranking
 from tests.applications.conftest import calls, gd_call  # noqa: F401
 from tests.review.conftest import bulk_applications, extra_parks
 
@@ -143,6 +144,7 @@ def test_assignments_page_with_experts_and_sheets(client_for, user_named, gd_cal
         applications = bulk_applications(gd_call, extra_parks("440600", n, f"分配{Assignment.objects.count()}-"),
                                          "formal_passed", user_named("park_huangpu"))
         _assignments(gd_call, officer, applications, experts, sheets=True)
+        refresh_ranking(call_id=gd_call.pk)  # what the task does after a change (bulk_create bypasses it)
 
     _assert_constant(client_for("gd_officer"), reverse("review:ranking", args=[gd_call.pk]), grow,
                      rows=lambda r: r.context["page"].paginator.count)

@@ -19,6 +19,8 @@ from review.models.experts import (  # noqa: F401
     FormalCheck,
     Panel,
     PanelOpinion,
+    RankingRow,
+    RankingSnapshot,
     RubricCriterion,
     ScoreSheet,
     Specialty,

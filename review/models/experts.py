@@ -329,3 +329,51 @@ class CandidateConcurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.get_stance_display()}"
+
+
+class RankingSnapshot(models.Model):
+    """排名结果: the stored ranking of a call, recomputed by a Celery task (debounced) whenever a
+    score sheet is submitted or reopened or an application passes the formal check. The ranking page
+    reads one page of its rows; ``stale_since`` says that a newer computation is on its way."""
+
+    call = models.OneToOneField("applications.Call", on_delete=models.CASCADE, related_name="ranking_snapshot")
+    computed_at = models.DateTimeField(_("computed at"))
+    stale_since = models.DateTimeField(null=True, blank=True)
+    applications = models.PositiveIntegerField(default=0)
+    sheets = models.PositiveIntegerField(default=0)  # submitted score sheets taken into account
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stored ranking")
+        verbose_name_plural = _("stored rankings")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.computed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RankingRow(models.Model):
+    """One application's place in a stored ranking, with the aggregates the page shows."""
+
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()  # order on the page, unranked applications last
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    n = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    mean = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    median = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    trimmed_mean = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    sd = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    lowest = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    highest = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    range = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "position"], name="ranking_row_unique_position"),
+            models.UniqueConstraint(fields=["snapshot", "application"], name="ranking_row_unique_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot}: {self.position}"

@@ -28,6 +28,8 @@ from review.models import (
     ExpertProfile,
     FormalCheck,
     PanelOpinion,
+    RankingRow,
+    RankingSnapshot,
     RubricCriterion,
     ScoreSheet,
 )
@@ -179,6 +181,21 @@ def ranking(call: Call) -> list[dict]:
         item["rank"] = rank if item["n"] else None
         item["score"] = item[key]
     return result
+
+
+def ranking_snapshot(call: Call) -> RankingSnapshot | None:
+    return RankingSnapshot.objects.filter(call=call).first()
+
+
+def ranking_rows(snapshot: RankingSnapshot) -> QuerySet[RankingRow]:
+    """The stored ranking in page order; paginate it (the page reads only the rows it draws)."""
+    return RankingRow.objects.filter(snapshot=snapshot).select_related("application__park__region") \
+        .order_by("position")
+
+
+def panel_opinions(application_ids) -> dict[int, str]:
+    return dict(PanelOpinion.objects.filter(application__in=list(application_ids))
+                .values_list("application_id", "text"))
 
 
 def sheets_for_chart(call: Call, application_ids=None) -> dict[int, list[Decimal]]:

@@ -27,6 +27,8 @@ from review.models import (
     FormalCheck,
     Panel,
     PanelOpinion,
+    RankingRow,
+    RankingSnapshot,
     Recommendation,
     RecommendationItem,
     RubricCriterion,
@@ -90,6 +92,8 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
                    title=_("An application was returned after the formal check"),
                    body=recommendation.return_reason,
                    link=reverse("review:recommendation", args=[application.call_id]))
+    if decision == FormalCheck.Decision.PASS:
+        ranking_changed(application.call)
     record_event(verb=f"formal_check.{decision}", actor=user, target=application,
                  organization=application.call.organiser, data={"reason": reason}, request=request)
     return check
@@ -478,6 +482,8 @@ def save_sheet(*, assignment: Assignment, user, scores: dict, comment: str, subm
         sheet.submit()
         sheet.submitted_at = timezone.now()
     sheet.save()
+    if submit:
+        ranking_changed(assignment.call)
     record_event(verb="sheet.submitted" if submit else "sheet.saved", actor=user, target=assignment.application,
                  data={"assignment": assignment.pk, "total": str(sheet.total)}, request=request)
     return sheet
@@ -498,12 +504,78 @@ def reopen_sheet(*, sheet: ScoreSheet, user, reason: str, request=None) -> Score
         raise ValidationError(_("Only a submitted sheet can be reopened.")) from exc
     sheet.reopened_reason = reason
     sheet.save()
+    ranking_changed(call)
     record_event(verb="sheet.reopened", actor=user, target=sheet.application, organization=call.organiser,
                  data={"sheet": sheet.pk, "reason": reason}, request=request)
     notify(recipients=[sheet.assignment.expert.user], title=_("A score sheet was reopened"),
            body=_("Reason: %(reason)s") % {"reason": reason},
            link=reverse("review:task", args=[sheet.assignment_id]))
     return sheet
+
+
+# --- stored ranking ------------------------------------------------------------------------------
+
+def _ranking_queued_key(call_id: int) -> str:
+    return f"ranking:queued:{call_id}"
+
+
+def ranking_changed(call: Call) -> None:
+    """Called inside the services that change what the ranking shows: mark the stored ranking stale
+    and, once the transaction commits, queue one recomputation (debounced: the changes of the next
+    ``RANKING_DEBOUNCE_SECONDS`` are taken by the same run)."""
+    RankingSnapshot.objects.filter(call=call, stale_since__isnull=True).update(stale_since=timezone.now())
+    transaction.on_commit(lambda: queue_ranking(call_id=call.pk))
+
+
+def queue_ranking(*, call_id: int) -> bool:
+    """Queue the recomputation unless one is already queued and not yet started."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from review.tasks import refresh_ranking_task
+
+    delay = settings.RANKING_DEBOUNCE_SECONDS
+    if not cache.add(_ranking_queued_key(call_id), 1, timeout=max(60, 6 * delay)):
+        return False
+    refresh_ranking_task.apply_async((call_id,), countdown=delay)
+    return True
+
+
+def refresh_ranking(*, call_id: int) -> RankingSnapshot:
+    """Run by the Celery task (and by the page the first time a call is ranked): compute the whole
+    ranking and store it. A change made while it runs leaves the snapshot stale and queues another run."""
+    import time
+
+    from django.core.cache import cache
+
+    cache.delete(_ranking_queued_key(call_id))
+    call = Call.objects.get(pk=call_id)
+    started, clock = timezone.now(), time.monotonic()
+    rows = expert_selectors.ranking(call)
+    with transaction.atomic():
+        snapshot = RankingSnapshot.objects.select_for_update().filter(call=call).first()
+        if snapshot and snapshot.computed_at > started:  # a later run has already stored its result
+            return snapshot
+        if snapshot is None:
+            snapshot = RankingSnapshot(call=call)
+        else:
+            RankingRow.objects.filter(snapshot=snapshot).delete()
+        snapshot.computed_at = started
+        snapshot.applications = len(rows)
+        snapshot.sheets = sum(item["n"] for item in rows)
+        still_stale = snapshot.stale_since is not None and snapshot.stale_since > started
+        snapshot.stale_since = snapshot.stale_since if still_stale else None
+        snapshot.seconds = time.monotonic() - clock
+        snapshot.save()
+        fields = ("rank", "n", "score", "mean", "median", "trimmed_mean", "sd", "lowest", "highest", "range",
+                  "flagged")
+        RankingRow.objects.bulk_create([
+            RankingRow(snapshot=snapshot, application_id=item["application"].pk, position=position,
+                       **{f: item[f] for f in fields})
+            for position, item in enumerate(rows, start=1)], batch_size=2000)
+    if still_stale:
+        queue_ranking(call_id=call_id)
+    return snapshot
 
 
 # --- panel opinion and candidates ----------------------------------------------------------------

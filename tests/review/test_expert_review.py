@@ -15,7 +15,16 @@ from applications.models import Application
 from portal.accounts.models import Organization, Region, User
 from portal.audit.models import AuditEvent
 from review import services
-from review.models import Assignment, CandidateList, Conflict, ExpertProfile, Recommendation, ScoreSheet
+from review.models import (
+    Assignment,
+    CandidateList,
+    Conflict,
+    ExpertProfile,
+    RankingRow,
+    RankingSnapshot,
+    Recommendation,
+    ScoreSheet,
+)
 from review.selectors.experts import ranking
 from tests.review.conftest import bulk_applications, extra_parks
 
@@ -326,9 +335,11 @@ def test_ranking_page_runs_the_same_queries_for_10_and_100_applications(gd_call,
     c = client_for("gd_officer")
     url = reverse("review:ranking", args=[gd_call.pk])
     bulk_applications(gd_call, extra_parks("440600", 10, "甲"), "formal_passed", user_named("park_huangpu"))
+    services.refresh_ranking(call_id=gd_call.pk)  # what the task does after a change (bulk_create bypasses it)
     with CaptureQueriesContext(connection) as small:
         assert c.get(url).status_code == 200
     bulk_applications(gd_call, extra_parks("440600", 90, "乙"), "formal_passed", user_named("park_huangpu"))
+    services.refresh_ranking(call_id=gd_call.pk)
     with CaptureQueriesContext(connection) as large:
         response = c.get(url)
     assert len(response.context["rows"]) == 100
@@ -410,3 +421,32 @@ def test_experts_are_reminded_two_and_one_working_days_before_the_deadline(gd_ca
     assert services.remind_experts(today=date(2026, 9, 29)) == 0  # three left
     _sheet(assignment, [str(c.max_points) for c in gd_call.rubric.all()])
     assert services.remind_experts(today=date(2026, 10, 8)) == 0  # submitted: nothing to remind
+
+
+def test_the_ranking_page_reads_the_stored_ranking_recomputed_when_sheets_change(
+        gd_call, experts, passed, officer, client_for, django_capture_on_commit_callbacks):
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    c = client_for("gd_officer")
+    url = reverse("review:ranking", args=[gd_call.pk])
+    assert c.get(url).status_code == 200  # the first view stores the call's first ranking
+    snapshot = RankingSnapshot.objects.get(call=gd_call)
+    assert snapshot.sheets == 0 and snapshot.stale_since is None
+    with django_capture_on_commit_callbacks(execute=True):  # commit: the task recomputes the ranking
+        _score_application(gd_call, passed[0], experts[:2], [70, 90], officer)
+    snapshot.refresh_from_db()
+    assert snapshot.sheets == 2 and snapshot.stale_since is None
+    row = RankingRow.objects.get(snapshot=snapshot, application=passed[0])
+    assert (row.position, row.rank, row.score) == (1, 1, Decimal("80.00"))
+    body = c.get(url).content.decode()
+    assert 'data-stale="0"' in body and "2 份已提交的评分表" in body
+    # A reopened sheet whose recomputation has not run yet: the page says so and shows the stored ranking.
+    sheet = ScoreSheet.objects.filter(application=passed[0]).order_by("pk").first()
+    services.reopen_sheet(sheet=sheet, user=officer, reason="复核")
+    response = c.get(url)
+    assert 'data-stale="1"' in response.content.decode()
+    assert response.context["rows"][0].application_id == passed[0].pk and response.context["rows"][0].n == 2
+    # That view queued the recomputation (Celery runs eagerly in the tests): the next one is current.
+    assert 'data-stale="0"' in c.get(url).content.decode()
+    snapshot.refresh_from_db()
+    assert snapshot.sheets == 1 and snapshot.stale_since is None
+    assert RankingRow.objects.get(snapshot=snapshot, application=passed[0]).score == Decimal("90.00")
