@@ -327,6 +327,8 @@ OBJECTION_RATE_LIMITS = {
 }
 OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+# Each worker process keeps the public version this long before asking Redis again (portal/home/caching.py).
+PUBLIC_CACHE_LOCAL_SECONDS = float(os.environ.get("PUBLIC_CACHE_LOCAL_SECONDS", "1"))
 # The stored ranking of a call is recomputed this many seconds after the first change (a submitted or
 # reopened score sheet); the changes of those seconds are taken by the same run.
 RANKING_DEBOUNCE_SECONDS = int(os.environ.get("RANKING_DEBOUNCE_SECONDS", "5"))

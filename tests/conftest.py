@@ -35,7 +35,10 @@ def _eager_celery(settings):
 def _clear_cache():
     from django.core.cache import cache
 
+    from portal.home.caching import clear_local_public_cache
+
     cache.clear()
+    clear_local_public_cache()
     yield
 
 
