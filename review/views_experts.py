@@ -13,8 +13,10 @@ from applications.models import Application, Call
 from portal.home.text import clean_text
 from review import charts, services
 from review.forms_experts import (
+    AutoAssignForm,
     ConcurForm,
     DeclareConflictForm,
+    DeclineForm,
     FormalCheckForm,
     ImportForm,
     ManualAssignForm,
@@ -163,28 +165,51 @@ def conflict_decide(request, pk: int):
 def assignments(request, call_pk: int):
     call = _call(request, call_pk)
     result = None
+    status = 200
+    form = AutoAssignForm(request.POST or None)
     if request.method == "POST":
-        result = services.auto_assign(call=call, user=request.user, request=request)
+        if form.is_valid():
+            try:
+                result = services.auto_assign(call=call, user=request.user, seed=form.cleaned_data["seed"],
+                                              alternates=form.cleaned_data["alternates"], request=request)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 400
+        else:
+            status = 400
+    if result is not None:
         if result.shortfalls:
             messages.warning(request, _("%(n)s application(s) could not get enough experts; see below.")
                              % {"n": len(result.shortfalls)})
         else:
-            messages.success(request, _("%(n)s assignments made; every application has its experts.")
-                             % {"n": len(result.pairs)})
+            messages.success(request, _("%(n)s assignments made (seed %(seed)s); every application has its "
+                                        "experts.") % {"n": len(result.pairs), "seed": result.seed})
     apps = list(selectors.applications_for_review(call))
     by_app: dict[int, list[Assignment]] = {a.pk: [] for a in apps}
     for item in selectors.assignments_of(call):
         by_app.setdefault(item.application_id, []).append(item)
+    draw = selectors.latest_draw(call)
+    alternates = selectors.alternates_of(draw)
     loads = selectors.loads(call)
     names = {a.pk: a.park.name for a in apps}
     # One list of experts for every row's picker (a form per row would query the pool once per row).
     pool = [(e.pk, f"{e}（{e.employer.name}）") for e in selectors.expert_pool(active_only=True)]
     return render(request, "review/experts/assignments.html", {
-        "call": call, "rows": [(a, by_app[a.pk]) for a in apps], "pool": pool,
+        "call": call, "rows": [(a, by_app[a.pk], alternates.get(a.pk, [])) for a in apps], "pool": pool,
         "result": result, "shortfalls": [(names.get(s.item_id, s.item_id), s) for s in (result.shortfalls
                                                                                         if result else [])],
         "loads": sorted(loads.values()) if loads else [], "k": call.experts_per_application,
-    })
+        "form": form, "draw": draw,
+    }, status=status)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown next to the field it names (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -378,13 +403,25 @@ def task(request, pk: int):
     status = 200
     field_errors: dict = {}
     declare_form = DeclareConflictForm()
+    decline_form = DeclineForm()
     if request.method == "POST":
         action = request.POST.get("_action")
         try:
             if action == "no_conflict":
                 services.confirm_no_conflict(assignment=assignment, user=request.user, request=request)
                 return redirect("review:task", pk=pk)
-            if action == "declare":
+            if action == "decline":
+                decline_form = DeclineForm(request.POST)
+                if decline_form.is_valid():
+                    replacement = services.decline_assignment(assignment=assignment, user=request.user,
+                                                              reason=decline_form.cleaned_data["reason"],
+                                                              request=request)
+                    messages.success(request, _("You declined the assignment; an alternate expert takes it.")
+                                     if replacement else _("You declined the assignment; the organiser will "
+                                                           "assign another expert."))
+                    return redirect("workspace-expert")
+                status = 400
+            elif action == "declare":
                 declare_form = DeclareConflictForm(request.POST)
                 if declare_form.is_valid():
                     services.declare_conflict(assignment=assignment, user=request.user, request=request,
@@ -424,7 +461,7 @@ def task(request, pk: int):
     return render(request, "review/experts/task.html", {
         "assignment": assignment, "sheet": sheet, "rows": rows, "outline": outline,
         "comment": posted.get("comment", "") if posted is not None else (sheet.comment if sheet else ""),
-        "declare_form": declare_form,
+        "declare_form": declare_form, "decline_form": decline_form,
         "locked": sheet is not None and sheet.status == ScoreSheet.Status.SUBMITTED,
     }, status=status)
 

@@ -10,11 +10,13 @@ from review.models.city import (  # noqa: F401
     RecommendationItem,
 )
 from review.models.experts import (  # noqa: F401
+    AlternateExpert,
     Assignment,
     CandidateConcurrence,
     CandidateItem,
     CandidateList,
     Conflict,
+    ExpertDraw,
     ExpertProfile,
     FormalCheck,
     Panel,

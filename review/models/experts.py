@@ -377,3 +377,45 @@ class RankingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot}: {self.position}"
+
+
+class ExpertDraw(models.Model):
+    """随机抽取: one automatic assignment of a call, with the seed that reproduces it and the number of
+    alternates (备选) kept per application."""
+
+    call = models.ForeignKey("applications.Call", on_delete=models.PROTECT, related_name="expert_draws")
+    seed = models.BigIntegerField(_("seed"))
+    alternates_per_application = models.PositiveSmallIntegerField(_("alternates per application"))
+    pairs = models.PositiveIntegerField(default=0)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("random draw of experts")
+        verbose_name_plural = _("random draws of experts")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.seed}"
+
+
+class AlternateExpert(models.Model):
+    """备选专家: an expert drawn as the n-th alternate of an application, who replaces an assigned
+    expert who declines or declares a conflict (the first alternate still free at that moment)."""
+
+    draw = models.ForeignKey(ExpertDraw, on_delete=models.CASCADE, related_name="alternates")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced = models.ForeignKey(ExpertProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "application", "expert"], name="alternate_unique_expert"),
+        ]
+        indexes = [models.Index(fields=["application", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.position}: {self.expert}"

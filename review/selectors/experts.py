@@ -22,9 +22,11 @@ from django.db.models import (
 
 from applications.models import Application, Call, RankingMethod
 from review.models import (
+    AlternateExpert,
     Assignment,
     CandidateList,
     Conflict,
+    ExpertDraw,
     ExpertProfile,
     FormalCheck,
     PanelOpinion,
@@ -75,6 +77,21 @@ def assignments_of(call: Call) -> QuerySet[Assignment]:
 
 def loads(call: Call) -> dict[int, int]:
     return dict(Assignment.objects.filter(call=call).values_list("expert").annotate(n=Count("pk")))
+
+
+def latest_draw(call: Call) -> ExpertDraw | None:
+    return ExpertDraw.objects.filter(call=call).select_related("drawn_by").first()
+
+
+def alternates_of(draw: ExpertDraw | None) -> dict[int, list[AlternateExpert]]:
+    """application id -> the draw's alternates in order (one query)."""
+    if draw is None:
+        return {}
+    by_application: dict[int, list[AlternateExpert]] = {}
+    for alternate in AlternateExpert.objects.filter(draw=draw).select_related("expert__user").order_by(
+            "application_id", "position"):
+        by_application.setdefault(alternate.application_id, []).append(alternate)
+    return by_application
 
 
 def tasks_of(user) -> QuerySet[Assignment]:

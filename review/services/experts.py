@@ -18,11 +18,13 @@ from portal.audit.services import record_event
 from portal.notifications.services import notify
 from review import assignment as solver
 from review.models import (
+    AlternateExpert,
     Assignment,
     CandidateConcurrence,
     CandidateItem,
     CandidateList,
     Conflict,
+    ExpertDraw,
     ExpertProfile,
     FormalCheck,
     Panel,
@@ -252,6 +254,8 @@ def decide_conflict(*, conflict: Conflict, user, confirm: bool, request=None) ->
     if confirm:
         for assignment in Assignment.objects.filter(expert=conflict.expert, application=conflict.application):
             _remove_assignment(assignment, user=user, reason="conflict confirmed", request=request)
+            _replace_from_alternates(call=conflict.application.call, application=conflict.application,
+                                     replaced=conflict.expert, actor=user, request=request)
     record_event(verb="conflict.confirmed" if confirm else "conflict.dismissed", actor=user,
                  target=conflict.application, organization=conflict.application.call.organiser,
                  data={"expert": conflict.expert_id, "kind": conflict.kind}, request=request)
@@ -289,7 +293,8 @@ def _eligible_experts(call: Call) -> list[ExpertProfile]:
     return list(pool.select_related("user"))
 
 
-def _create_assignments(call: Call, pairs, *, user, method: str, request=None) -> list[Assignment]:
+def _create_assignments(call: Call, pairs, *, user, method: str, request=None, actor=None,
+                        extra: dict | None = None) -> list[Assignment]:
     ensure_default_rubric(call)  # experts always have criteria to score
     versions = {a.pk: latest_version(a) for a in Application.objects.filter(pk__in={p[0] for p in pairs})}
     created = Assignment.objects.bulk_create([
@@ -309,8 +314,8 @@ def _create_assignments(call: Call, pairs, *, user, method: str, request=None) -
                    "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"
                    if deadline else _("not set")},
                link=reverse("workspace-expert"))
-    record_event(verb=f"assignment.{method}", actor=user, target=call, organization=call.organiser,
-                 data={"pairs": [list(p) for p in pairs]}, request=request)
+    record_event(verb=f"assignment.{method}", actor=actor or user, target=call, organization=call.organiser,
+                 data={"pairs": [list(p) for p in pairs], **(extra or {})}, request=request)
     return created
 
 
@@ -340,11 +345,26 @@ def assign_manually(*, application: Application, experts, user, request=None) ->
     return _create_assignments(call, pairs, user=user, method=Assignment.Method.MANUAL, request=request)
 
 
+DEFAULT_ALTERNATES = 5
+MAX_ALTERNATES = 10
+MAX_SEED = 2**63 - 1
+
+
 @transaction.atomic
-def auto_assign(*, call: Call, user, request=None) -> solver.Result:
-    """Give every application k experts with a min-cost-flow solver: conflicts never assigned,
-    maximum loads respected, loads balanced, specialties matched where possible."""
+def auto_assign(*, call: Call, user, seed: int | None = None, alternates: int = DEFAULT_ALTERNATES,
+                request=None) -> solver.Result:
+    """随机抽取: give every application k experts drawn at random with a min-cost-flow solver (conflicts
+    never assigned, maximum loads respected, loads balanced, specialties matched where possible) and keep
+    ``alternates`` 备选 per application. The seed (random unless given, to reproduce a draw) is stored
+    with the draw and recorded in the audit log."""
     _organiser_of(user, call)
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    if not 0 <= seed <= MAX_SEED:
+        raise ValidationError({"seed": _("The seed must be a whole number from 0 to %(max)s.") % {"max": MAX_SEED}})
+    if not 0 <= alternates <= MAX_ALTERNATES:
+        raise ValidationError({"alternates": _("Keep from 0 to %(max)s alternates per application.")
+                               % {"max": MAX_ALTERNATES}})
     Call.objects.select_for_update().get(pk=call.pk)  # one auto-assignment at a time per call
     k = call.experts_per_application
     blocked = expert_selectors.blocking_pairs(call)
@@ -357,14 +377,90 @@ def auto_assign(*, call: Call, user, request=None) -> solver.Result:
     items = []
     for application in expert_selectors.applications_for_review(call):
         have = existing.get(application.pk, set())
-        if len(have) >= k:
-            continue
         excluded = frozenset(have | {e for a, e in blocked if a == application.pk})
-        items.append(solver.Item(id=application.pk, needed=k - len(have),
+        items.append(solver.Item(id=application.pk, needed=max(0, k - len(have)),
                                  topics=topics_of(latest_version(application).data), excluded=excluded))
-    result = solver.solve(items, experts)
-    _create_assignments(call, result.pairs, user=user, method=Assignment.Method.AUTOMATIC, request=request)
+    result = solver.solve(items, experts, seed=seed, alternates=alternates)
+    draw = ExpertDraw.objects.create(call=call, seed=seed, alternates_per_application=alternates,
+                                     pairs=len(result.pairs), drawn_by=user)
+    AlternateExpert.objects.bulk_create([
+        AlternateExpert(draw=draw, application_id=app_id, expert_id=expert_id, position=position)
+        for app_id, chosen in result.alternates.items() for position, expert_id in enumerate(chosen, start=1)
+    ], batch_size=5000)
+    _create_assignments(call, result.pairs, user=user, method=Assignment.Method.AUTOMATIC, request=request,
+                        extra={"seed": seed, "alternates": alternates, "draw": draw.pk})
+    result.draw = draw
     return result
+
+
+def _replace_from_alternates(*, call: Call, application: Application, replaced: ExpertProfile, actor,
+                             request=None) -> Assignment | None:
+    """Assign the first alternate of the application's latest draw who is still free (active, no
+    conflict, not on the application, below the maximum load); None when there is none."""
+    alternates = list(AlternateExpert.objects.select_for_update(of=("self",)).filter(
+        application=application, draw__call=call, used_at__isnull=True).select_related("expert", "draw")
+        .order_by("-draw__drawn_at", "-draw_id", "position"))
+    if not alternates:
+        return None
+    latest = alternates[0].draw_id
+    blocked = set(Conflict.objects.filter(application=application).exclude(status=Conflict.Status.DISMISSED)
+                  .values_list("expert_id", flat=True))
+    on_application = set(Assignment.objects.filter(application=application).values_list("expert_id", flat=True))
+    loads = expert_selectors.loads(call)
+    for alternate in alternates:
+        expert = alternate.expert
+        if alternate.draw_id != latest:
+            break
+        if (not expert.is_active or expert.pk in blocked or expert.pk in on_application
+                or loads.get(expert.pk, 0) >= expert.max_load):
+            continue
+        alternate.used_at = timezone.now()
+        alternate.replaced = replaced
+        alternate.save(update_fields=["used_at", "replaced"])
+        created = _create_assignments(
+            call, [(application.pk, expert.pk)], user=alternate.draw.drawn_by, actor=actor,
+            method=Assignment.Method.AUTOMATIC, request=request,
+            extra={"alternate_for": replaced.pk, "alternate_position": alternate.position,
+                   "draw": alternate.draw_id, "seed": alternate.draw.seed})
+        return created[0]
+    return None
+
+
+def _tell_officers(call: Call, *, title: str, body: str) -> None:
+    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
+                                         is_active=True).select_related("user")
+    notify(recipients=[m.user for m in officers], title=title, body=body,
+           link=reverse("review:assignments", args=[call.pk]))
+
+
+def _removal_body(expert, park: str, replacement: Assignment | None) -> str:
+    if replacement is None:
+        return _("%(expert)s: %(park)s. The assignment was removed; assign another expert.") % {
+            "expert": expert, "park": park}
+    return _("%(expert)s: %(park)s. The assignment was removed; the alternate %(alternate)s was assigned "
+             "instead.") % {"expert": expert, "park": park, "alternate": replacement.expert}
+
+
+@transaction.atomic
+def decline_assignment(*, assignment: Assignment, user, reason: str, request=None) -> Assignment | None:
+    """The expert declines an assignment (before submitting the sheet); the first free alternate of the
+    draw takes the place. Returns the replacement, or None when no alternate is free."""
+    if assignment.expert.user_id != user.pk:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you decline the assignment.")})
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+        "call__organiser", "application__park", "expert__user").get(pk=assignment.pk)
+    call, application, expert = assignment.call, assignment.application, assignment.expert
+    _remove_assignment(assignment, user=user, reason="declined by expert", request=request)
+    record_event(verb="assignment.declined", actor=user, target=application, organization=call.organiser,
+                 data={"expert": expert.pk, "reason": reason[:500]}, request=request)
+    replacement = _replace_from_alternates(call=call, application=application, replaced=expert, actor=user,
+                                           request=request)
+    _tell_officers(call, title=_("An expert declined an assignment"),
+                   body=_removal_body(expert, application.park.name, replacement))
+    return replacement
 
 
 @transaction.atomic
@@ -391,13 +487,10 @@ def declare_conflict(*, assignment: Assignment, user, reason: str, request=None)
                   "decided_at": timezone.now()})
     call = assignment.call
     _remove_assignment(assignment, user=user, reason="declared by expert", request=request)
-    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                         is_active=True).select_related("user")
-    notify(recipients=[m.user for m in officers],
-           title=_("An expert declared a conflict of interest"),
-           body=_("%(expert)s: %(park)s. The assignment was removed; assign another expert.")
-           % {"expert": assignment.expert, "park": assignment.application.park.name},
-           link=reverse("review:assignments", args=[call.pk]))
+    replacement = _replace_from_alternates(call=call, application=assignment.application,
+                                           replaced=assignment.expert, actor=user, request=request)
+    _tell_officers(call, title=_("An expert declared a conflict of interest"),
+                   body=_removal_body(assignment.expert, assignment.application.park.name, replacement))
     return conflict
 
 

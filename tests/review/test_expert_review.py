@@ -16,9 +16,11 @@ from portal.accounts.models import Organization, Region, User
 from portal.audit.models import AuditEvent
 from review import services
 from review.models import (
+    AlternateExpert,
     Assignment,
     CandidateList,
     Conflict,
+    ExpertDraw,
     ExpertProfile,
     RankingRow,
     RankingSnapshot,
@@ -450,3 +452,94 @@ def test_the_ranking_page_reads_the_stored_ranking_recomputed_when_sheets_change
     snapshot.refresh_from_db()
     assert snapshot.sheets == 1 and snapshot.stale_since is None
     assert RankingRow.objects.get(snapshot=snapshot, application=passed[0]).score == Decimal("90.00")
+
+
+# --- random draw (随机抽取) with alternates (备选) -----------------------------------------------------
+
+def _two_per_application(call):
+    call.experts_per_application = 2
+    call.save(update_fields=["experts_per_application"])
+
+
+def test_the_random_draw_records_its_seed_and_the_same_seed_reproduces_it(gd_call, experts, passed, officer,
+                                                                          client_for):
+    _two_per_application(gd_call)
+    c = client_for("gd_officer")
+    url = reverse("review:assignments", args=[gd_call.pk])
+    response = c.post(url, {"seed": "987654321", "alternates": "2"}, follow=True)
+    assert response.status_code == 200
+    draw = ExpertDraw.objects.get(call=gd_call)
+    assert (draw.seed, draw.alternates_per_application, draw.drawn_by) == (987654321, 2, officer)
+    body = response.content.decode()
+    assert "987654321" in body and 'data-testid="last-draw"' in body
+    event = AuditEvent.objects.get(verb="assignment.automatic")
+    assert event.data["seed"] == 987654321 and event.data["draw"] == draw.pk
+    pairs = sorted(Assignment.objects.values_list("application_id", "expert_id"))
+    alternates = sorted(AlternateExpert.objects.values_list("application_id", "expert_id", "position"))
+    assert len(pairs) == 6 and len(alternates) == 6  # 3 applications x (2 experts + 2 alternates)
+    assert not set(pairs) & {(a, e) for a, e, _ in alternates}  # an alternate is never on the panel
+    # Reproduced: the same seed on the same data draws the same panels and alternates.
+    ScoreSheet.objects.all().delete()
+    Assignment.objects.all().delete()
+    services.auto_assign(call=gd_call, user=officer, seed=987654321, alternates=2)
+    assert sorted(Assignment.objects.values_list("application_id", "expert_id")) == pairs
+    latest = ExpertDraw.objects.filter(call=gd_call).first()
+    assert sorted(AlternateExpert.objects.filter(draw=latest).values_list("application_id", "expert_id",
+                                                                         "position")) == alternates
+    # Without a seed each draw gets a new random one, recorded too.
+    Assignment.objects.all().delete()
+    services.auto_assign(call=gd_call, user=officer)
+    assert ExpertDraw.objects.filter(call=gd_call).first().seed is not None
+
+
+def test_a_bad_seed_is_refused_next_to_the_field_and_nothing_is_drawn(gd_call, experts, passed, client_for):
+    c = client_for("gd_officer")
+    url = reverse("review:assignments", args=[gd_call.pk])
+    for seed, alternates in (("abc", "5"), ("-1", "5"), ("1", "11"), (str(2**63), "5")):
+        response = c.post(url, {"seed": seed, "alternates": alternates})
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert form.errors and set(form.errors) <= {"seed", "alternates"}
+        assert f'value="{seed}"' in response.content.decode()  # what was typed is kept
+    assert not ExpertDraw.objects.exists() and not Assignment.objects.exists()
+    with pytest.raises(ValidationError):
+        services.auto_assign(call=gd_call, user=User.objects.get(username="gd_officer"), seed=-5)
+
+
+def test_an_expert_who_declines_is_replaced_by_the_first_free_alternate(gd_call, experts, passed, officer,
+                                                                        client_for):
+    _two_per_application(gd_call)
+    services.auto_assign(call=gd_call, user=officer, seed=42, alternates=3)
+    application = passed[0]
+    assignment = Assignment.objects.filter(application=application).select_related("expert__user").first()
+    leaving = assignment.expert
+    first, second = AlternateExpert.objects.filter(application=application).order_by("position")[:2]
+    # The first alternate has meanwhile a conflict with this park: the second one is called.
+    Conflict.objects.create(expert=first.expert, application=application, kind="declared_relation")
+    c = client_for(leaving.user.username)
+    url = reverse("review:task", args=[assignment.pk])
+    assert c.post(url, {"_action": "decline", "reason": ""}).status_code == 400
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    response = c.post(url, {"_action": "decline", "reason": "出差无法按期评审"})
+    assert response.status_code == 302
+    panel = set(Assignment.objects.filter(application=application).values_list("expert_id", flat=True))
+    assert leaving.pk not in panel and second.expert_id in panel and first.expert_id not in panel
+    second.refresh_from_db()
+    assert second.used_at is not None and second.replaced_id == leaving.pk
+    assert AuditEvent.objects.filter(verb="assignment.declined", data__expert=leaving.pk).exists()
+    called = AuditEvent.objects.get(verb="assignment.automatic", data__alternate_for=leaving.pk)
+    assert called.data["seed"] == 42 and called.actor == leaving.user
+    assert second.expert.user.notifications.exists()  # the alternate is told
+
+
+def test_an_expert_who_declares_a_conflict_is_replaced_by_an_alternate(gd_call, experts, passed, officer,
+                                                                       client_for):
+    _two_per_application(gd_call)
+    services.auto_assign(call=gd_call, user=officer, seed=7, alternates=2)
+    application = passed[1]
+    assignment = Assignment.objects.filter(application=application).select_related("expert__user").first()
+    alternate = AlternateExpert.objects.filter(application=application).order_by("position").first()
+    client_for(assignment.expert.user.username).post(reverse("review:task", args=[assignment.pk]),
+                                                     {"_action": "declare", "reason": "曾任该园区顾问"})
+    panel = set(Assignment.objects.filter(application=application).values_list("expert_id", flat=True))
+    assert assignment.expert_id not in panel and alternate.expert_id in panel and len(panel) == 2
