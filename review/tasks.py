@@ -21,3 +21,8 @@ def remind_experts() -> int:
 @shared_task(autoretry_for=(Exception,), retry_backoff=5, max_retries=3)
 def refresh_ranking_task(call_id: int) -> int:
     return services.refresh_ranking(call_id=call_id).applications
+
+
+@shared_task
+def render_ranking_export(export_id: int) -> str:
+    return services.render_ranking_export(export_id=export_id).status

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +25,7 @@ from review.forms_experts import (
     ReopenForm,
     RubricFormSet,
 )
-from review.models import Assignment, CandidateList, Conflict, Panel, ScoreSheet
+from review.models import Assignment, CandidateList, Conflict, Panel, RankingExport, ScoreSheet
 from review.selectors import experts as selectors
 
 
@@ -285,31 +285,47 @@ def ranking(request, call_pk: int):
         services.queue_ranking(call_id=call.pk)  # in case its task was lost; no-op when one is queued
     return render(request, "review/experts/ranking.html", {
         "call": call, "rows": rows, "page": page, "candidate_list": candidate_list, "snapshot": snapshot,
+        "exports": _ranking_exports(call),
         "sheets": ScoreSheet.objects.filter(assignment__call=call, application__in=ids).select_related(
             "assignment__expert__user", "application__park").order_by("application__park__name"),
         "reopen_form": ReopenForm(),
     })
 
 
+def _ranking_exports(call) -> list[tuple[str, str, RankingExport | None]]:
+    found = {e.format: e for e in RankingExport.objects.filter(call=call)}
+    return [(fmt, label, found.get(fmt)) for fmt, label in RankingExport.Format.choices]
+
+
 @login_required
 def ranking_export(request, call_pk: int, fmt: str):
+    """POST: queue the workbook or PDF (a Celery task). GET with htmx: its status panel, polled until
+    ready. GET: the file once ready (audited), else back to the ranking page."""
     call = _call(request, call_pk)
-    from portal.audit.services import record_event
-    from review import exports
-
-    if fmt == "xlsx":
-        content = exports.ranking_xlsx(call)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "pdf":
-        content = exports.ranking_pdf(call)
-        content_type = "application/pdf"
-    else:
+    if fmt not in RankingExport.Format.values:
         raise Http404
-    record_event(verb="ranking.exported", actor=request.user, target=call, organization=call.organiser,
-                 data={"format": fmt}, request=request)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="ranking-{call.pk}.{fmt}"'
-    return response
+    if request.method == "POST":
+        item = services.request_ranking_export(call=call, fmt=fmt, user=request.user,
+                                               again=bool(request.POST.get("again")), request=request)
+    else:
+        item = RankingExport.objects.filter(call=call, format=fmt).first()
+        if not request.headers.get("HX-Request"):
+            if item is None or item.status != RankingExport.Status.READY or not item.file:
+                return redirect("review:ranking", call_pk=call.pk)
+            from portal.audit.services import record_event
+
+            record_event(verb="ranking.exported", actor=request.user, target=call, organization=call.organiser,
+                         data={"format": fmt}, request=request)
+            return FileResponse(item.file.open("rb"), as_attachment=True, filename=f"ranking-{call.pk}.{fmt}",
+                                content_type=RANKING_CONTENT_TYPES[fmt])
+    if request.headers.get("HX-Request"):
+        return render(request, "review/experts/_ranking_export.html",
+                      {"call": call, "fmt": fmt, "export": item, "label": RankingExport.Format(fmt).label})
+    return redirect("review:ranking", call_pk=call.pk)
+
+
+RANKING_CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "pdf": "application/pdf"}
 
 
 @login_required

@@ -21,6 +21,7 @@ from review.models.experts import (  # noqa: F401
     FormalCheck,
     Panel,
     PanelOpinion,
+    RankingExport,
     RankingRow,
     RankingSnapshot,
     RubricCriterion,

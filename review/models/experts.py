@@ -9,6 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from applications.models import private_storage
+from portal.background import RenderedFile
+
 
 class Specialty(models.TextChoices):
     SOFTWARE = "software", _("Software and information services")
@@ -419,3 +422,24 @@ class AlternateExpert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.position}: {self.expert}"
+
+
+class RankingExport(RenderedFile):
+    """The ranking workbook (.xlsx) or PDF summary of a call, rendered by a Celery task
+    (``portal.background``) and offered for download; rendered again on request when scores change."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel"
+        PDF = "pdf", "PDF"
+
+    call = models.ForeignKey("applications.Call", on_delete=models.CASCADE, related_name="ranking_exports")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    file = models.FileField(storage=private_storage, upload_to="private/rankings/", max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "format"], name="ranking_export_unique_format")]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.format}"

@@ -29,6 +29,7 @@ from review.models import (
     FormalCheck,
     Panel,
     PanelOpinion,
+    RankingExport,
     RankingRow,
     RankingSnapshot,
     Recommendation,
@@ -669,6 +670,34 @@ def refresh_ranking(*, call_id: int) -> RankingSnapshot:
     if still_stale:
         queue_ranking(call_id=call_id)
     return snapshot
+
+
+def request_ranking_export(*, call: Call, fmt: str, user, again: bool = False, request=None) -> RankingExport:
+    """Queue the ranking workbook or PDF of a call (again when ``again`` and the last one is ready)."""
+    from portal.background import request_rendering
+    from review.tasks import render_ranking_export
+
+    _organiser_of(user, call)
+    if fmt not in RankingExport.Format.values:
+        raise ValidationError(_("Unknown format."))
+    item = request_rendering(RankingExport, task=render_ranking_export, again=again,
+                             defaults={"requested_by": user}, call=call, format=fmt)
+    return item
+
+
+def render_ranking_export(*, export_id: int) -> RankingExport:
+    """Run by the Celery task: the workbook is written straight to a file, with progress."""
+    from portal.background import run_rendering
+    from review import exports
+
+    def render(item, *, path, progress):
+        if item.format == RankingExport.Format.XLSX:
+            return exports.ranking_xlsx(item.call, progress=progress, path=path)
+        progress(0.1)
+        return exports.ranking_pdf(item.call)
+
+    return run_rendering(RankingExport, export_id, render=render,
+                         filename=lambda e: f"ranking-{e.call_id}.{e.format}", select_related=("call",))
 
 
 # --- panel opinion and candidates ----------------------------------------------------------------
