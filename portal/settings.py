@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_otp",

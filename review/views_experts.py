@@ -50,8 +50,18 @@ def _flash(request, exc: ValidationError) -> None:
 @login_required
 def formal_list(request, call_pk: int):
     call = _call(request, call_pk)
-    rows = [(a, FormalCheckForm(prefix=f"a{a.pk}")) for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows})
+    context = _formal_context(request, call)
+    return render(request, "review/experts/formal.html", context, status=context["filter_status"])
+
+
+def _formal_context(request, call, failed: tuple[int, FormalCheckForm] | None = None) -> dict:
+    from portal.lists import filtered_page
+    from review.filters import FormalFilter
+
+    listing = filtered_page(request, FormalFilter, selectors.formal_check_list(call), per_page=50)
+    rows = [(a, failed[1] if failed and failed[0] == a.pk else FormalCheckForm(prefix=f"a{a.pk}"))
+            for a in listing["page"].object_list]
+    return {"call": call, "rows": rows, **listing}
 
 
 @login_required
@@ -69,9 +79,7 @@ def formal_decide(request, pk: int):
         else:
             messages.success(request, _("Formal check recorded for %(park)s.") % {"park": application.park.name})
             return redirect("review:formal", call_pk=call.pk)
-    rows = [(a, form if a.pk == pk else FormalCheckForm(prefix=f"a{a.pk}"))
-            for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows}, status=400)
+    return render(request, "review/experts/formal.html", _formal_context(request, call, (pk, form)), status=400)
 
 
 # --- expert pool ---------------------------------------------------------------------------------
@@ -98,9 +106,13 @@ def expert_pool(request):
                 status = 200 if report["ok"] else 400
         else:
             status = 400
+    from portal.lists import filtered_page
+    from review.filters import ExpertFilter
+
+    listing = filtered_page(request, ExpertFilter, selectors.expert_pool(), per_page=100)
     return render(request, "review/experts/pool.html", {
-        "experts": selectors.expert_pool(), "form": form, "report": report,
-    }, status=status)
+        "experts": listing["page"].object_list, "form": form, "report": report, **listing,
+    }, status=max(status, listing["filter_status"]))
 
 
 @login_required
@@ -145,7 +157,12 @@ def conflicts(request, call_pk: int):
         n = services.detect_conflicts(call=call, user=request.user, request=request)
         messages.success(request, _("%(n)s new possible conflicts found.") % {"n": n})
         return redirect("review:conflicts", call_pk=call.pk)
-    return render(request, "review/experts/conflicts.html", {"call": call, "conflicts": selectors.conflicts_of(call)})
+    from portal.lists import filtered_page
+    from review.filters import ConflictFilter
+
+    listing = filtered_page(request, ConflictFilter, selectors.conflicts_of(call), per_page=100)
+    return render(request, "review/experts/conflicts.html", {
+        "call": call, "conflicts": listing["page"].object_list, **listing}, status=listing["filter_status"])
 
 
 @login_required
@@ -184,12 +201,19 @@ def assignments(request, call_pk: int):
         else:
             messages.success(request, _("%(n)s assignments made (seed %(seed)s); every application has its "
                                         "experts.") % {"n": len(result.pairs), "seed": result.seed})
-    apps = list(selectors.applications_for_review(call))
+    from portal.lists import filtered_page
+    from review.filters import OrganiserApplicationFilter
+
+    listing = filtered_page(request, OrganiserApplicationFilter, selectors.applications_for_review(call)
+                            .order_by("park__name", "pk"), per_page=50)
+    status = max(status, listing["filter_status"])
+    apps = list(listing["page"].object_list)
+    ids = [a.pk for a in apps]
     by_app: dict[int, list[Assignment]] = {a.pk: [] for a in apps}
-    for item in selectors.assignments_of(call):
+    for item in selectors.assignments_of(call).filter(application__in=ids):
         by_app.setdefault(item.application_id, []).append(item)
     draw = selectors.latest_draw(call)
-    alternates = selectors.alternates_of(draw)
+    alternates = selectors.alternates_of(draw, ids)
     loads = selectors.loads(call)
     names = {a.pk: a.park.name for a in apps}
     # One list of experts for every row's picker (a form per row would query the pool once per row).
@@ -199,7 +223,7 @@ def assignments(request, call_pk: int):
         "result": result, "shortfalls": [(names.get(s.item_id, s.item_id), s) for s in (result.shortfalls
                                                                                         if result else [])],
         "loads": sorted(loads.values()) if loads else [], "k": call.experts_per_application,
-        "form": form, "draw": draw,
+        "form": form, "draw": draw, **listing,
     }, status=status)
 
 

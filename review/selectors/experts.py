@@ -83,13 +83,15 @@ def latest_draw(call: Call) -> ExpertDraw | None:
     return ExpertDraw.objects.filter(call=call).select_related("drawn_by").first()
 
 
-def alternates_of(draw: ExpertDraw | None) -> dict[int, list[AlternateExpert]]:
+def alternates_of(draw: ExpertDraw | None, application_ids=None) -> dict[int, list[AlternateExpert]]:
     """application id -> the draw's alternates in order (one query)."""
     if draw is None:
         return {}
+    alternates = AlternateExpert.objects.filter(draw=draw)
+    if application_ids is not None:
+        alternates = alternates.filter(application__in=list(application_ids))
     by_application: dict[int, list[AlternateExpert]] = {}
-    for alternate in AlternateExpert.objects.filter(draw=draw).select_related("expert__user").order_by(
-            "application_id", "position"):
+    for alternate in alternates.select_related("expert__user").order_by("application_id", "position"):
         by_application.setdefault(alternate.application_id, []).append(alternate)
     return by_application
 
