@@ -207,7 +207,7 @@ def test_public_notice_list_notice_page_and_objections(client_for, client, user_
     _assert_constant(client, reverse("publicity:notice", args=[notice.pk]), lambda n: _items(notice, grow_apps(n)),
                      rows=count("data-item="))
     _assert_constant(client_for("gd_officer"), reverse("publicity:manage-notice", args=[gd_call.pk]),
-                     lambda n: _objections(notice, n), rows=count("/publicity/manage/objections/"))
+                     lambda n: _objections(notice, n), rows=paginated)
 
     def more_notices(n):
         Notice.objects.bulk_create([Notice(call=gd_call, title=f"公示{i}", body="正文", contact_phone="1",
@@ -226,7 +226,9 @@ def test_bases_directory(client, demo):
             DesignatedBase(name=f"基地{start}-{i}", province="广东省", city="广州市", level="provincial",
                            batch="第一批", year=2026) for i in range(n)])
 
-    _assert_constant(client, reverse("bases"), grow, rows=count("<tr><td>"))
+    _assert_constant(client, reverse("bases"), grow, rows=paginated)
+    _assert_constant(client, reverse("bases") + "?q=%E5%9F%BA%E5%9C%B0&level=provincial&year=2026&o=-name", grow,
+                     rows=paginated)
 
 
 def test_notifications(client_for, user_named):
