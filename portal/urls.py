@@ -1,7 +1,9 @@
+from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal import observability
 from portal.accounts import views as account_views
 from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
@@ -10,6 +12,7 @@ from publicity import views as publicity_views
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
@@ -41,6 +44,10 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
     path("bases/", publicity_views.bases, name="bases"),
+    path("workdays/", include("portal.workdays.urls")),
+    # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.
+    path("captcha/image/<str:key>/", captcha_views.captcha_image, {"scale": 1}, name="captcha-image"),
+    path("captcha/refresh/", captcha_views.captcha_refresh, name="captcha-refresh"),
     path("language/<str:code>/", home_views.switch_language, name="switch-language"),
     path("workspace/", home_views.workspace, name="workspace"),
     *[

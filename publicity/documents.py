@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from applications.exports import EMPTY, cn_date
 from applications.models import Call
+from portal.crypto import mask
 from publicity.models import Designation, Notice, NoticeItem, Objection
 from review.letters import (
     RED_HEX,
@@ -57,18 +58,6 @@ _BATCH_PREFIX = re.compile(r"^(第[一二三四五六七八九十百零〇0-9]+�
 
 
 # --- values --------------------------------------------------------------------------------------
-
-def mask(value: str, head: int = 3, tail: int = 4) -> str:
-    """``440106199001011234`` → ``440***********1234``: the first ``head`` and the last ``tail``
-    characters, a star for each one in between. A value too short to keep both ends keeps only its
-    first character."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if len(value) <= head + tail:
-        return value[:1] + "*" * (len(value) - 1) if len(value) > 1 else "*"
-    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
-
 
 def cn_datetime(value) -> str:
     """``2026年11月23日 14:05`` in Asia/Shanghai."""

@@ -33,11 +33,12 @@ def _eager_celery(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from portal.home.caching import clear_local_public_cache
 
-    cache.clear()
+    for alias in ("default", "limits"):
+        caches[alias].clear()
     clear_local_public_cache()
     yield
 

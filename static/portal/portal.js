@@ -29,3 +29,20 @@ document.addEventListener("DOMContentLoaded", function () {
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 });
+
+// The captcha's "another image" button: a new key and image from /captcha/refresh/ (no inline script).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-captcha-refresh]");
+  if (!button) return;
+  var box = button.closest("fieldset, form") || document;
+  fetch(button.getAttribute("data-captcha-refresh"), {headers: {"X-Requested-With": "XMLHttpRequest"}})
+    .then(function (response) { return response.json(); })
+    .then(function (data) {
+      var image = box.querySelector("img.captcha");
+      var key = box.querySelector("input[name$='captcha_0']");
+      var answer = box.querySelector("input[name$='captcha_1']");
+      if (image) image.src = data.image_url;
+      if (key) key.value = data.key;
+      if (answer) { answer.value = ""; answer.focus(); }
+    });
+});
