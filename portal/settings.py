@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.workdays",
     "portal.home",
+    "portal.documents",
     "applications",
     "review",
     "publicity",

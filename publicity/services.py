@@ -13,13 +13,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from applications.exports import cn_date
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
 from portal.accounts.models import Membership, Role
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.crypto import keyed_hash
+from portal.documents import cn_date
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
 from portal.workdays import UnknownYear, add_workdays
