@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
+from portal.background import RenderedFile
 
 
 class RegionClass(models.TextChoices):
@@ -407,26 +408,17 @@ class ApplicationVersion(models.Model):
         raise ValueError("a submitted version is immutable")
 
 
-class DossierExport(models.Model):
-    """A rendered Word or PDF dossier of one version, produced by a Celery task and kept."""
+class DossierExport(RenderedFile):
+    """A rendered Word or PDF dossier of one version, produced by a Celery task and kept
+    (``portal.background``: status, progress, error, time)."""
 
     class Format(models.TextChoices):
         DOCX = "docx", "Word"
         PDF = "pdf", "PDF"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RENDERING = "rendering", _("Rendering")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
     version = models.ForeignKey(ApplicationVersion, on_delete=models.PROTECT, related_name="exports")
     format = models.CharField(max_length=4, choices=Format.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(storage=private_storage, upload_to="private/exports/", max_length=300, blank=True)
-    error = models.TextField(blank=True)
-    seconds = models.FloatField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [

@@ -32,6 +32,7 @@ from applications.selectors import (
 )
 from portal.accounts.models import Organization, ParkType, Region, Role
 from portal.audit.services import record_event
+from portal.background import request_rendering, run_rendering
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
 
@@ -440,48 +441,23 @@ def submit_application(*, application: Application, user, justification: str = "
 # --- exports -------------------------------------------------------------------------------------
 
 def request_export(*, version: ApplicationVersion, fmt: str, user, request=None) -> DossierExport:
-    """Queue the rendering of a version's Word or PDF once; later calls return the same export."""
+    """Queue the rendering of a version's Word or PDF once; later calls return the same export (a
+    failed or stalled one is queued again)."""
     _require(user, "applications.view_versions", version.application)
-    export, created = DossierExport.objects.get_or_create(version=version, format=fmt)
-    if created or export.status == DossierExport.Status.FAILED:
-        DossierExport.objects.filter(pk=export.pk).update(status=DossierExport.Status.QUEUED, error="")
-        from applications.tasks import render_dossier_export
+    from applications.tasks import render_dossier_export
 
-        transaction.on_commit(lambda: render_dossier_export.delay(export.pk))
-        export.refresh_from_db()
-    return export
+    return request_rendering(DossierExport, task=render_dossier_export, version=version, format=fmt)
 
 
 def render_export(*, export_id: int) -> DossierExport:
     """Run by the Celery task: render and store the file, recording failure with a message."""
-    import time
-
-    from django.core.files.base import ContentFile
-
     from applications import exports
 
-    export = DossierExport.objects.select_related("version__application__call",
-                                                  "version__application__park").get(pk=export_id)
-    if export.status == DossierExport.Status.READY and export.file:
-        return export
-    DossierExport.objects.filter(pk=export.pk).update(status=DossierExport.Status.RENDERING)
-    started = time.monotonic()
-    try:
-        render = exports.render_docx if export.format == DossierExport.Format.DOCX else exports.render_pdf
-        content = render(export.version)
-    except Exception as exc:  # noqa: BLE001 - shown to the user as "failed", logged in full
-        import logging
+    def render(export, *, path, progress):
+        write = exports.render_docx if export.format == DossierExport.Format.DOCX else exports.render_pdf
+        return write(export.version)
 
-        logging.getLogger(__name__).exception("rendering export %s failed", export.pk)
-        DossierExport.objects.filter(pk=export.pk).update(
-            status=DossierExport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
-        export.refresh_from_db()
-        return export
-    version = export.version
-    name = f"dossier-{version.application_id}-v{version.number}.{export.format}"
-    export.file.save(name, ContentFile(content), save=False)
-    export.status = DossierExport.Status.READY
-    export.seconds = time.monotonic() - started
-    export.error = ""
-    export.save()
-    return export
+    return run_rendering(
+        DossierExport, export_id, render=render,
+        filename=lambda e: f"dossier-{e.version.application_id}-v{e.version.number}.{e.format}",
+        select_related=("version__application__call", "version__application__park"))

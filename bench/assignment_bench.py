@@ -1,7 +1,8 @@
 """Benchmark review.assignment.solve on a call-sized instance and print the figures as JSON.
 
-1,000 applications x 300 experts, k = 5 experts per application, max_load 20, ~2 % random conflicts,
-and 30 % of the experts excluded from the applications of their own city (21 cities).
+5,000 applications x 500 experts (national scale), k = 5 experts per application, max_load 60, ~2 % random
+conflicts, 30 % of the experts excluded from the applications of their own city (21 cities); a random draw
+(``--draw-seed``, default 20261201) with 5 alternates per application (``--alternates``).
 
 Run from the project root: ``.venv/bin/python bench/assignment_bench.py [--seed N]``.
 """
@@ -46,16 +47,18 @@ def instance(n_items: int, n_experts: int, k: int, max_load: int, conflict_rate:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=1000)
-    parser.add_argument("--experts", type=int, default=300)
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--experts", type=int, default=500)
     parser.add_argument("--k", type=int, default=5)
-    parser.add_argument("--max-load", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--max-load", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the instance")
+    parser.add_argument("--draw-seed", type=int, default=20261201, help="seed of the random draw (-1: none)")
+    parser.add_argument("--alternates", type=int, default=5)
     args = parser.parse_args()
 
     items, experts = instance(args.items, args.experts, args.k, args.max_load, 0.02, 0.30, args.seed)
     started = time.perf_counter()
-    result = solve(items, experts)
+    result = solve(items, experts, seed=None if args.draw_seed < 0 else args.draw_seed, alternates=args.alternates)
     seconds = time.perf_counter() - started
 
     topics = {i.id: i.topics for i in items}
@@ -75,6 +78,9 @@ def main() -> None:
         "load_max": max(loads),
         "specialty_matches": matched,
         "shortfalls": len(result.shortfalls),
+        "draw_seed": result.seed,
+        "alternates": args.alternates,
+        "alternates_min": min((len(a) for a in result.alternates.values()), default=0),
     }))
 
 

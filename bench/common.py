@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DATA_FILE = BENCH / ".data.json"
 VENV_BIN = ROOT / ".venv" / "bin"
+if not VENV_BIN.exists():  # a git worktree sharing another checkout's environment
+    import sys
+
+    VENV_BIN = Path(sys.executable).parent
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")

@@ -390,6 +390,10 @@ def generate() -> dict:
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum would have after a while
         cursor.execute("VACUUM ANALYZE")
     bump_public_cache()
+    from review.services import refresh_ranking
+
+    snapshot = refresh_ranking(call_id=big.pk)  # what the task does after the last sheet is submitted
+    log(f"ranking of the big call stored ({snapshot.applications} applications, {snapshot.seconds:.1f} s)")
     from publicity.models import Objection
     from review.models import ScoreSheet
 

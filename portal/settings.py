@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_otp",
@@ -482,6 +483,11 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or ([DEVELOPMENT_FIELD_
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "") or (DEVELOPMENT_FIELD_HASH_KEY if DEBUG else "")
 OBJECTOR_DATA_RETENTION_YEARS = int(os.environ.get("OBJECTOR_DATA_RETENTION_YEARS", "3"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+# Each worker process keeps the public version this long before asking Redis again (portal/home/caching.py).
+PUBLIC_CACHE_LOCAL_SECONDS = float(os.environ.get("PUBLIC_CACHE_LOCAL_SECONDS", "1"))
+# The stored ranking of a call is recomputed this many seconds after the first change (a submitted or
+# reopened score sheet); the changes of those seconds are taken by the same run.
+RANKING_DEBOUNCE_SECONDS = int(os.environ.get("RANKING_DEBOUNCE_SECONDS", "5"))
 
 # Two-factor sign-in (TOTP) for city, provincial, expert and administrator roles; parks may enable it.
 # On by default in production; `make run` (DEBUG) leaves it off so the demo accounts sign in at once.

@@ -160,9 +160,13 @@ def objection_status(request):
 
 @public_cache
 def bases(request):
-    level = request.GET.get("level") or ""
-    items = selectors.designated_bases(level=level or None)
-    return render(request, "publicity/bases.html", {"bases": items, "level": level})
+    from portal.lists import filtered_page
+    from publicity.filters import BaseFilter
+
+    listing = filtered_page(request, BaseFilter, selectors.designated_bases(), per_page=100)
+    return render(request, "publicity/bases.html", {
+        "bases": listing["page"].object_list, "level": request.GET.get("level") or "", **listing,
+    }, status=listing["filter_status"])
 
 
 # --- the officer ---------------------------------------------------------------------------------
@@ -238,12 +242,17 @@ def manage_notice(request, call_pk: int):
             else:
                 target.add_error(None, exc)
             status = 400
+    from portal.lists import filtered_page
+    from publicity.filters import ObjectionFilter
+
+    listing = filtered_page(request, ObjectionFilter, selectors.objections_of(notice) if notice
+                            else Objection.objects.none(), per_page=50, notice=notice)
     return render(request, "publicity/manage_notice.html", {
-        "call": call, "notice": notice, "form": form, "publish_form": publish_form,
-        "withdraw_form": withdraw_form, "objections": selectors.objections_of(notice) if notice else [],
+        "call": call, "notice": notice, "form": form, "publish_form": publish_form, **listing,
+        "withdraw_form": withdraw_form, "objections": listing["page"].object_list,
         **_designation_context(call),
         "not_accept_form": NotAcceptForm(notice=notice) if notice else None,
-    }, status=status)
+    }, status=max(status, listing["filter_status"]))
 
 
 def _designation_context(call, offline_form=None) -> dict:

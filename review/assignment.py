@@ -47,17 +47,37 @@ slots empty where a complete assignment exists.
 
 Determinism: items and experts are sorted by id before the network is built, so the same input
 (in any order) gives the same output.
+
+Random draw (随机抽取)
+---------------------
+With ``seed`` the solver draws at random among the optimal answers, so that nobody can predict who
+reviews whom, and the same seed (recorded in the audit log) reproduces the draw exactly. Every pair arc
+gets a random cost ``r`` in ``[0, RANDOM_RANGE)`` from ``numpy.random.default_rng(seed)`` (drawn in
+item-id order), below everything else: the specialty unit becomes ``W = S * (RANDOM_RANGE - 1) + 1``
+(more than all random costs together) and ``balance_unit = S * (W + RANDOM_RANGE - 1) + 1`` (more than
+all pair costs together). Coverage, balance and specialties keep their strict priority; the random
+costs only choose among answers equal on all three, i.e. the guarantees are those of the deterministic
+solver (never conflicted, loads respected, spread at most 1 whenever feasible).
+
+Alternates (备选)
+----------------
+With ``alternates=k`` the result also lists, per item, up to k eligible experts not assigned to it
+(not excluded, not at their maximum load after the draw), the least-loaded first, specialty matches
+before others, random order among equals (same seed). They replace an expert who declines or declares
+a conflict; the caller checks again at that moment that the alternate is still free.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
 MISMATCH_PENALTY = 1
 """Cost of pairing an expert none of whose specialties is among the item's topics."""
+RANDOM_RANGE = 64
+"""Random costs of a seeded draw are drawn from [0, RANDOM_RANGE)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,8 @@ class Result:
     pairs: list[tuple[int, int]]  # (item_id, expert_id)
     shortfalls: list[Shortfall]  # empty when every item got its `needed`
     loads: dict[int, int]  # expert id -> total load after assignment (current + new)
+    alternates: dict[int, list[int]] = field(default_factory=dict)  # item id -> alternate expert ids, in order
+    seed: int | None = None
 
 
 def _experts(n: int) -> str:
@@ -111,8 +133,9 @@ def _shortfall_reason(needed: int, assigned: int, eligible: int, unavailable: in
             f"{full} full; {unavailable} conflicted or inactive)")
 
 
-def solve(items: list[Item], experts: list[Expert]) -> Result:
-    """Assign experts to items: maximum coverage, then balanced loads, then specialty matches."""
+def solve(items: list[Item], experts: list[Expert], *, seed: int | None = None, alternates: int = 0) -> Result:
+    """Assign experts to items: maximum coverage, then balanced loads, then specialty matches; with a
+    ``seed``, at random among the answers equal on those three; with ``alternates``, k alternates per item."""
     experts = sorted(experts, key=lambda e: e.id)
     items = sorted(items, key=lambda i: i.id)
     expert_ids = [e.id for e in experts]
@@ -126,8 +149,9 @@ def solve(items: list[Item], experts: list[Expert]) -> Result:
     needed = [max(0, i.needed) for i in items]
     total_slots = sum(needed)
     loads = {e.id: e.current_load for e in experts}
+    rng = np.random.default_rng(seed) if seed is not None else None
     if total_slots == 0 or sum(capacity) == 0:
-        return _result(items, experts, needed, [], loads)
+        return _finish(items, experts, needed, [], loads, rng, alternates, seed)
 
     # Nodes: 0 = source, 1..n_items = items, then experts, then the sink.  Arcs are built with numpy,
     # one vector per item, to keep memory near the solver's own (a few dozen bytes per arc).
@@ -146,6 +170,11 @@ def solve(items: list[Item], experts: list[Expert]) -> Result:
     caps = [np.array([needed[node - 1] for node in item_nodes], dtype=np.int64)]
     costs = [np.zeros(len(item_nodes), dtype=np.int64)]
     n_pairs = 0
+    if rng is None:
+        mismatch_cost, random_range = MISMATCH_PENALTY, 0
+    else:
+        random_range = RANDOM_RANGE
+        mismatch_cost = total_slots * (RANDOM_RANGE - 1) + 1
     for node in item_nodes:
         item = items[node - 1]
         eligible = active.copy()
@@ -158,12 +187,15 @@ def solve(items: list[Item], experts: list[Expert]) -> Result:
         tails.append(np.full(len(cols), node, dtype=np.int32))
         heads.append((cols + expert_node0).astype(np.int32))
         caps.append(np.ones(len(cols), dtype=np.int64))
-        costs.append(np.where(match[cols], 0, MISMATCH_PENALTY).astype(np.int64))
+        pair_costs = np.where(match[cols], 0, mismatch_cost).astype(np.int64)
+        if rng is not None:
+            pair_costs += rng.integers(0, random_range, size=len(cols), dtype=np.int64)
+        costs.append(pair_costs)
         n_pairs += len(cols)
     if n_pairs == 0:
-        return _result(items, experts, needed, [], loads)
+        return _finish(items, experts, needed, [], loads, rng, alternates, seed)
 
-    balance_unit = total_slots + 1
+    balance_unit = total_slots * (mismatch_cost + max(0, random_range - 1)) + 1
     for j, expert in enumerate(experts):
         if capacity[j]:
             first = max(0, expert.current_load) + 1
@@ -192,7 +224,54 @@ def solve(items: list[Item], experts: list[Expert]) -> Result:
         item, expert = items[tail - 1], experts[head - expert_node0]
         pairs.append((item.id, expert.id))
         loads[expert.id] += 1
-    return _result(items, experts, needed, pairs, loads)
+    return _finish(items, experts, needed, pairs, loads, rng, alternates, seed)
+
+
+def _finish(items, experts, needed, pairs, loads, rng, alternates: int, seed: int | None) -> Result:
+    result = _result(items, experts, needed, pairs, loads)
+    result.seed = seed
+    if alternates > 0:
+        result.alternates = choose_alternates(items, experts, result, k=alternates, rng=rng)
+    return result
+
+
+def choose_alternates(items: list[Item], experts: list[Expert], result: Result, *, k: int,
+                      rng: np.random.Generator | None) -> dict[int, list[int]]:
+    """Per item, up to k experts that could replace one of its experts: eligible (not excluded, not
+    assigned to it, below their maximum load after the draw), least loaded first, then specialty
+    matches, then at random (by id without a generator)."""
+    experts = sorted(experts, key=lambda e: e.id)
+    n = len(experts)
+    if n == 0:
+        return {}
+    ids = np.array([e.id for e in experts], dtype=np.int64)
+    column = {e.id: j for j, e in enumerate(experts)}
+    load = np.array([result.loads.get(e.id, e.current_load) for e in experts], dtype=np.int64)
+    free = load < np.array([e.max_load for e in experts], dtype=np.int64)
+    has_specialty: dict[str, np.ndarray] = {}
+    for j, expert in enumerate(experts):
+        for specialty in expert.specialties:
+            has_specialty.setdefault(specialty, np.zeros(n, dtype=bool))[j] = True
+    assigned: dict[int, list[int]] = {}
+    for item_id, expert_id in result.pairs:
+        assigned.setdefault(item_id, []).append(expert_id)
+    chosen: dict[int, list[int]] = {}
+    for item in sorted(items, key=lambda i: i.id):
+        eligible = free.copy()
+        blocked = [column[x] for x in (*item.excluded, *assigned.get(item.id, ())) if x in column]
+        eligible[blocked] = False
+        cols = np.flatnonzero(eligible)
+        tiebreak = rng.random(len(cols)) if rng is not None else np.arange(len(cols))
+        if not len(cols):
+            chosen[item.id] = []
+            continue
+        match = np.zeros(n, dtype=bool)
+        for topic in item.topics:
+            if topic in has_specialty:
+                match |= has_specialty[topic]
+        order = np.lexsort((tiebreak, ~match[cols], load[cols]))[:k]
+        chosen[item.id] = ids[cols[order]].tolist()
+    return chosen
 
 
 def _result(items: list[Item], experts: list[Expert], needed: list[int], pairs: list[tuple[int, int]],

@@ -81,6 +81,18 @@ class DeclareConflictForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AutoAssignForm(forms.Form):
+    seed = forms.IntegerField(label=_("Seed"), required=False, min_value=0, max_value=2**63 - 1,
+                              help_text=_("Leave empty for a new random draw; give the seed of a draw to "
+                                          "reproduce it."))
+    alternates = forms.IntegerField(label=_("Alternates per application"), min_value=0, max_value=10, initial=5)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Why you decline this assignment"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), max_length=1000)
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -48,15 +47,13 @@ def _add_errors(form, exc: ValidationError) -> None:
 @login_required
 def inbox(request, call_pk: int):
     call = _call(request, call_pk, "review.view_inbox")
-    state = request.GET.get("state") or ""
-    if state not in selectors.REVIEWABLE_STATES:
-        state = ""
-    page = Paginator(selectors.inbox(request.user, call, state=state or None), 50).get_page(request.GET.get("page"))
+    from portal.lists import filtered_page
+    from review.filters import InboxFilter
+
+    listing = filtered_page(request, InboxFilter, selectors.inbox(request.user, call), per_page=50)
     return render(request, "review/inbox.html", {
-        "call": call, "applications": page.object_list, "page": page, "state": state,
-        "extra_query": f"state={state}&" if state else "",
-        "states": [(s, Application.State(s).label) for s in selectors.REVIEWABLE_STATES],
-    })
+        "call": call, "applications": listing["page"].object_list, **listing,
+    }, status=listing["filter_status"])
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,8 +13,10 @@ from applications.models import Application, Call
 from portal.home.text import clean_text
 from review import charts, services
 from review.forms_experts import (
+    AutoAssignForm,
     ConcurForm,
     DeclareConflictForm,
+    DeclineForm,
     FormalCheckForm,
     ImportForm,
     ManualAssignForm,
@@ -23,7 +25,7 @@ from review.forms_experts import (
     ReopenForm,
     RubricFormSet,
 )
-from review.models import Assignment, CandidateList, Conflict, Panel, ScoreSheet
+from review.models import Assignment, CandidateList, Conflict, Panel, RankingExport, ScoreSheet
 from review.selectors import experts as selectors
 
 
@@ -48,9 +50,18 @@ def _flash(request, exc: ValidationError) -> None:
 @login_required
 def formal_list(request, call_pk: int):
     call = _call(request, call_pk)
-    rows = [(a, FormalCheckForm(prefix=f"a{a.pk}")) for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows,
-                                                           "open_returns": selectors.open_returns_of_call(call)})
+    context = _formal_context(request, call)
+    return render(request, "review/experts/formal.html", context, status=context["filter_status"])
+
+
+def _formal_context(request, call, failed: tuple[int, FormalCheckForm] | None = None) -> dict:
+    from portal.lists import filtered_page
+    from review.filters import FormalFilter
+
+    listing = filtered_page(request, FormalFilter, selectors.formal_check_list(call), per_page=50)
+    rows = [(a, failed[1] if failed and failed[0] == a.pk else FormalCheckForm(prefix=f"a{a.pk}"))
+            for a in listing["page"].object_list]
+    return {"call": call, "rows": rows, "open_returns": selectors.open_returns_of_call(call), **listing}
 
 
 @login_required
@@ -73,10 +84,7 @@ def formal_decide(request, pk: int):
         else:
             messages.success(request, _("Formal check recorded for %(park)s.") % {"park": application.park.name})
             return redirect("review:formal", call_pk=call.pk)
-    rows = [(a, form if a.pk == pk else FormalCheckForm(prefix=f"a{a.pk}"))
-            for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {
-        "call": call, "rows": rows, "open_returns": selectors.open_returns_of_call(call)}, status=400)
+    return render(request, "review/experts/formal.html", _formal_context(request, call, (pk, form)), status=400)
 
 
 # --- expert pool ---------------------------------------------------------------------------------
@@ -103,9 +111,13 @@ def expert_pool(request):
                 status = 200 if report["ok"] else 400
         else:
             status = 400
+    from portal.lists import filtered_page
+    from review.filters import ExpertFilter
+
+    listing = filtered_page(request, ExpertFilter, selectors.expert_pool(), per_page=100)
     return render(request, "review/experts/pool.html", {
-        "experts": selectors.expert_pool(), "form": form, "report": report,
-    }, status=status)
+        "experts": listing["page"].object_list, "form": form, "report": report, **listing,
+    }, status=max(status, listing["filter_status"]))
 
 
 @login_required
@@ -150,7 +162,12 @@ def conflicts(request, call_pk: int):
         n = services.detect_conflicts(call=call, user=request.user, request=request)
         messages.success(request, _("%(n)s new possible conflicts found.") % {"n": n})
         return redirect("review:conflicts", call_pk=call.pk)
-    return render(request, "review/experts/conflicts.html", {"call": call, "conflicts": selectors.conflicts_of(call)})
+    from portal.lists import filtered_page
+    from review.filters import ConflictFilter
+
+    listing = filtered_page(request, ConflictFilter, selectors.conflicts_of(call), per_page=100)
+    return render(request, "review/experts/conflicts.html", {
+        "call": call, "conflicts": listing["page"].object_list, **listing}, status=listing["filter_status"])
 
 
 @login_required
@@ -170,28 +187,58 @@ def conflict_decide(request, pk: int):
 def assignments(request, call_pk: int):
     call = _call(request, call_pk)
     result = None
+    status = 200
+    form = AutoAssignForm(request.POST or None)
     if request.method == "POST":
-        result = services.auto_assign(call=call, user=request.user, request=request)
+        if form.is_valid():
+            try:
+                result = services.auto_assign(call=call, user=request.user, seed=form.cleaned_data["seed"],
+                                              alternates=form.cleaned_data["alternates"], request=request)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 400
+        else:
+            status = 400
+    if result is not None:
         if result.shortfalls:
             messages.warning(request, _("%(n)s application(s) could not get enough experts; see below.")
                              % {"n": len(result.shortfalls)})
         else:
-            messages.success(request, _("%(n)s assignments made; every application has its experts.")
-                             % {"n": len(result.pairs)})
-    apps = list(selectors.applications_for_review(call))
+            messages.success(request, _("%(n)s assignments made (seed %(seed)s); every application has its "
+                                        "experts.") % {"n": len(result.pairs), "seed": result.seed})
+    from portal.lists import filtered_page
+    from review.filters import OrganiserApplicationFilter
+
+    listing = filtered_page(request, OrganiserApplicationFilter, selectors.applications_for_review(call)
+                            .order_by("park__name", "pk"), per_page=50)
+    status = max(status, listing["filter_status"])
+    apps = list(listing["page"].object_list)
+    ids = [a.pk for a in apps]
     by_app: dict[int, list[Assignment]] = {a.pk: [] for a in apps}
-    for item in selectors.assignments_of(call):
+    for item in selectors.assignments_of(call).filter(application__in=ids):
         by_app.setdefault(item.application_id, []).append(item)
+    draw = selectors.latest_draw(call)
+    alternates = selectors.alternates_of(draw, ids)
     loads = selectors.loads(call)
     names = {a.pk: a.park.name for a in apps}
     # One list of experts for every row's picker (a form per row would query the pool once per row).
     pool = [(e.pk, f"{e}（{e.employer.name}）") for e in selectors.expert_pool(active_only=True)]
     return render(request, "review/experts/assignments.html", {
-        "call": call, "rows": [(a, by_app[a.pk]) for a in apps], "pool": pool,
+        "call": call, "rows": [(a, by_app[a.pk], alternates.get(a.pk, [])) for a in apps], "pool": pool,
         "result": result, "shortfalls": [(names.get(s.item_id, s.item_id), s) for s in (result.shortfalls
                                                                                         if result else [])],
         "loads": sorted(loads.values()) if loads else [], "k": call.experts_per_application,
-    })
+        "form": form, "draw": draw, **listing,
+    }, status=status)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown next to the field it names (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -253,18 +300,26 @@ def ranking(request, call_pk: int):
 
 def _ranking_page(request, call, *, proposal=None, errors=(), status=200):
     """The ranking; after a refused proposal, with what the organiser checked and typed, and why."""
-    # The whole ranking is computed (ranks need every application); one page of it is drawn.
-    page = Paginator(selectors.ranking(call), 100).get_page(request.GET.get("page"))
-    rows = page.object_list
-    totals = selectors.sheets_for_chart(call, [row["application"].pk for row in rows])
+    # The ranking is stored (recomputed by a task when sheets change); the page reads one page of it.
+    snapshot = selectors.ranking_snapshot(call)
+    if snapshot is None:  # the first time this call is ranked
+        snapshot = services.refresh_ranking(call_id=call.pk)
+    page = Paginator(selectors.ranking_rows(snapshot), 100).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    ids = [row.application_id for row in rows]
+    totals = selectors.sheets_for_chart(call, ids)
+    opinions = selectors.panel_opinions(ids)
     maximum = charts.rubric_maximum(selectors.rubric_of(call))
     for row in rows:
-        row["chart"] = charts.strip_plot(totals.get(row["application"].pk, []), maximum=maximum)
+        row.chart = charts.strip_plot(totals.get(row.application_id, []), maximum=maximum)
+        row.panel_opinion = opinions.get(row.application_id, "")
     candidate_list = selectors.candidate_list_of(call)
+    if snapshot.stale_since is not None:
+        services.queue_ranking(call_id=call.pk)  # in case its task was lost; no-op when one is queued
     return render(request, "review/experts/ranking.html", {
-        "call": call, "rows": rows, "page": page, "candidate_list": candidate_list,
-        "sheets": ScoreSheet.objects.filter(assignment__call=call,
-                                            application__in=[row["application"].pk for row in rows]).select_related(
+        "call": call, "rows": rows, "page": page, "candidate_list": candidate_list, "snapshot": snapshot,
+        "exports": _ranking_exports(call),
+        "sheets": ScoreSheet.objects.filter(assignment__call=call, application__in=ids).select_related(
             "assignment__expert__user", "application__park").order_by("application__park__name"),
         "reopen_form": ReopenForm(),
         "proposal": proposal or {"ids": [], "note": "", "reason": "", "acknowledge": False},
@@ -272,25 +327,40 @@ def _ranking_page(request, call, *, proposal=None, errors=(), status=200):
     }, status=status)
 
 
+def _ranking_exports(call) -> list[tuple[str, str, RankingExport | None]]:
+    found = {e.format: e for e in RankingExport.objects.filter(call=call)}
+    return [(fmt, label, found.get(fmt)) for fmt, label in RankingExport.Format.choices]
+
+
 @login_required
 def ranking_export(request, call_pk: int, fmt: str):
+    """POST: queue the workbook or PDF (a Celery task). GET with htmx: its status panel, polled until
+    ready. GET: the file once ready (audited), else back to the ranking page."""
     call = _call(request, call_pk)
-    from portal.audit.services import record_event
-    from review import exports
-
-    if fmt == "xlsx":
-        content = exports.ranking_xlsx(call)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "pdf":
-        content = exports.ranking_pdf(call)
-        content_type = "application/pdf"
-    else:
+    if fmt not in RankingExport.Format.values:
         raise Http404
-    record_event(verb="ranking.exported", actor=request.user, target=call, organization=call.organiser,
-                 data={"format": fmt}, request=request)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="ranking-{call.pk}.{fmt}"'
-    return response
+    if request.method == "POST":
+        item = services.request_ranking_export(call=call, fmt=fmt, user=request.user,
+                                               again=bool(request.POST.get("again")), request=request)
+    else:
+        item = RankingExport.objects.filter(call=call, format=fmt).first()
+        if not request.headers.get("HX-Request"):
+            if item is None or item.status != RankingExport.Status.READY or not item.file:
+                return redirect("review:ranking", call_pk=call.pk)
+            from portal.audit.services import record_event
+
+            record_event(verb="ranking.exported", actor=request.user, target=call, organization=call.organiser,
+                         data={"format": fmt}, request=request)
+            return FileResponse(item.file.open("rb"), as_attachment=True, filename=f"ranking-{call.pk}.{fmt}",
+                                content_type=RANKING_CONTENT_TYPES[fmt])
+    if request.headers.get("HX-Request"):
+        return render(request, "review/experts/_ranking_export.html",
+                      {"call": call, "fmt": fmt, "export": item, "label": RankingExport.Format(fmt).label})
+    return redirect("review:ranking", call_pk=call.pk)
+
+
+RANKING_CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "pdf": "application/pdf"}
 
 
 @login_required
@@ -389,13 +459,25 @@ def task(request, pk: int):
     status = 200
     field_errors: dict = {}
     declare_form = DeclareConflictForm()
+    decline_form = DeclineForm()
     if request.method == "POST":
         action = request.POST.get("_action")
         try:
             if action == "no_conflict":
                 services.confirm_no_conflict(assignment=assignment, user=request.user, request=request)
                 return redirect("review:task", pk=pk)
-            if action == "declare":
+            if action == "decline":
+                decline_form = DeclineForm(request.POST)
+                if decline_form.is_valid():
+                    replacement = services.decline_assignment(assignment=assignment, user=request.user,
+                                                              reason=decline_form.cleaned_data["reason"],
+                                                              request=request)
+                    messages.success(request, _("You declined the assignment; an alternate expert takes it.")
+                                     if replacement else _("You declined the assignment; the organiser will "
+                                                           "assign another expert."))
+                    return redirect("workspace-expert")
+                status = 400
+            elif action == "declare":
                 declare_form = DeclareConflictForm(request.POST)
                 if declare_form.is_valid():
                     services.declare_conflict(assignment=assignment, user=request.user, request=request,
@@ -435,7 +517,7 @@ def task(request, pk: int):
     return render(request, "review/experts/task.html", {
         "assignment": assignment, "sheet": sheet, "rows": rows, "outline": outline,
         "comment": posted.get("comment", "") if posted is not None else (sheet.comment if sheet else ""),
-        "declare_form": declare_form,
+        "declare_form": declare_form, "decline_form": decline_form,
         "locked": sheet is not None and sheet.status == ScoreSheet.Status.SUBMITTED,
     }, status=status)
 

@@ -35,8 +35,11 @@ def _eager_celery(settings):
 def _clear_cache():
     from django.core.cache import caches
 
+    from portal.home.caching import clear_local_public_cache
+
     for alias in ("default", "limits"):
         caches[alias].clear()
+    clear_local_public_cache()
     yield
 
 

@@ -9,6 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from applications.models import private_storage
+from portal.background import RenderedFile
+
 
 class Specialty(models.TextChoices):
     SOFTWARE = "software", _("Software and information services")
@@ -348,3 +351,114 @@ class CandidateConcurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.get_stance_display()}"
+
+
+class RankingSnapshot(models.Model):
+    """排名结果: the stored ranking of a call, recomputed by a Celery task (debounced) whenever a
+    score sheet is submitted or reopened or an application passes the formal check. The ranking page
+    reads one page of its rows; ``stale_since`` says that a newer computation is on its way."""
+
+    call = models.OneToOneField("applications.Call", on_delete=models.CASCADE, related_name="ranking_snapshot")
+    computed_at = models.DateTimeField(_("computed at"))
+    stale_since = models.DateTimeField(null=True, blank=True)
+    applications = models.PositiveIntegerField(default=0)
+    sheets = models.PositiveIntegerField(default=0)  # submitted score sheets taken into account
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stored ranking")
+        verbose_name_plural = _("stored rankings")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.computed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RankingRow(models.Model):
+    """One application's place in a stored ranking, with the aggregates the page shows."""
+
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()  # order on the page, unranked applications last
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    n = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    mean = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    median = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    trimmed_mean = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    sd = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    lowest = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    highest = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    range = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "position"], name="ranking_row_unique_position"),
+            models.UniqueConstraint(fields=["snapshot", "application"], name="ranking_row_unique_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot}: {self.position}"
+
+
+class ExpertDraw(models.Model):
+    """随机抽取: one automatic assignment of a call, with the seed that reproduces it and the number of
+    alternates (备选) kept per application."""
+
+    call = models.ForeignKey("applications.Call", on_delete=models.PROTECT, related_name="expert_draws")
+    seed = models.BigIntegerField(_("seed"))
+    alternates_per_application = models.PositiveSmallIntegerField(_("alternates per application"))
+    pairs = models.PositiveIntegerField(default=0)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("random draw of experts")
+        verbose_name_plural = _("random draws of experts")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.seed}"
+
+
+class AlternateExpert(models.Model):
+    """备选专家: an expert drawn as the n-th alternate of an application, who replaces an assigned
+    expert who declines or declares a conflict (the first alternate still free at that moment)."""
+
+    draw = models.ForeignKey(ExpertDraw, on_delete=models.CASCADE, related_name="alternates")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced = models.ForeignKey(ExpertProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "application", "expert"], name="alternate_unique_expert"),
+        ]
+        indexes = [models.Index(fields=["application", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.position}: {self.expert}"
+
+
+class RankingExport(RenderedFile):
+    """The ranking workbook (.xlsx) or PDF summary of a call, rendered by a Celery task
+    (``portal.background``) and offered for download; rendered again on request when scores change."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel"
+        PDF = "pdf", "PDF"
+
+    call = models.ForeignKey("applications.Call", on_delete=models.CASCADE, related_name="ranking_exports")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    file = models.FileField(storage=private_storage, upload_to="private/rankings/", max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "format"], name="ranking_export_unique_format")]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.format}"

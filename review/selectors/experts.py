@@ -22,12 +22,16 @@ from django.db.models import (
 
 from applications.models import Application, Call, RankingMethod
 from review.models import (
+    AlternateExpert,
     Assignment,
     CandidateList,
     Conflict,
+    ExpertDraw,
     ExpertProfile,
     FormalCheck,
     PanelOpinion,
+    RankingRow,
+    RankingSnapshot,
     RubricCriterion,
     ScoreSheet,
 )
@@ -80,6 +84,23 @@ def assignments_of(call: Call) -> QuerySet[Assignment]:
 
 def loads(call: Call) -> dict[int, int]:
     return dict(Assignment.objects.filter(call=call).values_list("expert").annotate(n=Count("pk")))
+
+
+def latest_draw(call: Call) -> ExpertDraw | None:
+    return ExpertDraw.objects.filter(call=call).select_related("drawn_by").first()
+
+
+def alternates_of(draw: ExpertDraw | None, application_ids=None) -> dict[int, list[AlternateExpert]]:
+    """application id -> the draw's alternates in order (one query)."""
+    if draw is None:
+        return {}
+    alternates = AlternateExpert.objects.filter(draw=draw)
+    if application_ids is not None:
+        alternates = alternates.filter(application__in=list(application_ids))
+    by_application: dict[int, list[AlternateExpert]] = {}
+    for alternate in alternates.select_related("expert__user").order_by("application_id", "position"):
+        by_application.setdefault(alternate.application_id, []).append(alternate)
+    return by_application
 
 
 def tasks_of(user) -> QuerySet[Assignment]:
@@ -186,6 +207,21 @@ def ranking(call: Call) -> list[dict]:
         item["rank"] = rank if item["n"] else None
         item["score"] = item[key]
     return result
+
+
+def ranking_snapshot(call: Call) -> RankingSnapshot | None:
+    return RankingSnapshot.objects.filter(call=call).first()
+
+
+def ranking_rows(snapshot: RankingSnapshot) -> QuerySet[RankingRow]:
+    """The stored ranking in page order; paginate it (the page reads only the rows it draws)."""
+    return RankingRow.objects.filter(snapshot=snapshot).select_related("application__park__region") \
+        .order_by("position")
+
+
+def panel_opinions(application_ids) -> dict[int, str]:
+    return dict(PanelOpinion.objects.filter(application__in=list(application_ids))
+                .values_list("application_id", "text"))
 
 
 def sheets_for_chart(call: Call, application_ids=None) -> dict[int, list[Decimal]]:

@@ -19,15 +19,20 @@ from portal.documents import cn_date
 from portal.notifications.services import notify
 from review import assignment as solver
 from review.models import (
+    AlternateExpert,
     Assignment,
     CandidateConcurrence,
     CandidateItem,
     CandidateList,
     Conflict,
+    ExpertDraw,
     ExpertProfile,
     FormalCheck,
     Panel,
     PanelOpinion,
+    RankingExport,
+    RankingRow,
+    RankingSnapshot,
     Recommendation,
     RecommendationItem,
     RubricCriterion,
@@ -110,6 +115,8 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
                    % {"park": application.park.name, "reason": reason,
                       "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
                    link=reverse("review:recommendation", args=[application.call_id]))
+    if decision == FormalCheck.Decision.PASS:
+        ranking_changed(application.call)
     record_event(verb=f"formal_check.{decision}", actor=user, target=application,
                  organization=application.call.organiser,
                  data={"reason": reason, **({"resend_deadline": resend_deadline.isoformat()}
@@ -270,6 +277,8 @@ def decide_conflict(*, conflict: Conflict, user, confirm: bool, request=None) ->
     if confirm:
         for assignment in Assignment.objects.filter(expert=conflict.expert, application=conflict.application):
             _remove_assignment(assignment, user=user, reason="conflict confirmed", request=request)
+            _replace_from_alternates(call=conflict.application.call, application=conflict.application,
+                                     replaced=conflict.expert, actor=user, request=request)
     record_event(verb="conflict.confirmed" if confirm else "conflict.dismissed", actor=user,
                  target=conflict.application, organization=conflict.application.call.organiser,
                  data={"expert": conflict.expert_id, "kind": conflict.kind}, request=request)
@@ -307,7 +316,8 @@ def _eligible_experts(call: Call) -> list[ExpertProfile]:
     return list(pool.select_related("user"))
 
 
-def _create_assignments(call: Call, pairs, *, user, method: str, request=None) -> list[Assignment]:
+def _create_assignments(call: Call, pairs, *, user, method: str, request=None, actor=None,
+                        extra: dict | None = None) -> list[Assignment]:
     ensure_default_rubric(call)  # experts always have criteria to score
     versions = {a.pk: latest_version(a) for a in Application.objects.filter(pk__in={p[0] for p in pairs})}
     created = Assignment.objects.bulk_create([
@@ -327,8 +337,8 @@ def _create_assignments(call: Call, pairs, *, user, method: str, request=None) -
                    "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"
                    if deadline else _("not set")},
                link=reverse("workspace-expert"))
-    record_event(verb=f"assignment.{method}", actor=user, target=call, organization=call.organiser,
-                 data={"pairs": [list(p) for p in pairs]}, request=request)
+    record_event(verb=f"assignment.{method}", actor=actor or user, target=call, organization=call.organiser,
+                 data={"pairs": [list(p) for p in pairs], **(extra or {})}, request=request)
     return created
 
 
@@ -358,11 +368,26 @@ def assign_manually(*, application: Application, experts, user, request=None) ->
     return _create_assignments(call, pairs, user=user, method=Assignment.Method.MANUAL, request=request)
 
 
+DEFAULT_ALTERNATES = 5
+MAX_ALTERNATES = 10
+MAX_SEED = 2**63 - 1
+
+
 @transaction.atomic
-def auto_assign(*, call: Call, user, request=None) -> solver.Result:
-    """Give every application k experts with a min-cost-flow solver: conflicts never assigned,
-    maximum loads respected, loads balanced, specialties matched where possible."""
+def auto_assign(*, call: Call, user, seed: int | None = None, alternates: int = DEFAULT_ALTERNATES,
+                request=None) -> solver.Result:
+    """随机抽取: give every application k experts drawn at random with a min-cost-flow solver (conflicts
+    never assigned, maximum loads respected, loads balanced, specialties matched where possible) and keep
+    ``alternates`` 备选 per application. The seed (random unless given, to reproduce a draw) is stored
+    with the draw and recorded in the audit log."""
     _organiser_of(user, call)
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    if not 0 <= seed <= MAX_SEED:
+        raise ValidationError({"seed": _("The seed must be a whole number from 0 to %(max)s.") % {"max": MAX_SEED}})
+    if not 0 <= alternates <= MAX_ALTERNATES:
+        raise ValidationError({"alternates": _("Keep from 0 to %(max)s alternates per application.")
+                               % {"max": MAX_ALTERNATES}})
     Call.objects.select_for_update().get(pk=call.pk)  # one auto-assignment at a time per call
     k = call.experts_per_application
     blocked = expert_selectors.blocking_pairs(call)
@@ -375,14 +400,90 @@ def auto_assign(*, call: Call, user, request=None) -> solver.Result:
     items = []
     for application in expert_selectors.applications_for_review(call):
         have = existing.get(application.pk, set())
-        if len(have) >= k:
-            continue
         excluded = frozenset(have | {e for a, e in blocked if a == application.pk})
-        items.append(solver.Item(id=application.pk, needed=k - len(have),
+        items.append(solver.Item(id=application.pk, needed=max(0, k - len(have)),
                                  topics=topics_of(latest_version(application).data), excluded=excluded))
-    result = solver.solve(items, experts)
-    _create_assignments(call, result.pairs, user=user, method=Assignment.Method.AUTOMATIC, request=request)
+    result = solver.solve(items, experts, seed=seed, alternates=alternates)
+    draw = ExpertDraw.objects.create(call=call, seed=seed, alternates_per_application=alternates,
+                                     pairs=len(result.pairs), drawn_by=user)
+    AlternateExpert.objects.bulk_create([
+        AlternateExpert(draw=draw, application_id=app_id, expert_id=expert_id, position=position)
+        for app_id, chosen in result.alternates.items() for position, expert_id in enumerate(chosen, start=1)
+    ], batch_size=5000)
+    _create_assignments(call, result.pairs, user=user, method=Assignment.Method.AUTOMATIC, request=request,
+                        extra={"seed": seed, "alternates": alternates, "draw": draw.pk})
+    result.draw = draw
     return result
+
+
+def _replace_from_alternates(*, call: Call, application: Application, replaced: ExpertProfile, actor,
+                             request=None) -> Assignment | None:
+    """Assign the first alternate of the application's latest draw who is still free (active, no
+    conflict, not on the application, below the maximum load); None when there is none."""
+    alternates = list(AlternateExpert.objects.select_for_update(of=("self",)).filter(
+        application=application, draw__call=call, used_at__isnull=True).select_related("expert", "draw")
+        .order_by("-draw__drawn_at", "-draw_id", "position"))
+    if not alternates:
+        return None
+    latest = alternates[0].draw_id
+    blocked = set(Conflict.objects.filter(application=application).exclude(status=Conflict.Status.DISMISSED)
+                  .values_list("expert_id", flat=True))
+    on_application = set(Assignment.objects.filter(application=application).values_list("expert_id", flat=True))
+    loads = expert_selectors.loads(call)
+    for alternate in alternates:
+        expert = alternate.expert
+        if alternate.draw_id != latest:
+            break
+        if (not expert.is_active or expert.pk in blocked or expert.pk in on_application
+                or loads.get(expert.pk, 0) >= expert.max_load):
+            continue
+        alternate.used_at = timezone.now()
+        alternate.replaced = replaced
+        alternate.save(update_fields=["used_at", "replaced"])
+        created = _create_assignments(
+            call, [(application.pk, expert.pk)], user=alternate.draw.drawn_by, actor=actor,
+            method=Assignment.Method.AUTOMATIC, request=request,
+            extra={"alternate_for": replaced.pk, "alternate_position": alternate.position,
+                   "draw": alternate.draw_id, "seed": alternate.draw.seed})
+        return created[0]
+    return None
+
+
+def _tell_officers(call: Call, *, title: str, body: str) -> None:
+    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
+                                         is_active=True).select_related("user")
+    notify(recipients=[m.user for m in officers], title=title, body=body,
+           link=reverse("review:assignments", args=[call.pk]))
+
+
+def _removal_body(expert, park: str, replacement: Assignment | None) -> str:
+    if replacement is None:
+        return _("%(expert)s: %(park)s. The assignment was removed; assign another expert.") % {
+            "expert": expert, "park": park}
+    return _("%(expert)s: %(park)s. The assignment was removed; the alternate %(alternate)s was assigned "
+             "instead.") % {"expert": expert, "park": park, "alternate": replacement.expert}
+
+
+@transaction.atomic
+def decline_assignment(*, assignment: Assignment, user, reason: str, request=None) -> Assignment | None:
+    """The expert declines an assignment (before submitting the sheet); the first free alternate of the
+    draw takes the place. Returns the replacement, or None when no alternate is free."""
+    if assignment.expert.user_id != user.pk:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you decline the assignment.")})
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+        "call__organiser", "application__park", "expert__user").get(pk=assignment.pk)
+    call, application, expert = assignment.call, assignment.application, assignment.expert
+    _remove_assignment(assignment, user=user, reason="declined by expert", request=request)
+    record_event(verb="assignment.declined", actor=user, target=application, organization=call.organiser,
+                 data={"expert": expert.pk, "reason": reason[:500]}, request=request)
+    replacement = _replace_from_alternates(call=call, application=application, replaced=expert, actor=user,
+                                           request=request)
+    _tell_officers(call, title=_("An expert declined an assignment"),
+                   body=_removal_body(expert, application.park.name, replacement))
+    return replacement
 
 
 @transaction.atomic
@@ -409,13 +510,10 @@ def declare_conflict(*, assignment: Assignment, user, reason: str, request=None)
                   "decided_at": timezone.now()})
     call = assignment.call
     _remove_assignment(assignment, user=user, reason="declared by expert", request=request)
-    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                         is_active=True).select_related("user")
-    notify(recipients=[m.user for m in officers],
-           title=_("An expert declared a conflict of interest"),
-           body=_("%(expert)s: %(park)s. The assignment was removed; assign another expert.")
-           % {"expert": assignment.expert, "park": assignment.application.park.name},
-           link=reverse("review:assignments", args=[call.pk]))
+    replacement = _replace_from_alternates(call=call, application=assignment.application,
+                                           replaced=assignment.expert, actor=user, request=request)
+    _tell_officers(call, title=_("An expert declared a conflict of interest"),
+                   body=_removal_body(assignment.expert, assignment.application.park.name, replacement))
     return conflict
 
 
@@ -500,6 +598,8 @@ def save_sheet(*, assignment: Assignment, user, scores: dict, comment: str, subm
         sheet.submit()
         sheet.submitted_at = timezone.now()
     sheet.save()
+    if submit:
+        ranking_changed(assignment.call)
     record_event(verb="sheet.submitted" if submit else "sheet.saved", actor=user, target=assignment.application,
                  data={"assignment": assignment.pk, "total": str(sheet.total)}, request=request)
     return sheet
@@ -520,12 +620,106 @@ def reopen_sheet(*, sheet: ScoreSheet, user, reason: str, request=None) -> Score
         raise ValidationError(_("Only a submitted sheet can be reopened.")) from exc
     sheet.reopened_reason = reason
     sheet.save()
+    ranking_changed(call)
     record_event(verb="sheet.reopened", actor=user, target=sheet.application, organization=call.organiser,
                  data={"sheet": sheet.pk, "reason": reason}, request=request)
     notify(recipients=[sheet.assignment.expert.user], title=_("A score sheet was reopened"),
            body=_("Reason: %(reason)s") % {"reason": reason},
            link=reverse("review:task", args=[sheet.assignment_id]))
     return sheet
+
+
+# --- stored ranking ------------------------------------------------------------------------------
+
+def _ranking_queued_key(call_id: int) -> str:
+    return f"ranking:queued:{call_id}"
+
+
+def ranking_changed(call: Call) -> None:
+    """Called inside the services that change what the ranking shows: mark the stored ranking stale
+    and, once the transaction commits, queue one recomputation (debounced: the changes of the next
+    ``RANKING_DEBOUNCE_SECONDS`` are taken by the same run)."""
+    RankingSnapshot.objects.filter(call=call, stale_since__isnull=True).update(stale_since=timezone.now())
+    transaction.on_commit(lambda: queue_ranking(call_id=call.pk))
+
+
+def queue_ranking(*, call_id: int) -> bool:
+    """Queue the recomputation unless one is already queued and not yet started."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from review.tasks import refresh_ranking_task
+
+    delay = settings.RANKING_DEBOUNCE_SECONDS
+    if not cache.add(_ranking_queued_key(call_id), 1, timeout=max(60, 6 * delay)):
+        return False
+    refresh_ranking_task.apply_async((call_id,), countdown=delay)
+    return True
+
+
+def refresh_ranking(*, call_id: int) -> RankingSnapshot:
+    """Run by the Celery task (and by the page the first time a call is ranked): compute the whole
+    ranking and store it. A change made while it runs leaves the snapshot stale and queues another run."""
+    import time
+
+    from django.core.cache import cache
+
+    cache.delete(_ranking_queued_key(call_id))
+    call = Call.objects.get(pk=call_id)
+    started, clock = timezone.now(), time.monotonic()
+    rows = expert_selectors.ranking(call)
+    with transaction.atomic():
+        snapshot = RankingSnapshot.objects.select_for_update().filter(call=call).first()
+        if snapshot and snapshot.computed_at > started:  # a later run has already stored its result
+            return snapshot
+        if snapshot is None:
+            snapshot = RankingSnapshot(call=call)
+        else:
+            RankingRow.objects.filter(snapshot=snapshot).delete()
+        snapshot.computed_at = started
+        snapshot.applications = len(rows)
+        snapshot.sheets = sum(item["n"] for item in rows)
+        still_stale = snapshot.stale_since is not None and snapshot.stale_since > started
+        snapshot.stale_since = snapshot.stale_since if still_stale else None
+        snapshot.seconds = time.monotonic() - clock
+        snapshot.save()
+        fields = ("rank", "n", "score", "mean", "median", "trimmed_mean", "sd", "lowest", "highest", "range",
+                  "flagged")
+        RankingRow.objects.bulk_create([
+            RankingRow(snapshot=snapshot, application_id=item["application"].pk, position=position,
+                       **{f: item[f] for f in fields})
+            for position, item in enumerate(rows, start=1)], batch_size=2000)
+    if still_stale:
+        queue_ranking(call_id=call_id)
+    return snapshot
+
+
+def request_ranking_export(*, call: Call, fmt: str, user, again: bool = False, request=None) -> RankingExport:
+    """Queue the ranking workbook or PDF of a call (again when ``again`` and the last one is ready)."""
+    from portal.background import request_rendering
+    from review.tasks import render_ranking_export
+
+    _organiser_of(user, call)
+    if fmt not in RankingExport.Format.values:
+        raise ValidationError(_("Unknown format."))
+    item = request_rendering(RankingExport, task=render_ranking_export, again=again,
+                             defaults={"requested_by": user}, call=call, format=fmt)
+    return item
+
+
+def render_ranking_export(*, export_id: int) -> RankingExport:
+    """Run by the Celery task: the workbook is written straight to a file, with progress."""
+    from portal.background import run_rendering
+    from review import exports
+
+    def render(item, *, path, progress):
+        if item.format == RankingExport.Format.XLSX:
+            return exports.ranking_xlsx(item.call, progress=progress, path=path)
+        progress(0.1)
+        return exports.ranking_pdf(item.call)
+
+    return run_rendering(RankingExport, export_id, render=render,
+                         filename=lambda e: f"ranking-{e.call_id}.{e.format}", select_related=("call",))
 
 
 # --- panel opinion and candidates ----------------------------------------------------------------

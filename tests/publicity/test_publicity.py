@@ -293,6 +293,38 @@ def test_public_pages_are_cached_and_cleared_when_a_notice_changes(published, of
     assert len(queries) == 0 and first_count >= 0
 
 
+def test_a_public_page_held_by_this_process_costs_no_cache_round_trip(published, settings):
+    """The per-process level in front of Redis: a hit makes no Redis operation and no query; a change
+    made by another process (the shared version bumped in Redis) is seen once the local version expires."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from portal.home.caching import CACHE_VERSION_KEY
+
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0.3
+    url = reverse("publicity:notice", args=[published.pk])
+    first = Client().get(url)
+    spies = {name: mock.patch.object(cache, name, wraps=getattr(cache, name)) for name in ("get", "add", "set")}
+    spied = {name: spy.start() for name, spy in spies.items()}
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            again = Client().get(url)
+        assert again.content == first.content and len(queries) == 0
+        assert sum(c.call_count for c in spied.values()) == 0
+        cache.incr(CACHE_VERSION_KEY)  # what another worker's bump_public_cache() does
+        import time
+
+        time.sleep(0.35)
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(url).status_code == 200
+        assert len(queries) > 0  # a new version: rendered again, not served from the old copy
+        assert spied["get"].call_count >= 1
+    finally:
+        for spy in spies.values():
+            spy.stop()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_publishing_at_once_publish_once(draft, user_named, frozen):
     from concurrent.futures import ThreadPoolExecutor

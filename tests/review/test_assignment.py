@@ -335,3 +335,57 @@ def test_property_lexicographic_optimum_by_brute_force(instance):
     assert_valid(result, items, experts)
     assert objective(result.pairs, items, experts) == best
     assert spread(result) == best_spread[1]
+
+
+# --- random draw (随机抽取) and alternates (备选) ------------------------------------------------------
+
+@settings(max_examples=150)
+@given(instances(max_items=6, max_experts=6), st.integers(min_value=0, max_value=2**31))
+def test_property_a_seeded_draw_reaches_the_same_optimum(instance, seed):
+    """Random tie-breaking never costs coverage, balance or specialty matches."""
+    items, experts = instance
+    plain = solve(items, experts)
+    drawn = solve(items, experts, seed=seed)
+    assert_valid(drawn, items, experts)
+    assert objective(drawn.pairs, items, experts) == objective(plain.pairs, items, experts)
+    assert drawn.seed == seed
+
+
+def test_the_same_seed_reproduces_the_draw_and_other_seeds_draw_others():
+    experts = [expert(e, max_load=4) for e in range(1, 21)]
+    items = [item(i, needed=3, excluded=(i % 20 + 1,)) for i in range(1, 21)]
+    first = solve(items, experts, seed=20261201, alternates=3)
+    assert solve(list(reversed(items)), list(reversed(experts)), seed=20261201, alternates=3).pairs == first.pairs
+    assert solve(items, experts, seed=20261201, alternates=3).alternates == first.alternates
+    draws = {tuple(solve(items, experts, seed=s).pairs) for s in range(8)}
+    assert len(draws) == 8  # 8 seeds, 8 different panels; the deterministic answer is one fixed panel
+    for s in range(8):
+        result = solve(items, experts, seed=s)
+        assert_valid(result, items, experts)
+        assert spread(result) == 0 and not result.shortfalls  # 60 slots over 20 experts: 3 each
+
+
+def test_alternates_are_eligible_free_and_least_loaded_first():
+    experts = [expert(1, max_load=2), expert(2, max_load=2), expert(3, max_load=2), expert(4, max_load=1),
+               expert(5, max_load=3, current_load=2), expert(6, max_load=2, specialties=("ai",))]
+    items = [item(1, needed=1, topics=("ai",), excluded=(3,)), item(2, needed=1), item(3, needed=1)]
+    result = solve(items, experts, seed=7, alternates=3)
+    assert_valid(result, items, experts)
+    for i in items:
+        on_item = {e for item_id, e in result.pairs if item_id == i.id}
+        chosen = result.alternates[i.id]
+        assert len(chosen) == len(set(chosen)) <= 3
+        for e in chosen:
+            assert e not in i.excluded and e not in on_item
+            assert result.loads[e] < next(x.max_load for x in experts if x.id == e)
+        loads = [result.loads[e] for e in chosen]
+        assert loads == sorted(loads)
+        free = [e.id for e in experts if e.id not in i.excluded and e.id not in on_item
+                and result.loads[e.id] < e.max_load]
+        assert len(chosen) == min(3, len(free))
+    assert 3 not in result.alternates[1]
+
+
+def test_no_alternate_for_an_item_whose_eligible_experts_are_all_taken():
+    result = solve([item(1, needed=2)], [expert(1), expert(2)], seed=1, alternates=5)
+    assert result.alternates == {1: []} and len(result.pairs) == 2

@@ -19,11 +19,15 @@ from portal.audit.models import AuditEvent
 from portal.notifications.models import Notification
 from review import services
 from review.models import (
+    AlternateExpert,
     Assignment,
     CandidateList,
     Conflict,
+    ExpertDraw,
     ExpertProfile,
     FormalCheck,
+    RankingRow,
+    RankingSnapshot,
     Recommendation,
     ScoreSheet,
 )
@@ -343,9 +347,11 @@ def test_ranking_page_runs_the_same_queries_for_10_and_100_applications(gd_call,
     c = client_for("gd_officer")
     url = reverse("review:ranking", args=[gd_call.pk])
     bulk_applications(gd_call, extra_parks("440600", 10, "甲"), "formal_passed", user_named("park_huangpu"))
+    services.refresh_ranking(call_id=gd_call.pk)  # what the task does after a change (bulk_create bypasses it)
     with CaptureQueriesContext(connection) as small:
         assert c.get(url).status_code == 200
     bulk_applications(gd_call, extra_parks("440600", 90, "乙"), "formal_passed", user_named("park_huangpu"))
+    services.refresh_ranking(call_id=gd_call.pk)
     with CaptureQueriesContext(connection) as large:
         response = c.get(url)
     assert len(response.context["rows"]) == 100
@@ -429,6 +435,126 @@ def test_experts_are_reminded_two_and_one_working_days_before_the_deadline(gd_ca
     assert services.remind_experts(today=date(2026, 9, 29)) == 0  # three left
     _sheet(assignment, [str(c.max_points) for c in gd_call.rubric.all()])
     assert services.remind_experts(today=date(2026, 10, 8)) == 0  # submitted: nothing to remind
+
+
+def test_the_ranking_page_reads_the_stored_ranking_recomputed_when_sheets_change(
+        gd_call, experts, passed, officer, client_for, django_capture_on_commit_callbacks):
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    c = client_for("gd_officer")
+    url = reverse("review:ranking", args=[gd_call.pk])
+    assert c.get(url).status_code == 200  # the first view stores the call's first ranking
+    snapshot = RankingSnapshot.objects.get(call=gd_call)
+    assert snapshot.sheets == 0 and snapshot.stale_since is None
+    with django_capture_on_commit_callbacks(execute=True):  # commit: the task recomputes the ranking
+        _score_application(gd_call, passed[0], experts[:2], [70, 90], officer)
+    snapshot.refresh_from_db()
+    assert snapshot.sheets == 2 and snapshot.stale_since is None
+    row = RankingRow.objects.get(snapshot=snapshot, application=passed[0])
+    assert (row.position, row.rank, row.score) == (1, 1, Decimal("80.00"))
+    body = c.get(url).content.decode()
+    assert 'data-stale="0"' in body and "2 份已提交的评分表" in body
+    # A reopened sheet whose recomputation has not run yet: the page says so and shows the stored ranking.
+    sheet = ScoreSheet.objects.filter(application=passed[0]).order_by("pk").first()
+    services.reopen_sheet(sheet=sheet, user=officer, reason="复核")
+    response = c.get(url)
+    assert 'data-stale="1"' in response.content.decode()
+    assert response.context["rows"][0].application_id == passed[0].pk and response.context["rows"][0].n == 2
+    # That view queued the recomputation (Celery runs eagerly in the tests): the next one is current.
+    assert 'data-stale="0"' in c.get(url).content.decode()
+    snapshot.refresh_from_db()
+    assert snapshot.sheets == 1 and snapshot.stale_since is None
+    assert RankingRow.objects.get(snapshot=snapshot, application=passed[0]).score == Decimal("90.00")
+
+
+# --- random draw (随机抽取) with alternates (备选) -----------------------------------------------------
+
+def _two_per_application(call):
+    call.experts_per_application = 2
+    call.save(update_fields=["experts_per_application"])
+
+
+def test_the_random_draw_records_its_seed_and_the_same_seed_reproduces_it(gd_call, experts, passed, officer,
+                                                                          client_for):
+    _two_per_application(gd_call)
+    c = client_for("gd_officer")
+    url = reverse("review:assignments", args=[gd_call.pk])
+    response = c.post(url, {"seed": "987654321", "alternates": "2"}, follow=True)
+    assert response.status_code == 200
+    draw = ExpertDraw.objects.get(call=gd_call)
+    assert (draw.seed, draw.alternates_per_application, draw.drawn_by) == (987654321, 2, officer)
+    body = response.content.decode()
+    assert "987654321" in body and 'data-testid="last-draw"' in body
+    event = AuditEvent.objects.get(verb="assignment.automatic")
+    assert event.data["seed"] == 987654321 and event.data["draw"] == draw.pk
+    pairs = sorted(Assignment.objects.values_list("application_id", "expert_id"))
+    alternates = sorted(AlternateExpert.objects.values_list("application_id", "expert_id", "position"))
+    assert len(pairs) == 6 and len(alternates) == 6  # 3 applications x (2 experts + 2 alternates)
+    assert not set(pairs) & {(a, e) for a, e, _ in alternates}  # an alternate is never on the panel
+    # Reproduced: the same seed on the same data draws the same panels and alternates.
+    ScoreSheet.objects.all().delete()
+    Assignment.objects.all().delete()
+    services.auto_assign(call=gd_call, user=officer, seed=987654321, alternates=2)
+    assert sorted(Assignment.objects.values_list("application_id", "expert_id")) == pairs
+    latest = ExpertDraw.objects.filter(call=gd_call).first()
+    assert sorted(AlternateExpert.objects.filter(draw=latest).values_list("application_id", "expert_id",
+                                                                         "position")) == alternates
+    # Without a seed each draw gets a new random one, recorded too.
+    Assignment.objects.all().delete()
+    services.auto_assign(call=gd_call, user=officer)
+    assert ExpertDraw.objects.filter(call=gd_call).first().seed is not None
+
+
+def test_a_bad_seed_is_refused_next_to_the_field_and_nothing_is_drawn(gd_call, experts, passed, client_for):
+    c = client_for("gd_officer")
+    url = reverse("review:assignments", args=[gd_call.pk])
+    for seed, alternates in (("abc", "5"), ("-1", "5"), ("1", "11"), (str(2**63), "5")):
+        response = c.post(url, {"seed": seed, "alternates": alternates})
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert form.errors and set(form.errors) <= {"seed", "alternates"}
+        assert f'value="{seed}"' in response.content.decode()  # what was typed is kept
+    assert not ExpertDraw.objects.exists() and not Assignment.objects.exists()
+    with pytest.raises(ValidationError):
+        services.auto_assign(call=gd_call, user=User.objects.get(username="gd_officer"), seed=-5)
+
+
+def test_an_expert_who_declines_is_replaced_by_the_first_free_alternate(gd_call, experts, passed, officer,
+                                                                        client_for):
+    _two_per_application(gd_call)
+    services.auto_assign(call=gd_call, user=officer, seed=42, alternates=3)
+    application = passed[0]
+    assignment = Assignment.objects.filter(application=application).select_related("expert__user").first()
+    leaving = assignment.expert
+    first, second = AlternateExpert.objects.filter(application=application).order_by("position")[:2]
+    # The first alternate has meanwhile a conflict with this park: the second one is called.
+    Conflict.objects.create(expert=first.expert, application=application, kind="declared_relation")
+    c = client_for(leaving.user.username)
+    url = reverse("review:task", args=[assignment.pk])
+    assert c.post(url, {"_action": "decline", "reason": ""}).status_code == 400
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    response = c.post(url, {"_action": "decline", "reason": "出差无法按期评审"})
+    assert response.status_code == 302
+    panel = set(Assignment.objects.filter(application=application).values_list("expert_id", flat=True))
+    assert leaving.pk not in panel and second.expert_id in panel and first.expert_id not in panel
+    second.refresh_from_db()
+    assert second.used_at is not None and second.replaced_id == leaving.pk
+    assert AuditEvent.objects.filter(verb="assignment.declined", data__expert=leaving.pk).exists()
+    called = AuditEvent.objects.get(verb="assignment.automatic", data__alternate_for=leaving.pk)
+    assert called.data["seed"] == 42 and called.actor == leaving.user
+    assert second.expert.user.notifications.exists()  # the alternate is told
+
+
+def test_an_expert_who_declares_a_conflict_is_replaced_by_an_alternate(gd_call, experts, passed, officer,
+                                                                       client_for):
+    _two_per_application(gd_call)
+    services.auto_assign(call=gd_call, user=officer, seed=7, alternates=2)
+    application = passed[1]
+    assignment = Assignment.objects.filter(application=application).select_related("expert__user").first()
+    alternate = AlternateExpert.objects.filter(application=application).order_by("position").first()
+    client_for(assignment.expert.user.username).post(reverse("review:task", args=[assignment.pk]),
+                                                     {"_action": "declare", "reason": "曾任该园区顾问"})
+    panel = set(Assignment.objects.filter(application=application).values_list("expert_id", flat=True))
+    assert assignment.expert_id not in panel and alternate.expert_id in panel and len(panel) == 2
 
 
 # --- numbers the notices state (issue 14, point 6) ------------------------------------------------

@@ -268,6 +268,31 @@ def test_ranking_workbook_with_a_bounded_number_of_queries(demo, gd_call, django
     wb.close()
 
 
+def test_above_the_per_sheet_limit_one_detail_sheet_holds_every_score_sheet(scored, monkeypatch):
+    from review import exports
+
+    monkeypatch.setattr(exports, "PER_SHEET_LIMIT", 3)  # the call has 4 applications
+    seen = []
+    wb = load_workbook(BytesIO(ranking_xlsx(scored["call"], progress=seen.append)))
+    assert wb.sheetnames == ["汇总", "评分明细"]
+    header, *rows = rows_of(wb["评分明细"])
+    assert header == ("园区名称", "所在城市", "评审专家", "产业基础（40分）", "发展潜力（30分）", "保障措施（30分）",
+                      "总分", "状态", "评审意见")
+    assert len(rows) == ScoreSheet.objects.filter(assignment__call=scored["call"]).count() == 14
+    parks = [r[0] for r in rows]
+    assert parks == sorted(parks)  # grouped by park
+    assert ("广州市", "徐教授[广外]/评审", 99, "草稿") in {(r[1], r[2], r[6], r[7]) for r in rows if r[0] == HUANGPU}
+    li = next(r for r in rows if r[0] == NANSHAN and r[2] == "李教授")
+    assert li[8] == "=HYPERLINK(\"http://example.com\")"  # text, not a formula
+    assert seen and seen == sorted(seen) and seen[0] == pytest.approx(0.1)
+
+
+def test_the_workbook_is_written_to_a_file_without_a_copy_in_memory(scored, tmp_path):
+    path = tmp_path / "ranking.xlsx"
+    assert ranking_xlsx(scored["call"], path=path) is None
+    assert load_workbook(path).sheetnames[0] == "汇总"
+
+
 # --- PDF -----------------------------------------------------------------------------------------
 
 def pdf_text(pdf: bytes, tmp_path) -> str:

@@ -173,7 +173,10 @@ def rows(model, *fields, **lookup) -> list[tuple]:
 def rolled_back(*, clear_cache: bool = False):
     with transaction.atomic():
         if clear_cache:  # rate limits and cached public pages start afresh
+            from portal.home.caching import clear_local_public_cache
+
             django_cache.clear()
+            clear_local_public_cache()
         yield
         transaction.set_rollback(True)
 
