@@ -4,7 +4,6 @@ import secrets
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +18,8 @@ from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
+from portal.ratelimit import RateLimited  # noqa: F401 - raised by the checks below, caught by the views
+from portal.ratelimit import hit as _hit
 from portal.workdays import UnknownYear, add_workdays
 from publicity.models import (
     DesignatedBase,
@@ -191,26 +192,6 @@ def window_state(notice: Notice, now=None) -> str:
 
 
 # --- objections ----------------------------------------------------------------------------------
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
-def _hit(key: str, limit: int, seconds: int) -> None:
-    """Count one use of ``key`` in a window of ``seconds``; RateLimited beyond ``limit``."""
-    window = int(timezone.now().timestamp()) // seconds
-    full_key = f"ratelimit:{key}:{window}"
-    cache.add(full_key, 0, seconds + 5)
-    try:
-        count = cache.incr(full_key)
-    except ValueError:
-        cache.set(full_key, 1, seconds + 5)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=(window + 1) * seconds - int(timezone.now().timestamp()))
-
 
 def check_rate(*, ip: str | None, phone: str) -> None:
     limits = settings.OBJECTION_RATE_LIMITS
