@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import Workbook
 
 from portal.accounts.demo import DEMO_PASSWORD
-from portal.accounts.models import Membership, User
+from portal.accounts.models import Membership, Role, User
 from portal.audit.models import AuditEvent
 from review import services
 from review.models import CandidateList, Conflict, ExpertProfile, Panel, PanelOpinion, ScoreSheet
@@ -404,3 +404,159 @@ def test_every_history_view_uses_the_one_selector():
     offenders = [str(p) for folder in ("applications", "review", "publicity", "portal/home")
                  for p in (root / folder).rglob("views*.py") if "history_of(" in p.read_text()]
     assert offenders == []
+
+
+# --- 3. a system administrator is not a superuser and cannot make one ------------------------------------
+
+def test_a_system_administrator_has_no_django_admin_access(client_for, user_named):
+    from django.contrib.auth.models import Group
+
+    from portal.accounts.services import add_membership
+
+    admin = user_named("sysadmin")
+    assert not admin.is_staff and not admin.is_superuser and not admin.groups.exists()
+    response = client_for("sysadmin").get(reverse("admin:index"))
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+    assert client_for("sysadmin").get(reverse("admin:accounts_user_changelist")).status_code == 302
+    # Granting the role does not make anyone staff either.
+    add_membership(user=user_named("expert_xu"), organization=admin.memberships.get().organization, role="sysadmin",
+                   actor=user_named("sysadmin2"))
+    assert not User.objects.get(username="expert_xu").is_staff
+    assert not Group.objects.filter(permissions__isnull=False, user__username="expert_xu").exists()
+
+
+def test_the_portal_screens_cannot_set_superuser_staff_groups_or_permissions(client_for, user_named):
+    c = client_for("sysadmin")
+    target = user_named("expert_chen")
+    response = c.post(reverse("system:user", args=[target.pk]), {
+        "full_name": "陈教授", "email": "chen@example.edu.cn", "phone": "", "is_superuser": "on", "is_staff": "on",
+        "groups": "1", "user_permissions": "1"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.email == "chen@example.edu.cn"
+    assert not target.is_superuser and not target.is_staff
+    assert not target.groups.exists() and not target.user_permissions.exists()
+    event = AuditEvent.objects.get(verb="user.updated", target_id=str(target.pk))
+    assert event.actor == user_named("sysadmin") and event.data["email"][1] == "chen@example.edu.cn"
+    response = c.post(reverse("system:user-new"), {"username": "new_officer", "full_name": "新同事",
+                                                   "email": "n@gd.gov.cn", "is_superuser": "on", "is_staff": "on"})
+    assert response.status_code == 302
+    new = User.objects.get(username="new_officer")
+    assert not new.is_superuser and not new.is_staff and not new.groups.exists()
+    assert AuditEvent.objects.filter(verb="user.created", target_id=str(new.pk)).exists()
+
+
+def test_roles_are_granted_and_removed_only_through_the_audited_services(client_for, user_named):
+    from portal.accounts.models import Organization
+
+    c = client_for("sysadmin")
+    target = user_named("expert_chen")
+    park = Organization.objects.get(name="广州开发区（黄埔区）数字经济产业园管理委员会")
+    response = c.post(reverse("system:membership-add", args=[target.pk]),
+                      {"organization": park.pk, "role": Role.PARK_ADMIN})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=target, role=Role.PARK_ADMIN)
+    assert AuditEvent.objects.filter(verb="membership.added", target_id=str(target.pk),
+                                     actor=user_named("sysadmin")).exists()
+    # A role that does not fit the organisation: a Chinese message, 400, nothing granted.
+    response = c.post(reverse("system:membership-add", args=[target.pk]),
+                      {"organization": park.pk, "role": Role.CITY_REVIEWER})
+    assert response.status_code == 400 and "不能" in response.content.decode()
+    assert not Membership.objects.filter(user=target, role=Role.CITY_REVIEWER).exists()
+    assert c.post(reverse("system:membership-remove", args=[membership.pk])).status_code == 302
+    membership.refresh_from_db()
+    assert not membership.is_active
+    assert AuditEvent.objects.filter(verb="membership.removed", target_id=str(target.pk)).exists()
+    assert client_for("expert_chen").get(reverse("workspace-park")).status_code in (403, 404)
+
+
+def test_an_administrator_cannot_change_their_own_roles_or_deactivate_themselves(client_for, user_named):
+    from portal.accounts.models import Organization
+
+    admin = user_named("sysadmin")
+    c = client_for("sysadmin")
+    park = Organization.objects.get(name="广州开发区（黄埔区）数字经济产业园管理委员会")
+    response = c.post(reverse("system:membership-add", args=[admin.pk]), {"organization": park.pk,
+                                                                            "role": Role.PARK_ADMIN})
+    assert response.status_code == 403 and "另一位系统管理员" in response.content.decode()
+    assert not Membership.objects.filter(user=admin, role=Role.PARK_ADMIN).exists()
+    assert c.post(reverse("system:membership-remove", args=[admin.memberships.get().pk])).status_code == 403
+    assert c.post(reverse("system:user-active", args=[admin.pk]), {"active": "0"}).status_code == 403
+    admin.refresh_from_db()
+    assert admin.is_active and admin.memberships.filter(is_active=True).count() == 1
+    assert AuditEvent.objects.filter(verb="membership.refused", actor=admin).count() == 2
+
+
+def test_a_superuser_account_cannot_be_taken_over_from_the_portal(client_for):
+    root = User.objects.create_superuser("root", "root@example.com", "x")
+    c = client_for("sysadmin")
+    response = c.post(reverse("system:user", args=[root.pk]), {"full_name": "x", "email": "evil@example.com"})
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.email == "root@example.com"
+    assert c.post(reverse("system:user-active", args=[root.pk]), {"active": "0"}).status_code == 403
+
+
+def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client_for, user_named, client):
+    expert = client_for("expert_chen")
+    assert expert.get(reverse("workspace-expert")).status_code == 200
+    response = client_for("sysadmin").post(reverse("system:user-active", args=[user_named("expert_chen").pk]),
+                                           {"active": "0"})
+    assert response.status_code == 302
+    assert expert.get(reverse("workspace-expert")).status_code == 302  # to sign in
+    assert client.post(reverse("login"), {"username": "expert_chen", "password": DEMO_PASSWORD}).status_code == 200
+    assert AuditEvent.objects.filter(verb="user.deactivated").exists()
+
+
+def test_organisations_and_the_working_day_calendar_are_edited_in_the_portal(client_for):
+    from datetime import date
+
+    from portal.accounts.models import Organization
+    from portal.workdays import is_workday
+    from portal.workdays.models import WorkdayOverride
+
+    c = client_for("sysadmin")
+    response = c.post(reverse("system:organization-new"), {"name": "测试园区管理委员会", "kind": "park", "region": "",
+                                                           "credit_code": "91350100M000100Y44"})
+    assert response.status_code == 400 and "校验" in response.content.decode()
+    assert not Organization.objects.filter(name="测试园区管理委员会").exists()
+    response = c.post(reverse("system:organization-new"), {"name": "测试园区管理委员会", "kind": "park", "region": "",
+                                                           "credit_code": "91350100M000100Y43"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(verb="organization.created").exists()
+    assert c.post(reverse("system:workdays"), {"date": "2027-02-07", "is_workday": "1",
+                                               "note": "春节调休上班"}).status_code == 302
+    assert is_workday(date(2027, 2, 7))
+    override = WorkdayOverride.objects.get(date=date(2027, 2, 7))
+    assert c.post(reverse("system:workdays"), {"date": "", "is_workday": "1"}).status_code == 400
+    assert c.post(reverse("system:workday-delete", args=[override.pk])).status_code == 302
+    assert not WorkdayOverride.objects.exists()
+    assert AuditEvent.objects.filter(verb__in=["workday.saved", "workday.deleted"]).count() == 2
+
+
+def test_the_audit_log_reads_in_chinese_filters_and_pages_in_constant_queries(client_for, user_named):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.audit.services import record_event
+
+    officer, chen = user_named("gd_officer"), user_named("expert_chen")
+    c = client_for("sysadmin")
+    record_event(verb="membership.added", actor=officer, target=chen, data={"role": "expert"})
+    page = c.get(reverse("system:audit"))
+    assert page.status_code == 200 and "授予角色" in page.content.decode()
+
+    def queries(n_events):
+        for _ in range(n_events):
+            record_event(verb="application.section_saved", actor=officer, target=chen)
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(reverse("system:audit"), {"verb": "application.section_saved"}).status_code == 200
+        return len(ctx)
+
+    assert queries(3) == queries(60)
+    filtered = c.get(reverse("system:audit"), {"actor": "gd_officer", "target": str(chen.pk),
+                                               "verb": "membership.added", "date_from": "2020-01-01"})
+    rows = filtered.context["rows"]
+    assert [r["event"].verb for r in rows] == ["membership.added"]
+    assert c.get(reverse("system:audit"), {"date_from": "不是日期"}).status_code == 400
+    assert client_for("gd_officer").get(reverse("system:audit")).status_code == 403
