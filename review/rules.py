@@ -78,6 +78,7 @@ def concurs_on_candidates(user, call) -> bool:
 
 rules.add_perm("review.organise_expert_review", is_organiser_of_call)
 rules.add_perm("review.work_on_task", is_task_owner)
-rules.add_perm("review.record_panel_opinion", leads_a_panel_of | stands_in_for_a_conflicted_leader)
+rules.add_perm("review.record_panel_opinion",
+               leads_a_panel_of | stands_in_for_a_conflicted_leader | is_organiser_of_call)
 rules.add_perm("review.view_candidates", is_organiser_of_call | concurs_on_candidates)
 rules.add_perm("review.concur_candidates", concurs_on_candidates)

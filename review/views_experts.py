@@ -427,6 +427,12 @@ def panel_opinions(request, call_pk: int):
     call = _call(request, call_pk, "review.record_panel_opinion")
     panel = (Panel.objects.filter(call=call, leader__user=request.user).first()
              or Panel.objects.filter(call=call, members__user=request.user).select_related("leader").first())
+    panels = []
+    if panel is None and request.user.has_perm("review.organise_expert_review", call):
+        # The organiser writes an opinion where no member without a conflict can: any panel of the call.
+        panels = list(Panel.objects.filter(call=call).order_by("name"))
+        chosen = request.POST.get("panel") or request.GET.get("panel")
+        panel = next((p for p in panels if str(p.pk) == chosen), panels[0] if panels else None)
     apps = list(selectors.applications_for_review(call))
     status = 200
     posted_form, posted_pk = None, None
@@ -456,5 +462,5 @@ def panel_opinions(request, call_pk: int):
         allowed = panel is not None and services.may_write_panel_opinion(request.user, application=a, panel=panel)
         rows.append((a, form, allowed, opinions.get(a.pk, "")))
     return render(request, "review/experts/panel_opinions.html", {
-        "call": call, "panel": panel, "rows": rows,
+        "call": call, "panel": panel, "rows": rows, "panels": panels,
     }, status=status)

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accounts.models import Membership, Organization
 
@@ -102,8 +103,10 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("By (username or name)"), max_length=150, required=False)
     target_type = forms.ChoiceField(label=_("Object type"), required=False)
     target = forms.CharField(label=_("Object (id or name)"), max_length=200, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=pgettext_lazy("audit log", "From date"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=pgettext_lazy("audit log", "To date"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, type_choices=(), **kwargs):
         from portal.audit.verbs import verb_choices

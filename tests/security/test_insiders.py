@@ -210,7 +210,12 @@ def test_a_conflicted_panel_leader_cannot_write_the_opinion(panel_world, client_
                            {"application": application.pk, "text": "专家组同意推荐"})
     assert response.status_code == 302
     assert PanelOpinion.objects.get().author == user_named("expert_zhou")
-    services.record_panel_opinion(application=application, panel=panel, user=user_named("gd_officer"), text="意见")
+    organiser = client_for("gd_officer")
+    assert organiser.get(reverse("review:panel-opinions", args=[panel_world["call"].pk])).status_code == 200
+    response = organiser.post(reverse("review:panel-opinions", args=[panel_world["call"].pk]),
+                              {"application": application.pk, "panel": panel.pk, "text": "组织单位记录的意见"})
+    assert response.status_code == 302
+    assert PanelOpinion.objects.get().text == "组织单位记录的意见"
 
 
 def test_a_member_cannot_write_while_the_leader_has_no_conflict(panel_world, user_named):

@@ -81,7 +81,7 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "review:propose": ("post", {"gd_officer"}),
     "review:candidates": ("get", {"gd_officer", "gd_cac"}),
     # review: experts
-    "review:task": ("get", {"expert_li"}), "review:panel-opinions": ("get", {"expert_li"}),
+    "review:task": ("get", {"expert_li"}), "review:panel-opinions": ("get", {"expert_li", "gd_officer"}),
     # publicity
     "publicity:notices": ("get", EVERYONE), "publicity:notice": ("get", EVERYONE),
     "publicity:notice-pdf": ("get", EVERYONE), "publicity:object": ("get", EVERYONE),
