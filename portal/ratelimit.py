@@ -1,6 +1,7 @@
-"""Fixed-window counters in the cache (Redis in production), shared by every limit of the portal."""
+"""Fixed-window counters in the ``limits`` cache (its own Redis database in production), shared by every limit
+of the portal: objections, status look-ups, password-reset requests."""
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 
@@ -14,11 +15,12 @@ def hit(key: str, limit: int, seconds: int) -> None:
     """Count one use of ``key`` in a window of ``seconds``; RateLimited beyond ``limit``."""
     window = int(timezone.now().timestamp()) // seconds
     full_key = f"ratelimit:{key}:{window}"
-    cache.add(full_key, 0, seconds + 5)
+    limits = caches["limits"]  # its own Redis database in production (LIMITS_REDIS_URL)
+    limits.add(full_key, 0, seconds + 5)
     try:
-        count = cache.incr(full_key)
+        count = limits.incr(full_key)
     except ValueError:
-        cache.set(full_key, 1, seconds + 5)
+        limits.set(full_key, 1, seconds + 5)
         count = 1
     if count > limit:
         raise RateLimited(retry_after=(window + 1) * seconds - int(timezone.now().timestamp()))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal import observability
 from portal.accounts import views as account_views
 from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
@@ -14,6 +15,7 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("system/", include("portal.accounts.system_urls")),
@@ -46,6 +48,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
     path("bases/", publicity_views.bases, name="bases"),
+    path("workdays/", include("portal.workdays.urls")),
     path("language/<str:code>/", home_views.switch_language, name="switch-language"),
     path("workspace/", home_views.workspace, name="workspace"),
     *[

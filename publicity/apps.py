@@ -12,3 +12,4 @@ class PublicityConfig(AppConfig):
 
         register_panel("home", panels.home_panel)
         register_panel("province", panels.organiser_panel)
+        register_panel("coreview", panels.countersign_panel)

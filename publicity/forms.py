@@ -105,3 +105,22 @@ class DesignateForm(forms.Form):
                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     title = forms.CharField(label=_("Document title"), max_length=200, required=False,
                             help_text=_("Leave empty for the standard title."))
+
+
+class CountersignForm(forms.Form):
+    opinion = forms.CharField(label=_("Opinion (optional)"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OfflineCountersignForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Department that signed on paper"), queryset=None)
+    signed_on = forms.DateField(label=_("Date on the signed document"),
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    scan = forms.FileField(label=_("Scanned document"),
+                           help_text=_("The document with the department's signature and seal: PDF, PNG or JPG."))
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.accounts.models import Organization
+
+        self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])

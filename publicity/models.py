@@ -157,15 +157,25 @@ class ObjectionNote(models.Model):
 
 
 class Designation(models.Model):
-    """发文确定: the official document designating the bases of a call."""
+    """发文确定: the official document designating the bases of a call, issued jointly: drafted by the
+    organiser, countersigned (会签) by each co-issuing department of the call, then published."""
+
+    class Status(models.TextChoices):
+        COUNTERSIGNING = "countersigning", _("Awaiting countersignature (会签)")
+        PUBLISHED = "published", _("Published")
 
     call = models.OneToOneField("applications.Call", on_delete=models.PROTECT, related_name="designation")
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
     document_number = models.CharField(_("document number"), max_length=60)
     document_date = models.DateField(_("document date"))
     title = models.CharField(_("title"), max_length=200)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    published_at = models.DateTimeField(auto_now_add=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
     document_pdf = models.FileField(storage=private_storage, upload_to="private/designations/", blank=True)
     document_docx = models.FileField(storage=private_storage, upload_to="private/designations/", blank=True)
 
@@ -175,6 +185,52 @@ class Designation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def countersign_scan_path(instance, filename: str) -> str:
+    return f"private/designations/{instance.designation_id}/countersign/{instance.scan_sha256}"
+
+
+class Countersign(models.Model):
+    """会签: one co-issuing department's concurrence with the designation document, given in the portal
+    by its co-reviewer, or on paper (线下会签) and recorded by the organiser with the scanned document."""
+
+    class Mode(models.TextChoices):
+        ONLINE = "online", _("In the portal")
+        OFFLINE = "offline", _("On paper (线下会签), recorded by the organiser")
+
+    designation = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="countersigns")
+    organization = models.ForeignKey("accounts.Organization", verbose_name=_("department"),
+                                     on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("how"), max_length=10, choices=Mode.choices)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  help_text=_("The co-reviewer who countersigned, or the officer who recorded a "
+                                              "paper countersignature."))
+    signed_on = models.DateField(_("date countersigned"))
+    opinion = models.TextField(_("opinion"), blank=True)
+    scan = models.FileField(_("scanned document"), storage=private_storage, upload_to=countersign_scan_path,
+                            max_length=300, blank=True)
+    scan_name = models.CharField(max_length=200, blank=True)
+    scan_kind = models.CharField(max_length=10, blank=True)
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("countersignature")
+        verbose_name_plural = _("countersignatures")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["designation", "organization"], name="countersign_once_per_department"),
+            models.CheckConstraint(condition=~models.Q(mode="offline") | ~models.Q(scan_sha256=""),
+                                   name="offline_countersign_has_scan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.get_mode_display()}"
 
 
 class DesignatedBase(models.Model):

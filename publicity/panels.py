@@ -14,3 +14,11 @@ def organiser_panel(request) -> str:
     if not calls:
         return ""
     return render_to_string("publicity/panels/organiser.html", {"calls": calls}, request=request)
+
+
+def countersign_panel(request) -> str:
+    """Co-reviewers of a co-issuing department: designation documents awaiting their 会签."""
+    designations = selectors.designations_awaiting(request.user)
+    if not designations:
+        return ""
+    return render_to_string("publicity/panels/countersign.html", {"designations": designations}, request=request)

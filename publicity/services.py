@@ -15,6 +15,7 @@ from applications.exports import cn_date
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
 from portal.accounts.models import Membership, Role
+from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
@@ -22,6 +23,7 @@ from portal.ratelimit import RateLimited  # noqa: F401 - raised by the checks be
 from portal.ratelimit import hit as _hit
 from portal.workdays import UnknownYear, add_workdays
 from publicity.models import (
+    Countersign,
     DesignatedBase,
     Designation,
     Notice,
@@ -33,6 +35,8 @@ from publicity.models import (
 from review.letters import letter_subject
 from review.models import CandidateList
 
+COUNTERSIGN_SCAN_KINDS = {"pdf", "png", "jpg"}
+COUNTERSIGN_SCAN_MAX_MB = 20
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -63,10 +67,18 @@ def draft_notice(*, call: Call, user, request=None) -> Notice:
     NoticeItem.objects.bulk_create([
         NoticeItem(notice=notice, application=item.application, order=item.rank,
                    park_name=item.application.park.name,
-                   city_name=item.application.park.region.name if item.application.park.region else "")
+                   city_name=_city_name(item.application.park.region))
         for item in items])
     record_event(verb="notice.drafted", actor=user, target=notice, organization=organiser, request=request)
     return notice
+
+
+def _city_name(region) -> str:
+    """The city a candidate is listed under: its prefecture-level city, also for a park in a district."""
+    if region is None:
+        return ""
+    city = region.city if region.level != region.Level.CITY else region
+    return city.name if city else region.name
 
 
 def _notice_text(call: Call) -> tuple[str, str]:
@@ -105,7 +117,12 @@ def notice_window(call: Call, publication_date) -> tuple:
     try:
         last_day = add_workdays(publication_date, call.publicity_days)
     except UnknownYear as exc:
-        raise ValidationError(str(exc), code="unknown_year") from exc
+        # 公示5个工作日 cannot be counted into a year whose State Council schedule is not declared complete.
+        raise ValidationError(
+            _("The notice period of %(days)s working days from %(date)s runs into %(year)s, whose working-day "
+              "calendar is not declared complete, so its last day cannot be known. %(detail)s")
+            % {"days": call.publicity_days, "date": cn_date(publication_date), "year": exc.year, "detail": exc},
+            code="unknown_year") from exc
     tz = timezone.get_default_timezone()
     opens_at = timezone.make_aware(datetime.combine(publication_date, time.min), tz)
     closes_at = timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)), tz)
@@ -330,6 +347,8 @@ def send_reply_email(*, objection_id: int) -> None:
 @transaction.atomic
 def designate(*, call: Call, user, document_number: str, document_date, title: str = "",
               request=None) -> Designation:
+    """Draft the designation document (发文确定) after the notice period. The call's co-issuing departments
+    are asked to countersign it (会签); a call without co-issuers publishes it at once."""
     _require(user, "applications.manage_call", call)
     Call.objects.select_for_update().get(pk=call.pk)
     if Designation.objects.filter(call=call).exists():
@@ -349,17 +368,145 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
     designation = Designation.objects.create(
         call=call, notice=notice, document_number=document_number, document_date=document_date,
         title=title or _("Notice on designating the %(batch)s") % {"batch": letter_subject(call.title)},
-        published_by=user)
+        status=Designation.Status.COUNTERSIGNING, drafted_by=user, drafted_at=timezone.now())
+    co_issuers = list(call.co_issuers.order_by("name"))
+    record_event(verb="designation.drafted", actor=user, target=call, organization=call.organiser,
+                 data={"document_number": document_number, "co_issuers": [o.name for o in co_issuers]},
+                 request=request)
+    if not co_issuers:
+        return _publish(designation, user, request)
+    # The hook for reminders: one event per department whose 会签 is awaited.
+    for org in co_issuers:
+        record_event(verb="designation.countersign_requested", actor=user, target=call, organization=org,
+                     data={"designation": designation.pk, "department": org.name}, request=request)
+    notify(recipients=_co_issuer_users(call, co_issuers),
+           title=_("A designation document awaits your department's countersignature (会签)"),
+           body=_("%(title)s (%(number)s), call: %(call)s.")
+           % {"title": designation.title, "number": document_number, "call": call.title},
+           link=reverse("publicity:countersign", args=[call.pk]))
+    return designation
+
+
+def _co_issuer_users(call: Call, organizations) -> list:
+    return [m.user for m in Membership.objects.filter(
+        organization__in=list(organizations), role=Role.PROVINCIAL_COREVIEWER, is_active=True,
+        user__is_active=True).select_related("user")]
+
+
+def awaited_countersigns(designation: Designation) -> list:
+    """The co-issuing departments whose 会签 of ``designation`` is still missing."""
+    signed = set(designation.countersigns.values_list("organization_id", flat=True))
+    return [org for org in designation.call.co_issuers.order_by("name") if org.pk not in signed]
+
+
+def countersigning_organizations(user, call: Call) -> list:
+    """The co-issuers of ``call`` in which ``user`` is a co-reviewer."""
+    co_issuers = set(call.co_issuers.values_list("pk", flat=True))
+    return [m.organization for m in memberships_of(user)
+            if m.role == Role.PROVINCIAL_COREVIEWER and m.organization_id in co_issuers]
+
+
+def _locked_draft(designation: Designation) -> Designation:
+    designation = Designation.objects.select_for_update().select_related("call").get(pk=designation.pk)
+    if designation.status != Designation.Status.COUNTERSIGNING:
+        raise ValidationError(_("The designation document is already published."), code="published")
+    return designation
+
+
+def _countersigned(designation: Designation, countersign: Countersign, request) -> None:
+    call = designation.call
+    if not awaited_countersigns(designation):
+        officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
+                                             is_active=True).select_related("user")
+        notify(recipients=[m.user for m in officers],
+               title=_("Every co-issuing department has countersigned the designation document"),
+               body=call.title, link=reverse("publicity:manage-notice", args=[call.pk]))
+
+
+@transaction.atomic
+def countersign_designation(*, designation: Designation, user, opinion: str = "", request=None) -> Countersign:
+    """会签 in the portal by a co-reviewer of one of the call's co-issuing departments."""
+    designation = _locked_draft(designation)
+    if not countersigning_organizations(user, designation.call):
+        raise PermissionDenied
+    orgs = [o for o in countersigning_organizations(user, designation.call)
+            if not designation.countersigns.filter(organization=o).exists()]
+    if not orgs:
+        raise ValidationError(_("Your department has already countersigned."), code="signed")
+    countersign = Countersign.objects.create(
+        designation=designation, organization=orgs[0], mode=Countersign.Mode.ONLINE, signed_by=user,
+        signed_on=timezone.localdate(), opinion=(opinion or "").strip()[:2000])
+    record_event(verb="designation.countersigned", actor=user, target=designation.call, organization=orgs[0],
+                 data={"designation": designation.pk, "mode": "online"}, request=request)
+    _countersigned(designation, countersign, request)
+    return countersign
+
+
+@transaction.atomic
+def record_offline_countersign(*, designation: Designation, user, organization, signed_on, scan,
+                               request=None) -> Countersign:
+    """线下会签: a department signed the document on paper; the organiser records it with the scan."""
+    designation = _locked_draft(designation)
+    _require(user, "applications.manage_call", designation.call)
+    if organization is None or not designation.call.co_issuers.filter(pk=organization.pk).exists():
+        raise ValidationError({"organization": _("Choose one of the call's co-issuing departments.")})
+    if designation.countersigns.filter(organization=organization).exists():
+        raise ValidationError({"organization": _("%(org)s has already countersigned.") % {"org": organization}})
+    if signed_on is None or signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("Enter the date on the signed document (not in the future).")})
+    if scan is None:
+        raise ValidationError({"scan": _("Attach the scanned document signed by the department.")})
+    name = safe_display_name(scan.name or "")
+    try:
+        kind, sha256 = check_upload(scan, name=name, max_bytes=COUNTERSIGN_SCAN_MAX_MB * 1024 * 1024)
+    except ValidationError as exc:
+        raise ValidationError({"scan": exc.messages}) from exc
+    if kind not in COUNTERSIGN_SCAN_KINDS:
+        raise ValidationError({"scan": _("The scan must be a PDF, PNG or JPG file.")})
+    countersign = Countersign(
+        designation=designation, organization=organization, mode=Countersign.Mode.OFFLINE, signed_by=user,
+        signed_on=signed_on, scan_name=name, scan_kind=kind, scan_sha256=sha256)
+    countersign.scan.save(sha256, scan, save=False)
+    countersign.save()
+    record_event(verb="designation.countersigned_offline", actor=user, target=designation.call,
+                 organization=organization, request=request,
+                 data={"designation": designation.pk, "mode": "offline", "signed_on": signed_on.isoformat(),
+                       "scan": countersign.scan_name, "sha256": sha256})
+    _countersigned(designation, countersign, request)
+    return countersign
+
+
+@transaction.atomic
+def publish_designation(*, designation: Designation, user, request=None) -> Designation:
+    """Publish the jointly issued document once every co-issuing department has countersigned."""
+    designation = _locked_draft(designation)
+    _require(user, "applications.manage_call", designation.call)
+    missing = awaited_countersigns(designation)
+    if missing:
+        raise ValidationError(_("The designation is issued jointly: %(orgs)s must countersign (会签) it first.")
+                              % {"orgs": "、".join(o.name for o in missing)}, code="countersign")
+    return _publish(designation, user, request)
+
+
+def _publish(designation: Designation, user, request) -> Designation:
+    call, notice = designation.call, designation.notice
+    designation.status = Designation.Status.PUBLISHED
+    designation.published_by = user
+    designation.published_at = timezone.now()
+    designation.save()
     level = DesignatedBase.Level.NATIONAL if call.level == Call.Level.NATIONAL else DesignatedBase.Level.PROVINCIAL
     for item in notice.items.filter(removed=False).select_related("application__park__region__parent"):
         region = item.application.park.region
-        province = region.parent.name if region and region.parent else (region.name if region else "")
+        province = region.province.name if region and region.province else ""
         DesignatedBase.objects.create(
             designation=designation, application=item.application, name=item.park_name, province=province,
-            city=item.city_name, level=level, batch=letter_subject(call.title), year=document_date.year,
-            document_number=document_number)
+            city=item.city_name, level=level, batch=letter_subject(call.title), year=designation.document_date.year,
+            document_number=designation.document_number)
     record_event(verb="designation.published", actor=user, target=call, organization=call.organiser,
-                 data={"document_number": document_number, "bases": designation.bases.count()}, request=request)
+                 data={"document_number": designation.document_number, "bases": designation.bases.count(),
+                       "countersigned_by": list(designation.countersigns.values_list("organization__name",
+                                                                                     flat=True))},
+                 request=request)
     from publicity.tasks import render_designation_documents
 
     transaction.on_commit(lambda: render_designation_documents.delay(designation.pk))

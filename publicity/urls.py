@@ -15,6 +15,11 @@ urlpatterns = [
     path("designations/<int:call_pk>/document.<str:fmt>", views.designation_document, name="designation-document"),
     path("manage/calls/<int:call_pk>/", views.manage_notice, name="manage-notice"),
     path("manage/calls/<int:call_pk>/designate/", views.designate, name="designate"),
+    path("manage/calls/<int:call_pk>/designation/offline/", views.designation_offline, name="designation-offline"),
+    path("manage/calls/<int:call_pk>/designation/publish/", views.designation_publish, name="designation-publish"),
+    path("manage/calls/<int:call_pk>/designation/countersigns/<int:pk>/scan", views.countersign_scan,
+         name="countersign-scan"),
+    path("countersign/calls/<int:call_pk>/", views.countersign, name="countersign"),
     path("manage/objections/<int:pk>/", views.manage_objection, name="objection-manage"),
     path("manage/objections/<int:pk>/files/<int:file_pk>/", views.objection_file, name="objection-file"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,20 +12,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Call
-from portal.audit.services import client_ip, record_event
+from portal.audit.services import record_event
+from portal.clientip import client_ip
+from portal.files import private_file_response
 from portal.home.caching import public_cache, public_cache_version
 from publicity import selectors, services
 from publicity.forms import (
+    CountersignForm,
     DecideForm,
     DesignateForm,
     NoteForm,
     NoticeForm,
     ObjectionForm,
+    OfflineCountersignForm,
     PublishForm,
     StatusForm,
     WithdrawForm,
 )
-from publicity.models import Notice, Objection
+from publicity.models import Countersign, Notice, Objection
 
 RECEIPT_SESSION_KEY = "objection_receipts"
 
@@ -233,9 +237,20 @@ def manage_notice(request, call_pk: int):
     return render(request, "publicity/manage_notice.html", {
         "call": call, "notice": notice, "form": form, "publish_form": publish_form,
         "withdraw_form": withdraw_form, "objections": selectors.objections_of(notice) if notice else [],
-        "designation": selectors.designation_of(call),
-        "designate_form": DesignateForm(initial={"document_date": timezone.localdate()}),
+        **_designation_context(call),
     }, status=status)
+
+
+def _designation_context(call, offline_form=None) -> dict:
+    designation = selectors.designation_of(call)
+    context = {"designation": designation, "co_issuers": list(call.co_issuers.order_by("name")),
+               "designate_form": DesignateForm(initial={"document_date": timezone.localdate()})}
+    if designation is not None and not designation.is_published:
+        awaited = services.awaited_countersigns(designation)
+        context.update(countersign_rows=selectors.countersign_rows(designation), awaited=awaited,
+                       offline_form=offline_form or OfflineCountersignForm(
+                           organizations=awaited, initial={"signed_on": timezone.localdate()}))
+    return context
 
 
 @login_required
@@ -282,14 +297,12 @@ def objection_file(request, pk: int, file_pk: int):
     if not request.user.has_perm("applications.manage_call", objection.notice.call):
         raise Http404
     item = get_object_or_404(objection.files, pk=file_pk)
-    from django.http import FileResponse
-
     from applications.views import CONTENT_TYPES
 
     record_event(verb="objection.file_downloaded", actor=request.user, target=objection, data={"file": item.pk},
                  request=request)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                        content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
+    return private_file_response(item.file, filename=item.original_name,
+                                 content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
 
 
 @login_required
@@ -303,21 +316,122 @@ def designate(request, call_pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("The bases are designated and listed in the public directory."))
+            if selectors.designation_of(call).is_published:
+                messages.success(request, _("The bases are designated and listed in the public directory."))
+            else:
+                messages.success(request, _("The designation document is drafted and sent to the co-issuing "
+                                            "departments for countersignature (会签)."))
     else:
         messages.error(request, _("Enter the document number and date."))
     return redirect("publicity:manage-notice", call_pk=call.pk)
 
 
-def designation_document(request, call_pk: int, fmt: str):
-    """The designation document is public once issued."""
-    designation = selectors.designation_of(get_object_or_404(Call, pk=call_pk))
+@login_required
+@require_POST
+def designation_offline(request, call_pk: int):
+    """线下会签: the organiser records a department's signature on paper with the scanned document."""
+    call = _managed_call(request, call_pk)
+    designation = selectors.designation_of(call)
+    if designation is None or designation.is_published:
+        messages.error(request, _("No designation document is awaiting countersignature."))
+        return redirect("publicity:manage-notice", call_pk=call.pk)
+    awaited = services.awaited_countersigns(designation)
+    form = OfflineCountersignForm(request.POST, request.FILES, organizations=awaited)
+    if form.is_valid():
+        try:
+            services.record_offline_countersign(designation=designation, user=request.user, request=request,
+                                                **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The paper countersignature is recorded with its scan."))
+            return redirect("publicity:manage-notice", call_pk=call.pk)
+    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
+    return render(request, "publicity/manage_notice.html", {
+        "call": call, "notice": notice, "form": NoticeForm(instance=notice) if notice else None,
+        "publish_form": PublishForm(), "withdraw_form": WithdrawForm(),
+        "objections": selectors.objections_of(notice) if notice else [],
+        **_designation_context(call, offline_form=form),
+    }, status=400)
+
+
+@login_required
+@require_POST
+def designation_publish(request, call_pk: int):
+    call = _managed_call(request, call_pk)
+    designation = selectors.designation_of(call)
     if designation is None:
+        messages.error(request, _("Draft the designation document first."))
+        return redirect("publicity:manage-notice", call_pk=call.pk)
+    try:
+        services.publish_designation(designation=designation, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The bases are designated and listed in the public directory."))
+    return redirect("publicity:manage-notice", call_pk=call.pk)
+
+
+@login_required
+def countersign(request, call_pk: int):
+    """The co-issuing department's page: the draft designation document and its 会签."""
+    call = get_object_or_404(Call.objects.select_related("organiser"), pk=call_pk)
+    orgs = services.countersigning_organizations(request.user, call)
+    if not orgs and not request.user.has_perm("applications.manage_call", call):
+        raise Http404
+    designation = selectors.designation_of(call)
+    awaiting = designation is not None and not designation.is_published
+    form, status = CountersignForm(), 200
+    if request.method == "POST":
+        if not orgs:
+            raise PermissionDenied
+        form = CountersignForm(request.POST)
+        status = 400
+        if not awaiting:
+            messages.error(request, _("No designation document is awaiting countersignature."))
+        elif form.is_valid():
+            try:
+                services.countersign_designation(designation=designation, user=request.user, request=request,
+                                                 opinion=form.cleaned_data["opinion"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your department's countersignature is recorded."))
+                return redirect("publicity:countersign", call_pk=call.pk)
+    signed = {c.organization_id for c in designation.countersigns.all()} if designation else set()
+    notice = designation.notice if designation else None
+    return render(request, "publicity/countersign.html", {
+        "call": call, "designation": designation, "awaiting": awaiting, "form": form,
+        "rows": selectors.countersign_rows(designation) if designation else [],
+        "bases": notice.items.filter(removed=False) if notice else [],
+        "can_sign": awaiting and any(o.pk not in signed for o in orgs),
+    }, status=status)
+
+
+@login_required
+def countersign_scan(request, call_pk: int, pk: int):
+    call = get_object_or_404(Call, pk=call_pk)
+    if not (request.user.has_perm("applications.manage_call", call)
+            or services.countersigning_organizations(request.user, call)):
+        raise Http404
+    item = get_object_or_404(Countersign.objects.exclude(scan=""), pk=pk, designation__call=call)
+    from django.http import FileResponse
+
+    from applications.views import CONTENT_TYPES
+
+    record_event(verb="designation.scan_downloaded", actor=request.user, target=call,
+                 data={"countersign": item.pk}, request=request)
+    return FileResponse(item.scan.open("rb"), as_attachment=True, filename=item.scan_name,
+                        content_type=CONTENT_TYPES.get(item.scan_kind, "application/octet-stream"))
+
+
+def designation_document(request, call_pk: int, fmt: str):
+    """The designation document is public once issued (never while it awaits countersignature)."""
+    designation = selectors.designation_of(get_object_or_404(Call, pk=call_pk))
+    if designation is None or not designation.is_published:
         raise Http404
     file = {"pdf": designation.document_pdf, "docx": designation.document_docx}.get(fmt)
     if not file:
         raise Http404
-    from django.http import FileResponse
-
-    return FileResponse(file.open("rb"), as_attachment=fmt == "docx",
-                        filename=f"{designation.document_number}.{fmt}")
+    return private_file_response(file, as_attachment=fmt == "docx", filename=f"{designation.document_number}.{fmt}")

@@ -89,7 +89,7 @@ def set_user_active(*, user: User, active: bool, actor=None, request=None) -> Us
 
 # --- organisations ---------------------------------------------------------------------------------
 
-ORGANIZATION_FIELDS = ("name", "kind", "region", "credit_code")
+ORGANIZATION_FIELDS = ("name", "kind", "region", "credit_code", "park_types")
 
 
 @transaction.atomic
@@ -100,7 +100,12 @@ def save_organization(*, values: dict, organization: Organization | None = None,
     organization = Organization() if creating else Organization.objects.select_for_update().get(pk=organization.pk)
     before = {k: str(getattr(organization, k) or "") for k in ORGANIZATION_FIELDS}
     for key in ORGANIZATION_FIELDS:
-        setattr(organization, key, values.get(key) if key == "region" else (values.get(key) or "").strip())
+        if key == "region":
+            organization.region = values.get("region")
+        elif key == "park_types":
+            organization.park_types = list(values.get("park_types") or [])
+        else:
+            setattr(organization, key, (values.get(key) or "").strip())
     organization.full_clean()
     organization.save()
     after = {k: str(getattr(organization, k) or "") for k in ORGANIZATION_FIELDS}

@@ -22,7 +22,8 @@ from portal.accounts import security
 from portal.accounts.forms import LoginForm
 from portal.accounts.middleware import owes_second_factor
 from portal.accounts.models import User
-from portal.audit.services import client_ip, record_event
+from portal.audit.services import record_event
+from portal.clientip import client_ip
 
 
 class LoginView(auth_views.LoginView):

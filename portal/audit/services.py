@@ -1,32 +1,12 @@
 """The one way to write the audit log."""
 
-import ipaddress
 from typing import Any, NoReturn
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from portal.audit.models import AuditEvent
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
-def client_ip(request) -> str | None:
-    """The client's address: the first X-Forwarded-For entry (set by the reverse proxy) when it is a valid IP
-    address, otherwise the connection's address."""
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        first = _valid_ip(forwarded.split(",")[0])
-        if first:
-            return first
-    return _valid_ip(request.META.get("REMOTE_ADDR") or "")
+from portal.clientip import client_ip
 
 
 def record_event(

@@ -146,7 +146,7 @@ def test_context_of_a_city_letter(gz_recommendation):
     assert "以下3个园区" in body
     # The exact version recommended: 琶洲's v1 (1050.00), not its later v2 (999.99).
     assert [row[0] for row in context["rows"]] == ["1", "2", "3"]
-    assert context["rows"][1][2:] == ["1050.00", "593.58", "1.78", "156", "陈立明\n020-89091234"]
+    assert context["rows"][1][2:] == ["1050.00", "593.58", "1.76", "156", "陈立明\n020-89091234"]
     assert context["rows"][0][2] == "2468.35"
     assert context["rows"][2][2] == "8936.00"
     assert len(context["attachments"]) == 3 and context["attachments"][0] == f"1. {TIANHE}申报材料"

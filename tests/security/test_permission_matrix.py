@@ -41,6 +41,9 @@ READERS = {"park_huangpu", "city_gz", "gd_officer", "gz_cac", "expert_li"}  # of
 # sent to sign in: a 200, a redirect to the next step, or a 400 from a form that passed the permission check.
 ACCESS: dict[str, tuple[str, set[str]]] = {
     "home": ("get", EVERYONE), "healthz": ("get", EVERYONE), "bases": ("get", EVERYONE),
+    # /metrics is decided by the network (the test client connects from loopback, the allowed default), not by
+    # the role: tests/ops/test_observability.py checks the refusals.
+    "metrics": ("get", EVERYONE),
     "switch-language": ("get", EVERYONE), "set_language": ("post", EVERYONE),
     "login": ("get", EVERYONE), "logout": ("post", EVERYONE),
     "password_reset": ("get", EVERYONE), "password_reset_done": ("get", EVERYONE),
@@ -55,6 +58,7 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     # applications
     "applications:calls": ("get", OFFICERS), "applications:call-new": ("get", OFFICERS),
     "applications:call-detail": ("get", SIGNED_IN), "applications:call-edit": ("get", {"gd_officer"}),
+    "applications:call-region-classes": ("get", {"gd_officer"}),
     "applications:call-open": ("post", {"gd_officer"}), "applications:call-close": ("post", {"gd_officer"}),
     "applications:start": ("post", PARKS),
     "applications:detail": ("get", READERS - {"expert_li"}),
@@ -89,12 +93,18 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "publicity:objection-receipt": ("get", NOBODY), "publicity:objection-receipt-pdf": ("get", NOBODY),
     "publicity:designation-document": ("get", NOBODY),
     "publicity:manage-notice": ("get", {"gd_officer"}), "publicity:designate": ("post", {"gd_officer"}),
+    # 会签: the organiser records paper countersignatures and publishes; the call's co-issuers countersign
+    "publicity:designation-offline": ("post", {"gd_officer"}),
+    "publicity:designation-publish": ("post", {"gd_officer"}),
+    "publicity:countersign": ("get", {"gd_officer", "gd_cac"}), "publicity:countersign-scan": ("get", NOBODY),
     "publicity:objection-manage": ("get", {"gd_officer"}), "publicity:objection-file": ("get", {"gd_officer"}),
     # system administration (系统管理): system administrators only
     **{f"system:{name}": (method, {"sysadmin"}) for name, method in (
         ("users", "get"), ("user-new", "get"), ("user", "get"), ("user-active", "post"), ("membership-add", "post"),
         ("membership-remove", "post"), ("organizations", "get"), ("organization-new", "get"),
         ("organization", "get"), ("workdays", "get"), ("workday-delete", "post"), ("audit", "get"))},
+    # the working-day calendar: kept by the organisers' officers and the administrators
+    "workdays:years": ("get", OFFICERS | {"sysadmin"}), "workdays:year": ("get", OFFICERS | {"sysadmin"}),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -197,7 +207,7 @@ PK_BY_PREFIX = {
 def _kwargs(name: str, pattern: URLPattern, world: dict) -> dict:
     values = {"call_pk": world["call"], "key": "cover", "number": 2, "fmt": "pdf", "attachment_pk": world["attachment"],
               "file_pk": world["objection_file"], "code": world["tracking_code"], "user_pk": world["user"],
-              "uidb64": "MQ", "token": "set-password"}
+              "uidb64": "MQ", "token": "set-password", "year": 2027}
     kwargs = {}
     for converter in pattern.pattern.converters:
         if converter == "pk":

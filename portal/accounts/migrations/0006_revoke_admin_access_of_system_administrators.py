@@ -16,7 +16,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_regions"),
+        ("accounts", "0005_merge_20261201_1901"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
