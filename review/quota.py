@@ -48,7 +48,7 @@ def quota_place(region):
 def counted_applications(call: Call, region_id: int, *, exclude=()) -> list[Application]:
     """The unit's applications that occupy a place now (recommended or beyond)."""
     return list(Application.objects.filter(
-        call=call, state__in=COUNTED_STATES, **units.park_region_filter(call, [region_id]),
+        units.park_region_filter(call, [region_id]), call=call, state__in=COUNTED_STATES,
     ).exclude(pk__in=[a.pk if hasattr(a, "pk") else a for a in exclude])
         .select_related("park__region__parent__parent"))
 
