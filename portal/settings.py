@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_prometheus",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -90,11 +91,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "captcha",
     "portal.accounts",
     "portal.audit",
     "portal.notifications",
     "portal.workdays",
     "portal.home",
+    "portal.documents",
     "applications",
     "review",
     "publicity",
@@ -121,6 +124,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Widgets render through TEMPLATES, so that templates/ can override a library's widget (the captcha's).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -209,6 +214,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-due-notices": {
         "task": "publicity.tasks.close_due_notices",
         "schedule": crontab(minute="*"),
+    },
+    # 02:30 every day: objectors' ID and phone numbers past the retention period after designation are erased.
+    "purge-objector-data": {
+        "task": "publicity.tasks.purge_objector_data",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # 00:05 every day: the head of the audit hash chain written to the log (an anchor kept elsewhere).
+    "log-audit-chain-head": {
+        "task": "portal.audit.tasks.log_chain_head",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 
@@ -446,10 +461,26 @@ OBJECTION_RATE_LIMITS = {
     "per_phone_per_day": int(os.environ.get("OBJECTION_LIMIT_PER_PHONE_PER_DAY", "5")),
     "status_per_ip_per_hour": int(os.environ.get("OBJECTION_STATUS_LOOKUPS_PER_IP_PER_HOUR", "30")),
 }
-OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
+OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "30"))
 # The largest request body an upload form needs (one dossier file, or all the evidence of one objection, plus the
 # form): nginx's client_max_body_size in deploy/nginx is this figure (a test compares them).
 UPLOAD_REQUEST_MAX_MB = max(DOSSIER_MAX_FILE_MB, OBJECTION_MAX_TOTAL_MB) + 2
+# All evidence files a notice takes in one day (Asia/Shanghai), online and by post together.
+OBJECTION_MAX_DAILY_MB_PER_NOTICE = int(os.environ.get("OBJECTION_MAX_DAILY_MB_PER_NOTICE", "500"))
+# After this many objections from one address within an hour, the form asks for a captcha.
+OBJECTION_CAPTCHA_AFTER = int(os.environ.get("OBJECTION_CAPTCHA_AFTER", "3"))
+CAPTCHA_TIMEOUT = 15  # minutes
+CAPTCHA_LENGTH = 4
+CAPTCHA_2X_IMAGE = False
+
+# Objectors' ID and phone numbers (portal/crypto.py): Fernet keys, the first encrypting, all decrypting
+# (rotate with `manage.py rotate_field_key`); the HMAC key of the look-up hashes; how long they are kept.
+# Development only (DEBUG on): fixed so that `make run` keeps reading its own data across restarts.
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
+DEVELOPMENT_FIELD_HASH_KEY = "development-only-field-hash-key-never-use-in-production"
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or ([DEVELOPMENT_FIELD_ENCRYPTION_KEY] if DEBUG else [])
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "") or (DEVELOPMENT_FIELD_HASH_KEY if DEBUG else "")
+OBJECTOR_DATA_RETENTION_YEARS = int(os.environ.get("OBJECTOR_DATA_RETENTION_YEARS", "3"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # Two-factor sign-in (TOTP) for city, provincial, expert and administrator roles; parks may enable it.

@@ -1,3 +1,4 @@
+from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -49,6 +50,9 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("bases/", publicity_views.bases, name="bases"),
     path("workdays/", include("portal.workdays.urls")),
+    # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.
+    path("captcha/image/<str:key>/", captcha_views.captcha_image, {"scale": 1}, name="captcha-image"),
+    path("captcha/refresh/", captcha_views.captcha_refresh, name="captcha-refresh"),
     path("language/<str:code>/", home_views.switch_language, name="switch-language"),
     path("workspace/", home_views.workspace, name="workspace"),
     *[

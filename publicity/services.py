@@ -1,5 +1,6 @@
 """Notices, objections and designation: every change checked, atomic and audited."""
 
+import hashlib
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -11,12 +12,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from applications.exports import cn_date
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
 from portal.accounts.models import Membership, Role
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
+from portal.crypto import keyed_hash
+from portal.documents import cn_date
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
 from portal.ratelimit import RateLimited  # noqa: F401 - raised by the checks below, caught by the views
@@ -210,11 +212,24 @@ def window_state(notice: Notice, now=None) -> str:
 
 # --- objections ----------------------------------------------------------------------------------
 
-def check_rate(*, ip: str | None, phone: str) -> None:
+def _normal_phone(phone: str) -> str:
+    """The phone as stored (mainland 11 digits or E.164), so that hashes of the same number match."""
+    from portal.accounts.validators import normalize_mobile
+
+    try:
+        return normalize_mobile(phone or "")
+    except ValidationError:
+        return phone or ""
+
+
+def check_rate(*, ip: str | None, phone: str, id_number: str = "") -> None:
+    """Per address, per phone and per person (ID number); the cache keys hold keyed hashes, never the numbers."""
     limits = settings.OBJECTION_RATE_LIMITS
     if ip:
         _hit(f"objection:ip:{ip}", limits["per_ip_per_hour"], 3600)
-    _hit(f"objection:phone:{phone}", limits["per_phone_per_day"], 86400)
+    _hit(f"objection:phone:{keyed_hash(_normal_phone(phone))}", limits["per_phone_per_day"], 86400)
+    if id_number:
+        _hit(f"objection:person:{keyed_hash(id_number)}", limits["per_phone_per_day"], 86400)
 
 
 def check_rate_status(*, ip: str | None) -> None:
@@ -228,15 +243,20 @@ def new_tracking_code() -> str:
     return f"YY-{body[:4]}-{body[4:8]}-{body[8:]}"
 
 
-@transaction.atomic
-def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, ip: str | None = None) -> Objection:
-    """Store an objection and its files in one transaction, or nothing."""
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    state = window_state(notice)
-    if state != "open":
-        raise ValidationError(_("Objections are not accepted outside the notice period."), code=state)
-    if item.notice_id != notice.pk or item.removed:
-        raise ValidationError({"item": _("Choose a candidate on this notice.")})
+def captcha_required(ip: str | None, now=None) -> bool:
+    """After OBJECTION_CAPTCHA_AFTER objections from one address within an hour, the next ones need a person's
+    check (image captcha or arithmetic question)."""
+    if not ip:
+        return False
+    since = (now or timezone.now()) - timedelta(hours=1)
+    return Objection.objects.filter(ip_address=ip, created_at__gte=since).count() >= settings.OBJECTION_CAPTCHA_AFTER
+
+
+def _check_files(notice: Notice, files, *, field: str) -> list:
+    """Each file checked by content and size; the total per objection (OBJECTION_MAX_TOTAL_MB) and the total a
+    notice takes in one day (OBJECTION_MAX_DAILY_MB_PER_NOTICE), so that uploads cannot fill the storage."""
+    from django.db.models import Sum
+
     max_file = settings.DOSSIER_MAX_FILE_MB * 1024 * 1024
     checked = []
     total = 0
@@ -246,31 +266,163 @@ def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, i
         total += upload.size
         checked.append((upload, name, kind, sha256))
     if total > settings.OBJECTION_MAX_TOTAL_MB * 1024 * 1024:
-        raise ValidationError({"files": _("The evidence files exceed %(n)s MB in all.")
+        raise ValidationError({field: _("The evidence files exceed %(n)s MB in all.")
                                % {"n": settings.OBJECTION_MAX_TOTAL_MB}})
-    objection = Objection.objects.create(notice=notice, item=item, tracking_code=new_tracking_code(),
-                                         ip_address=ip, **values)
+    if total:
+        tz = timezone.get_current_timezone()
+        day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min), tz)
+        today = ObjectionFile.objects.filter(objection__notice=notice, uploaded_at__gte=day_start).aggregate(
+            n=Sum("size"))["n"] or 0
+        if today + total > settings.OBJECTION_MAX_DAILY_MB_PER_NOTICE * 1024 * 1024:
+            raise ValidationError({field: _(
+                "This notice has received as many evidence files today as it can take (%(n)s MB). Submit the "
+                "objection without files or with fewer, and send the rest by post or email to the address on "
+                "the notice; or try again tomorrow.") % {"n": settings.OBJECTION_MAX_DAILY_MB_PER_NOTICE}})
+    return checked
+
+
+def _store_files(objection: Objection, checked: list) -> None:
     for upload, name, kind, sha256 in checked:
         stored = ObjectionFile(objection=objection, original_name=name, kind=kind, size=upload.size, sha256=sha256)
         upload.seek(0)
         stored.file.save(name, upload, save=False)
         stored.save()
-    record_event(verb="objection.received", target=objection, organization=notice.call.organiser,
-                 data={"notice": notice.pk, "item": item.pk, "files": len(checked)})
+
+
+def _notify_officers(notice: Notice, objection: Objection) -> None:
     officers = Membership.objects.filter(organization=notice.call.organiser, role=Role.PROVINCIAL_OFFICER,
                                          is_active=True).select_related("user")
     notify(recipients=[m.user for m in officers], title=_("New objection %(code)s") % {"code": objection.tracking_code},
            body=_("An objection to %(park)s was filed on the notice “%(notice)s”.")
-           % {"park": item.park_name, "notice": notice.title},
+           % {"park": objection.item.park_name, "notice": notice.title},
            link=reverse("publicity:objection-manage", args=[objection.pk]))
+
+
+@transaction.atomic
+def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, ip: str | None = None,
+                     human_verified: bool = False) -> Objection:
+    """Store an objection and its files in one transaction, or nothing."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    state = window_state(notice)
+    if state != "open":
+        raise ValidationError(_("Objections are not accepted outside the notice period."), code=state)
+    if item.notice_id != notice.pk or item.removed:
+        raise ValidationError({"item": _("Choose a candidate on this notice.")})
+    if not human_verified and captcha_required(ip):
+        raise ValidationError({"captcha": ValidationError(_(
+            "Several objections came from your network in the last hour: type the characters in the image, or "
+            "answer the arithmetic question."), code="captcha")})
+    checked = _check_files(notice, files, field="files")
+    objection = Objection.objects.create(notice=notice, item=item, tracking_code=new_tracking_code(),
+                                         ip_address=ip, channel=Objection.Channel.ONLINE, **values)
+    _store_files(objection, checked)
+    record_event(verb="objection.received", target=objection, organization=notice.call.organiser,
+                 data={"notice": notice.pk, "item": item.pk, "files": len(checked)})
+    _notify_officers(notice, objection)
     return objection
+
+
+@transaction.atomic
+def register_postal_objection(*, notice: Notice, item: NoticeItem, values: dict, postmarked_on, scans, user,
+                              request=None) -> Objection:
+    """书面来函: an objection received by post, registered by the officer with the scan of the letter. The
+    postmark must fall within the notice period; the letter may be registered after it has ended."""
+    notice = Notice.objects.select_for_update().select_related("call").get(pk=notice.pk)
+    _require(user, "applications.manage_call", notice.call)
+    if notice.status not in (Notice.Status.PUBLISHED, Notice.Status.CLOSED):
+        raise ValidationError(_("Letters can be registered on a published notice only."), code="not_published")
+    if item.notice_id != notice.pk or item.removed:
+        raise ValidationError({"item": _("Choose a candidate on this notice.")})
+    if postmarked_on is None or not (notice.publication_date <= postmarked_on <= notice.window_end):
+        raise ValidationError({"postmarked_on": _(
+            "The postmark must fall within the notice period (%(start)s to %(end)s); a later letter is not an "
+            "objection to this notice.") % {"start": cn_date(notice.publication_date),
+                                            "end": cn_date(notice.window_end)}})
+    scans = list(scans or [])
+    if not scans:
+        raise ValidationError({"scans": _("Attach the scan of the letter.")})
+    checked = _check_files(notice, scans, field="scans")
+    allowed = {"name", "organization", "id_type", "id_number", "phone", "email", "postal_address", "facts"}
+    objection = Objection.objects.create(
+        notice=notice, item=item, tracking_code=new_tracking_code(), channel=Objection.Channel.POST,
+        status=Objection.Status.REGISTERED, postmarked_on=postmarked_on, registered_by=user,
+        **{k: v for k, v in values.items() if k in allowed})
+    _store_files(objection, checked)
+    record_event(verb="objection.postal_registered", actor=user, target=objection,
+                 organization=notice.call.organiser, request=request,
+                 data={"notice": notice.pk, "item": item.pk, "files": len(checked),
+                       "postmarked_on": postmarked_on.isoformat()})
+    _notify_officers(notice, objection)
+    return objection
+
+
+@transaction.atomic
+def not_accept_objections(*, notice: Notice, objection_ids, user, reason: str, explanation: str,
+                          request=None) -> list[Objection]:
+    """不予受理 (anonymous, false identity, out of scope, duplicate), for one objection or several: each is then
+    decided, with the reason and the explanation sent to the objector, and no longer holds up designation."""
+    notice = Notice.objects.select_related("call").get(pk=notice.pk)
+    _require(user, "applications.manage_call", notice.call)
+    if reason not in Objection.NotAcceptedReason.values:
+        raise ValidationError({"reason": _("Choose the reason for not accepting.")})
+    explanation = (explanation or "").strip()
+    if len(explanation) < 10:
+        raise ValidationError({"explanation": _("Explain to the objector why (at least a sentence).")})
+    ids = sorted({int(pk) for pk in objection_ids})
+    if not ids:
+        raise ValidationError({"objections": _("Choose the objections.")})
+    objections = list(Objection.objects.select_for_update().filter(notice=notice, pk__in=ids).order_by("pk"))
+    if len(objections) != len(ids):
+        raise ValidationError({"objections": _("Choose objections of this notice.")})
+    decided = [o.tracking_code for o in objections if o.status == Objection.Status.DECIDED]
+    if decided:
+        raise ValidationError({"objections": _("Already decided: %(codes)s.") % {"codes": "、".join(decided)}},
+                              code="decided")
+    from publicity.tasks import email_objection_reply
+
+    now = timezone.now()
+    for objection in objections:
+        objection.status = Objection.Status.DECIDED
+        objection.outcome = Objection.Outcome.NOT_ACCEPTED
+        objection.not_accepted_reason = reason
+        objection.reply = explanation
+        objection.decided_by = user
+        objection.decided_at = now
+        objection.save(update_fields=["status", "outcome", "not_accepted_reason", "reply", "decided_by",
+                                      "decided_at"])
+        record_event(verb="objection.not_accepted", actor=user, target=objection, organization=notice.call.organiser,
+                     data={"reason": reason, "reply": explanation, "bulk": len(objections) > 1}, request=request)
+        if objection.email:
+            transaction.on_commit(lambda pk=objection.pk: email_objection_reply.delay(pk))
+    return objections
+
+
+def stored_receipt(*, objection: Objection) -> bytes:
+    """The receipt (异议受理回执) PDF: rendered the first time it is asked for, then kept and served as stored."""
+    from django.core.files.base import ContentFile
+
+    from publicity import documents
+
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().select_related("notice", "item").get(pk=objection.pk)
+        if not objection.receipt_pdf:
+            content = documents.receipt_pdf(objection)
+            objection.receipt_pdf.save(f"{objection.tracking_code}.pdf", ContentFile(content), save=False)
+            Objection.objects.filter(pk=objection.pk).update(receipt_pdf=objection.receipt_pdf.name)
+            record_event(verb="objection.receipt_stored", target=objection,
+                         data={"sha256": hashlib.sha256(content).hexdigest()})
+            return content
+    with objection.receipt_pdf.open("rb") as handle:
+        return handle.read()
 
 
 def find_objection(*, tracking_code: str, phone: str) -> Objection | None:
     """The status page: both the tracking code and the phone number must match."""
     code = (tracking_code or "").strip().upper()
-    return Objection.objects.select_related("notice", "item").filter(
-        tracking_code=code, phone=(phone or "").replace(" ", "")).first()
+    phone_hash = keyed_hash(_normal_phone(phone))
+    if not phone_hash:
+        return None
+    return Objection.objects.select_related("notice", "item").filter(tracking_code=code, phone_hash=phone_hash).first()
 
 
 def _officer_of(user, objection: Objection) -> None:
@@ -288,6 +440,48 @@ def add_note(*, objection: Objection, user, text: str, request=None) -> Objectio
     note = ObjectionNote.objects.create(objection=objection, author=user, text=text)
     record_event(verb="objection.note", actor=user, target=objection, request=request)
     return note
+
+
+def reveal_personal_data(*, objection: Objection, user, request=None) -> dict:
+    """显示完整信息: the handling officer sees the full ID and phone numbers; every time is audited."""
+    _officer_of(user, objection)
+    record_event(verb="objection.personal_data_revealed", actor=user, target=objection,
+                 organization=objection.notice.call.organiser, request=request)
+    return {"id_number": objection.id_number, "phone": objection.phone}
+
+
+def retention_cutoff(today=None):
+    """Designations dated on or before this day are past the retention period of objectors' numbers."""
+    from dateutil.relativedelta import relativedelta
+
+    today = today or timezone.localdate()
+    return today - relativedelta(years=settings.OBJECTOR_DATA_RETENTION_YEARS)
+
+
+def purge_objector_data(*, today=None) -> int:
+    """Celery beat: erase the ID and phone numbers of objections to calls designated more than
+    OBJECTOR_DATA_RETENTION_YEARS ago (the objection itself, its facts and outcome stay). One audit event per
+    notice."""
+    cutoff = retention_cutoff(today)
+    due = (Objection.objects.filter(personal_data_purged_at__isnull=True,
+                                    notice__call__designation__document_date__lte=cutoff)
+           .values_list("notice_id", flat=True).distinct())
+    purged = 0
+    for notice_id in list(due):
+        with transaction.atomic():
+            notice = Notice.objects.select_related("call").get(pk=notice_id)
+            objections = list(Objection.objects.select_for_update().filter(
+                notice=notice, personal_data_purged_at__isnull=True))
+            now = timezone.now()
+            for objection in objections:
+                objection.id_number = ""
+                objection.phone = ""
+                objection.personal_data_purged_at = now
+                objection.save(update_fields=["id_number", "phone", "personal_data_purged_at"])
+            record_event(verb="objection.personal_data_purged", target=notice, organization=notice.call.organiser,
+                         data={"objections": len(objections), "cutoff": cutoff.isoformat()})
+            purged += len(objections)
+    return purged
 
 
 @transaction.atomic
@@ -308,7 +502,7 @@ def decide_objection(*, objection: Objection, user, outcome: str, reply: str, re
     if objection.status == Objection.Status.DECIDED:
         raise ValidationError(_("This objection has already been decided."), code="decided")
     reply = (reply or "").strip()
-    if outcome not in Objection.Outcome.values:
+    if outcome not in (Objection.Outcome.UPHELD, Objection.Outcome.NOT_UPHELD):
         raise ValidationError({"outcome": _("Choose upheld or not upheld.")})
     if len(reply) < 10:
         raise ValidationError({"reply": _("Write the reply to the objector (at least a sentence).")})
@@ -333,12 +527,17 @@ def send_reply_email(*, objection_id: int) -> None:
     from django.core.mail import send_mail
 
     objection = Objection.objects.select_related("notice").get(pk=objection_id)
+    if not objection.email:  # a letter without an email address: the officer replies by post
+        return
+    outcome = objection.get_outcome_display()
+    if objection.not_accepted_reason:
+        outcome = f"{outcome}（{objection.get_not_accepted_reason_display()}）"
     link = settings.PORTAL_BASE_URL + reverse("publicity:objection-status")
     send_mail(_("Reply to your objection %(code)s") % {"code": objection.tracking_code},
               _("%(name)s:\n\nYour objection to %(park)s on “%(notice)s” has been decided: %(outcome)s."
                 "\n\n%(reply)s\n\nYou can also read it with your tracking code and phone number at %(link)s")
               % {"name": objection.name, "park": objection.item.park_name, "notice": objection.notice.title,
-                 "outcome": objection.get_outcome_display(), "reply": objection.reply, "link": link},
+                 "outcome": outcome, "reply": objection.reply, "link": link},
               None, [objection.email])
 
 

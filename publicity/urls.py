@@ -20,6 +20,9 @@ urlpatterns = [
     path("manage/calls/<int:call_pk>/designation/countersigns/<int:pk>/scan", views.countersign_scan,
          name="countersign-scan"),
     path("countersign/calls/<int:call_pk>/", views.countersign, name="countersign"),
+    path("manage/calls/<int:call_pk>/letters/new/", views.postal_objection, name="postal-objection"),
+    path("manage/calls/<int:call_pk>/objections/not-accepted/", views.not_accept_objections,
+         name="objections-not-accept"),
     path("manage/objections/<int:pk>/", views.manage_objection, name="objection-manage"),
     path("manage/objections/<int:pk>/files/<int:file_pk>/", views.objection_file, name="objection-file"),
 ]

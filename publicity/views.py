@@ -21,10 +21,12 @@ from publicity.forms import (
     CountersignForm,
     DecideForm,
     DesignateForm,
+    NotAcceptForm,
     NoteForm,
     NoticeForm,
     ObjectionForm,
     OfflineCountersignForm,
+    PostalObjectionForm,
     PublishForm,
     StatusForm,
     WithdrawForm,
@@ -73,14 +75,18 @@ def object_form(request, pk: int):
         return render(request, "publicity/object_closed.html", {"notice": notice, "state": state},
                       status=200 if request.method == "GET" else 403)
     status = 200
+    ip = client_ip(request)
+    human_check = services.captcha_required(ip)
     if request.method == "POST":
-        form = ObjectionForm(request.POST, request.FILES, notice=notice)
+        form = ObjectionForm(request.POST, request.FILES, notice=notice, human_check=human_check)
         if form.is_valid():
-            values = {k: form.cleaned_data[k] for k in ("name", "organization", "id_number", "phone", "email", "facts")}
+            values = {k: form.cleaned_data[k]
+                      for k in ("name", "organization", "id_type", "id_number", "phone", "email", "facts")}
             try:
-                services.check_rate(ip=client_ip(request), phone=values["phone"])
+                services.check_rate(ip=ip, phone=values["phone"], id_number=values["id_number"])
                 objection = services.submit_objection(notice=notice, item=form.cleaned_data["item"], values=values,
-                                                      files=form.cleaned_data["files"], ip=client_ip(request))
+                                                      files=form.cleaned_data["files"], ip=ip,
+                                                      human_verified=form.human_verified)
             except services.RateLimited as exc:
                 minutes = max(1, (exc.retry_after + 59) // 60)
                 form.add_error(None, _("Too many objections were filed from this network or phone number in a short "
@@ -102,7 +108,7 @@ def object_form(request, pk: int):
         else:
             status = 400
     else:
-        form = ObjectionForm(notice=notice)
+        form = ObjectionForm(notice=notice, human_check=human_check)
     return render(request, "publicity/object_form.html", {
         "notice": notice, "form": form, "files_dropped": status != 200 and bool(request.FILES)}, status=status)
 
@@ -122,9 +128,7 @@ def objection_receipt(request, code: str):
 
 def objection_receipt_pdf(request, code: str):
     objection = _own_objection(request, code)
-    from publicity import documents
-
-    response = HttpResponse(documents.receipt_pdf(objection), content_type="application/pdf")
+    response = HttpResponse(services.stored_receipt(objection=objection), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="objection-{objection.tracking_code}.pdf"'
     return response
 
@@ -238,6 +242,7 @@ def manage_notice(request, call_pk: int):
         "call": call, "notice": notice, "form": form, "publish_form": publish_form,
         "withdraw_form": withdraw_form, "objections": selectors.objections_of(notice) if notice else [],
         **_designation_context(call),
+        "not_accept_form": NotAcceptForm(notice=notice) if notice else None,
     }, status=status)
 
 
@@ -258,11 +263,18 @@ def manage_objection(request, pk: int):
     objection = get_object_or_404(Objection.objects.select_related("notice__call", "item"), pk=pk)
     if not request.user.has_perm("applications.manage_call", objection.notice.call):
         raise Http404
-    note_form, decide_form = NoteForm(), DecideForm()
+    note_form, decide_form, not_accept_form = NoteForm(), DecideForm(), NotAcceptForm()
     status = 200
+    revealed = None
     if request.method == "POST":
         action = request.POST.get("_action")
         try:
+            if action == "reveal":
+                revealed = services.reveal_personal_data(objection=objection, user=request.user, request=request)
+                return render(request, "publicity/manage_objection.html", {
+                    "objection": objection, "notes": objection.notes.select_related("author"),
+                    "files": objection.files.all(), "note_form": note_form, "decide_form": decide_form,
+                    "not_accept_form": not_accept_form, "revealed": revealed})
             if action == "register":
                 services.register_objection(objection=objection, user=request.user, request=request)
                 return redirect("publicity:objection-manage", pk=pk)
@@ -271,6 +283,15 @@ def manage_objection(request, pk: int):
                 if note_form.is_valid():
                     services.add_note(objection=objection, user=request.user, text=note_form.cleaned_data["text"],
                                       request=request)
+                    return redirect("publicity:objection-manage", pk=pk)
+            elif action == "not_accept":
+                not_accept_form = NotAcceptForm(request.POST)
+                if not_accept_form.is_valid():
+                    services.not_accept_objections(notice=objection.notice, objection_ids=[objection.pk],
+                                                   user=request.user, request=request,
+                                                   reason=not_accept_form.cleaned_data["reason"],
+                                                   explanation=not_accept_form.cleaned_data["explanation"])
+                    messages.success(request, _("The objection is not accepted; the objector is notified."))
                     return redirect("publicity:objection-manage", pk=pk)
             elif action == "decide":
                 decide_form = DecideForm(request.POST)
@@ -287,7 +308,7 @@ def manage_objection(request, pk: int):
     record_event(verb="objection.viewed", actor=request.user, target=objection, request=request)
     return render(request, "publicity/manage_objection.html", {
         "objection": objection, "notes": objection.notes.select_related("author"), "files": objection.files.all(),
-        "note_form": note_form, "decide_form": decide_form,
+        "note_form": note_form, "decide_form": decide_form, "not_accept_form": not_accept_form,
     }, status=status)
 
 
@@ -303,6 +324,87 @@ def objection_file(request, pk: int, file_pk: int):
                  request=request)
     return private_file_response(item.file, filename=item.original_name,
                                  content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
+
+
+def _current_notice(call: Call) -> Notice:
+    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_POST
+def not_accept_objections(request, call_pk: int):
+    """不予受理 for the objections ticked in the list of the notice."""
+    call = _managed_call(request, call_pk)
+    notice = _current_notice(call)
+    form = NotAcceptForm(request.POST, notice=notice)
+    if form.is_valid() and form.cleaned_data["objections"]:
+        try:
+            done = services.not_accept_objections(
+                notice=notice, objection_ids=[o.pk for o in form.cleaned_data["objections"]], user=request.user,
+                reason=form.cleaned_data["reason"], explanation=form.cleaned_data["explanation"], request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("publicity:manage-notice", call_pk=call.pk)
+        messages.success(request, _("%(n)s objection(s) not accepted; the objectors are notified.") % {"n": len(done)})
+        return redirect("publicity:manage-notice", call_pk=call.pk)
+    if form.is_valid():
+        form.add_error("objections", _("Choose the objections."))
+    return render(request, "publicity/manage_notice.html", {
+        **_notice_page_context(call, notice), "not_accept_form": form}, status=400)
+
+
+def _notice_page_context(call: Call, notice: Notice | None) -> dict:
+    return {
+        "call": call, "notice": notice, "form": NoticeForm(instance=notice) if notice else None,
+        "publish_form": PublishForm(initial={"publication_date": timezone.localdate()}),
+        "withdraw_form": WithdrawForm(), "objections": selectors.objections_of(notice) if notice else [],
+        "designation": selectors.designation_of(call),
+        "designate_form": DesignateForm(initial={"document_date": timezone.localdate()}),
+        "not_accept_form": NotAcceptForm(notice=notice) if notice else None,
+    }
+
+
+@login_required
+def postal_objection(request, call_pk: int):
+    """书面来函: the officer registers an objection received by post, with the scan of the letter."""
+    call = _managed_call(request, call_pk)
+    notice = _current_notice(call)
+    status = 200
+    if request.method == "POST":
+        form = PostalObjectionForm(request.POST, request.FILES, notice=notice)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                objection = services.register_postal_objection(
+                    notice=notice, item=data["item"], postmarked_on=data["postmarked_on"], scans=data["scans"],
+                    user=request.user, request=request,
+                    values={k: data[k] for k in ("name", "organization", "id_type", "id_number", "phone", "email",
+                                                 "postal_address", "facts")})
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("The letter is registered as objection %(code)s.")
+                                 % {"code": objection.tracking_code})
+                return redirect("publicity:objection-manage", pk=objection.pk)
+        else:
+            status = 400
+    else:
+        form = PostalObjectionForm(notice=notice)
+    return render(request, "publicity/postal_objection.html", {
+        "call": call, "notice": notice, "form": form, "files_dropped": status != 200 and bool(request.FILES)},
+        status=status)
 
 
 @login_required

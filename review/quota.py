@@ -25,21 +25,10 @@ from applications.models import Application, Call
 # Recommended or beyond: the parks that occupy a place of the quota.
 COUNTED_STATES = (Application.State.RECOMMENDED, Application.State.FORMAL_PASSED)
 
-MAX_REGION_DEPTH = 6  # province > city > district > ...: a guard against a cycle in bad data
-
-
-def _chain(region):
-    """``region`` and its ancestors, nearest first."""
-    seen = 0
-    while region is not None and seen < MAX_REGION_DEPTH:
-        yield region
-        region = region.parent
-        seen += 1
-
 
 def quota_place(region):
     """The place whose national quota a park in ``region`` uses, or None when there is none."""
-    for candidate in _chain(region):
+    for candidate in region.ancestors() if region is not None else []:
         if candidate.is_outsourcing_demo_city or candidate.is_trade_pilot:
             return candidate
     return None

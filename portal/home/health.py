@@ -41,6 +41,16 @@ def check_broker() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def check_fonts() -> tuple[bool, str]:
+    """A CJK font for the PDF documents (without one they refuse to render)."""
+    from portal.documents.fonts import font_report
+
+    try:
+        return font_report()
+    except Exception as exc:  # noqa: BLE001 - Pango/fontconfig not loadable: no PDFs either
+        return False, type(exc).__name__
+
+
 def check_beat() -> tuple[bool, str]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return True, "eager"
@@ -55,7 +65,7 @@ def health() -> tuple[bool, dict]:
     report = {}
     healthy = True
     for name, check in (("database", check_database), ("cache", check_cache),
-                        ("broker", check_broker)):
+                        ("broker", check_broker), ("fonts", check_fonts)):
         ok, detail = check()
         healthy = healthy and ok
         report[name] = {"ok": ok, "detail": detail}

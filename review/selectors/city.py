@@ -82,9 +82,9 @@ def approved_applications(call: Call, region_id: int) -> QuerySet[Application]:
 
 def open_returns(call: Call, region_id: int) -> QuerySet[FormalCheck]:
     """Applications of the unit returned at the formal check and not yet answered by a re-send."""
-    unit_applications = Application.objects.filter(units.park_region_filter(call, [region_id]), call=call)
+    of_unit = Application.objects.filter(units.park_region_filter(call, [region_id]), call=call)
     return FormalCheck.objects.filter(
-        application__in=unit_applications, decision=FormalCheck.Decision.RETURN, resolved_at__isnull=True,
+        application__in=of_unit, decision=FormalCheck.Decision.RETURN, resolved_at__isnull=True,
     ).select_related("application__park").order_by("decided_at", "pk")
 
 

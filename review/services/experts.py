@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from applications.exports import cn_date
 from applications.models import Application, Call
 from applications.selectors import latest_version
 from portal.accounts.models import Membership, Organization, Role, User
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
+from portal.documents import cn_date
 from portal.notifications.services import notify
 from review import assignment as solver
 from review.models import (

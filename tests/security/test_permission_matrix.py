@@ -105,6 +105,11 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
         ("organization", "get"), ("workdays", "get"), ("workday-delete", "post"), ("audit", "get"))},
     # the working-day calendar: kept by the organisers' officers and the administrators
     "workdays:years": ("get", OFFICERS | {"sysadmin"}), "workdays:year": ("get", OFFICERS | {"sysadmin"}),
+    "publicity:postal-objection": ("get", {"gd_officer"}), "publicity:objections-not-accept": ("post", {"gd_officer"}),
+    # The captcha of the objection form, public: an image for a live key (the probe's unknown key gets 410 Gone,
+    # alike for everybody); a new key only for a script's request (X-Requested-With), so 404 to the probe.
+    # tests/publicity/test_objection_abuse.py serves both.
+    "captcha-image": ("get", EVERYONE), "captcha-refresh": ("get", NOBODY),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
