@@ -78,3 +78,31 @@ def park_memberships_for_application(application: Application) -> QuerySet[Membe
 
 def latest_version(application: Application) -> ApplicationVersion:
     return ApplicationVersion.objects.get(application=application, number=application.latest_version_number)
+
+
+def history_audience(user, application: Application):
+    """Which history of the application ``user`` reads: the organiser (and a system administrator) all of it,
+    the park its own, the recommending unit and co-departments the officials' (see portal.audit.selectors)."""
+    from portal.accounts.rules import is_sysadmin
+    from portal.accounts.selectors import memberships_of
+    from portal.audit.selectors import OFFICIAL, ORGANISER, PARK, Audience
+
+    if user.has_perm("applications.manage_call", application.call) or is_sysadmin(user):
+        return Audience(ORGANISER)
+    if user.has_perm("applications.view_draft", application):
+        return Audience(PARK, frozenset(m.organization_id for m in memberships_of(user)))
+    return Audience(OFFICIAL)
+
+
+def application_history(user, application: Application, *, limit: int = 100):
+    """The application's history for ``user``: its own events, and the call's decisions that name it
+    (recommended in a letter, proposed as a candidate, designated)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from portal.audit.selectors import history_visible_to
+
+    call_type = ContentType.objects.get_for_model(Call)
+    related = (Q(verb__in=("recommendation.sent", "candidates.proposed"), data__applications__contains=[application.pk])
+               | Q(verb="designation.published", target_type=call_type, target_id=str(application.call_id)))
+    return history_visible_to(application, history_audience(user, application), related=related, limit=limit)

@@ -29,8 +29,10 @@ from applications.sections import SectionEditor
 from applications.selectors import (
     active_attachments,
     application_for_view,
+    application_history,
     attachment_in_a_version,
     calls_managed_by,
+    history_audience,
     merged_data,
     parks_of,
     sections_of,
@@ -39,7 +41,7 @@ from applications.selectors import (
 from applications.versions import compare_versions
 from portal.accounts.models import Organization, Region
 from portal.accounts.selectors import organizations_for_role
-from portal.audit.selectors import history_of
+from portal.audit.selectors import ORGANISER, Audience, history_visible_to
 from portal.audit.services import record_event
 from portal.files import private_file_response
 from portal.home.workspaces import render_panels
@@ -148,7 +150,8 @@ def call_detail(request, pk: int):
         "region_classes": call.region_classes.prefetch_related("regions"),
         "parks": parks, "my_applications": mine,
         "start_form": StartApplicationForm(parks=parks) if parks else None,
-        "history": history_of(call)[:50] if manages else None,
+        "history": history_visible_to(call, Audience(ORGANISER), limit=50) if manages else None,
+        "history_shows_ip": True,
     })
 
 
@@ -253,7 +256,8 @@ def detail(request, pk: int):
         "progress": _progress(application, sections) if is_park else None,
         "criteria": criteria if is_park else None,
         "versions": versions_of(application),
-        "history": history_of(application)[:100] if is_park else None,
+        "history": application_history(request.user, application),
+        "history_shows_ip": history_audience(request.user, application).kind == ORGANISER,
         "panels": render_panels("application", request, application=application),
     })
 

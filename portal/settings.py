@@ -493,5 +493,14 @@ RANKING_DEBOUNCE_SECONDS = int(os.environ.get("RANKING_DEBOUNCE_SECONDS", "5"))
 # On by default in production; `make run` (DEBUG) leaves it off so the demo accounts sign in at once.
 PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "数字服务出口基地申报评审平台"
-# Staff sessions end after 30 minutes without activity; parks' after SESSION_COOKIE_AGE.
+# Staff sessions end after 30 minutes without activity.
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", "1800"))
+# Parks' sessions end after two hours without activity; PORTAL_REQUIRE_2FA_PARKS makes parks use 2FA too.
+PARK_SESSION_IDLE_SECONDS = int(os.environ.get("PARK_SESSION_IDLE_SECONDS", "7200"))
+PORTAL_REQUIRE_2FA_PARKS = env_bool("PORTAL_REQUIRE_2FA_PARKS", False)
+# Password-reset requests: at most this many per e-mail address and per client address in the window.
+PASSWORD_RESET_LIMITS = {
+    "per_email": int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3")),
+    "per_ip": int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "10")),
+    "window_seconds": int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600")),
+}

@@ -9,12 +9,17 @@ from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
 from publicity import views as publicity_views
 
+# The Django admin is for superusers created on the command line only; system administrators use the
+# portal's 系统管理 screens (/system/), whose services cannot make anyone staff or superuser.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
     path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("system/", include("portal.accounts.system_urls")),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", account_views.two_factor, name="two-factor"),

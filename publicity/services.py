@@ -5,7 +5,6 @@ import secrets
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +21,8 @@ from portal.crypto import keyed_hash
 from portal.documents import cn_date
 from portal.home.caching import bump_public_cache
 from portal.notifications.services import notify
+from portal.ratelimit import RateLimited  # noqa: F401 - raised by the checks below, caught by the views
+from portal.ratelimit import hit as _hit
 from portal.workdays import UnknownYear, add_workdays
 from publicity.models import (
     Countersign,
@@ -210,27 +211,6 @@ def window_state(notice: Notice, now=None) -> str:
 
 
 # --- objections ----------------------------------------------------------------------------------
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
-def _hit(key: str, limit: int, seconds: int) -> None:
-    """Count one use of ``key`` in a window of ``seconds``; RateLimited beyond ``limit``."""
-    window = int(timezone.now().timestamp()) // seconds
-    full_key = f"ratelimit:{key}:{window}"
-    limits = caches["limits"]  # its own Redis database in production (LIMITS_REDIS_URL)
-    limits.add(full_key, 0, seconds + 5)
-    try:
-        count = limits.incr(full_key)
-    except ValueError:
-        limits.set(full_key, 1, seconds + 5)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=(window + 1) * seconds - int(timezone.now().timestamp()))
-
 
 def _normal_phone(phone: str) -> str:
     """The phone as stored (mainland 11 digits or E.164), so that hashes of the same number match."""

@@ -20,7 +20,6 @@ request; the column headers are written in Chinese here.
 from __future__ import annotations
 
 import re
-from copy import copy
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
@@ -30,6 +29,7 @@ from applications.models import Call
 from portal.documents import EMPTY, cn_date
 from portal.documents.pdf import DocumentMeta, render_pdf
 from portal.documents.xlsx import print_setup, set_properties
+from portal.xlsx import safe_cell, safe_row
 from review.imports import TEMPLATE_HEADERS
 from review.models import ScoreSheet, Specialty
 from review.selectors.experts import ranking, rubric_of
@@ -89,12 +89,6 @@ def _new_sheet(wb, title: str):
     return ws
 
 
-def _clean(text) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", str(text))
-
-
 class _Cells:
     """Styled write-only cells of one workbook. Setting a style on a cell looks it up in the
     workbook's style tables, which is slow; each style is set once on a prototype cell and copied
@@ -115,17 +109,13 @@ class _Cells:
         self._prototypes = {"header": header._style, "title": title._style, "two": two._style}
 
     def styled(self, ws, value, style: str):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(ws, value=value)
-        cell._style = copy(self._prototypes[style])
-        return cell
+        return safe_cell(ws, value, style=self._prototypes[style])
 
     def header(self, ws, labels: list[str]) -> list:
         return [self.styled(ws, label, "header") for label in labels]
 
     def title(self, ws, text: str) -> list:
-        return [self.styled(ws, _clean(text), "title")]
+        return [self.styled(ws, text, "title")]
 
     def two(self, ws, value):
         """A statistic with two decimals."""
@@ -133,18 +123,10 @@ class _Cells:
 
 
 def _text(ws, value):
-    """A string cell: without the control characters Excel refuses (pasted from Word), and never a
-    formula even if it starts with "=" (a park name or a comment is data)."""
-    from openpyxl.cell import WriteOnlyCell
-
+    """A string cell: cleaned, and never a formula (a park name or a comment is data); see portal.xlsx."""
     if value is None or value == "":
         return None
-    text = _clean(value)
-    if text.startswith("="):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.data_type = "s"
-        return cell
-    return text
+    return safe_cell(ws, str(value))
 
 
 def _score(value):
@@ -421,9 +403,9 @@ def expert_template_xlsx() -> bytes:
     ws = wb.active
     ws.title = "专家信息"
     print_setup(ws, number="", title="评审专家信息导入模板")
-    ws.append(TEMPLATE_HEADERS)
+    ws.append(safe_row(ws, TEMPLATE_HEADERS))
     for row in _template_rows(labels):
-        ws.append(row)
+        ws.append(safe_row(ws, row))
     widths = {"用户名": 16, "姓名": 12, "职称": 12, "工作单位": 28, "所在城市": 10, "专业领域": 36, "手机": 16,
               "邮箱": 26, "最大评审数": 11, "是否启用": 10, "声明关联单位": 40}
     for index, header in enumerate(TEMPLATE_HEADERS, start=1):
@@ -446,7 +428,7 @@ def expert_template_xlsx() -> bytes:
     notes.append(["列名", "是否必填", "填写说明"])
     for header in TEMPLATE_HEADERS:
         required, text = COLUMN_NOTES.get(header, ("选填", ""))
-        notes.append([header, required, text])
+        notes.append(safe_row(notes, [header, required, text]))
     notes.append([])
     notes.append(["第一行为列名，请勿修改；示例行（第2、3行）请替换为实际专家信息。每个文件最多2000名专家；"
                   "导入时先检查所有行，有一行不通过则全部不导入。"])
@@ -454,7 +436,7 @@ def expert_template_xlsx() -> bytes:
     start = notes.max_row + 1
     notes.append(["可选专业领域", "代码"])
     for value, label in specialties:
-        notes.append([label, value])
+        notes.append(safe_row(notes, [label, value]))
     for cell in notes[1]:
         cell.font, cell.fill = bold, fill
     for cell in notes[start]:

@@ -58,6 +58,18 @@ def leads_a_panel_of(user, call) -> bool:
 
 
 @rules.predicate
+def stands_in_for_a_conflicted_leader(user, call) -> bool:
+    """A member of a panel whose leader has a confirmed conflict for an application of the call."""
+    from review.models import Conflict
+
+    if call is None:
+        return False
+    leaders = call.panels.filter(members__user=user).exclude(leader__user=user).values("leader_id")
+    return Conflict.objects.filter(application__call=call, status=Conflict.Status.CONFIRMED,
+                                   expert_id__in=leaders).exists()
+
+
+@rules.predicate
 def concurs_on_candidates(user, call) -> bool:
     from review.services import candidate_coreviewer_orgs
 
@@ -66,6 +78,7 @@ def concurs_on_candidates(user, call) -> bool:
 
 rules.add_perm("review.organise_expert_review", is_organiser_of_call)
 rules.add_perm("review.work_on_task", is_task_owner)
-rules.add_perm("review.record_panel_opinion", leads_a_panel_of)
+rules.add_perm("review.record_panel_opinion",
+               leads_a_panel_of | stands_in_for_a_conflicted_leader | is_organiser_of_call)
 rules.add_perm("review.view_candidates", is_organiser_of_call | concurs_on_candidates)
 rules.add_perm("review.concur_candidates", concurs_on_candidates)

@@ -525,9 +525,17 @@ def task(request, pk: int):
 @login_required
 def panel_opinions(request, call_pk: int):
     call = _call(request, call_pk, "review.record_panel_opinion")
-    panel = Panel.objects.filter(call=call, leader__user=request.user).first()
+    panel = (Panel.objects.filter(call=call, leader__user=request.user).first()
+             or Panel.objects.filter(call=call, members__user=request.user).select_related("leader").first())
+    panels = []
+    if panel is None and request.user.has_perm("review.organise_expert_review", call):
+        # The organiser writes an opinion where no member without a conflict can: any panel of the call.
+        panels = list(Panel.objects.filter(call=call).order_by("name"))
+        chosen = request.POST.get("panel") or request.GET.get("panel")
+        panel = next((p for p in panels if str(p.pk) == chosen), panels[0] if panels else None)
     apps = list(selectors.applications_for_review(call))
     status = 200
+    posted_form, posted_pk = None, None
     if request.method == "POST":
         try:
             application_pk = int(request.POST.get("application", ""))
@@ -536,13 +544,23 @@ def panel_opinions(request, call_pk: int):
         application = get_object_or_404(Application, pk=application_pk, call=call)
         form = OpinionForm(request.POST)
         if form.is_valid():
-            services.record_panel_opinion(application=application, panel=panel, user=request.user,
-                                          text=form.cleaned_data["text"], request=request)
-            messages.success(request, _("Panel opinion recorded for %(park)s.") % {"park": application.park.name})
-            return redirect("review:panel-opinions", call_pk=call.pk)
+            try:
+                services.record_panel_opinion(application=application, panel=panel, user=request.user,
+                                              text=form.cleaned_data["text"], request=request)
+            except ValidationError as exc:
+                _flash(request, exc)
+            else:
+                messages.success(request, _("Panel opinion recorded for %(park)s.")
+                                 % {"park": application.park.name})
+                return redirect("review:panel-opinions", call_pk=call.pk)
         status = 400
+        posted_form, posted_pk = form, application.pk
     opinions = {o.application_id: o.text for o in panel.opinions.all()} if panel else {}
+    rows = []
+    for a in apps:
+        form = posted_form if a.pk == posted_pk else OpinionForm(initial={"text": opinions.get(a.pk, "")})
+        allowed = panel is not None and services.may_write_panel_opinion(request.user, application=a, panel=panel)
+        rows.append((a, form, allowed, opinions.get(a.pk, "")))
     return render(request, "review/experts/panel_opinions.html", {
-        "call": call, "panel": panel,
-        "rows": [(a, OpinionForm(initial={"text": opinions.get(a.pk, "")})) for a in apps],
+        "call": call, "panel": panel, "rows": rows, "panels": panels,
     }, status=status)

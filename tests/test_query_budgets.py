@@ -239,3 +239,40 @@ def test_notifications(client_for, user_named):
 
     _assert_constant(client_for("park_huangpu"), reverse("notifications"), grow,
                      rows=lambda r: Notification.objects.filter(recipient=user).count())
+
+
+def test_system_administration_lists_are_paged_in_constant_queries(client_for, demo):
+    """Users (with their roles), organisations and the audit log: 50 rows a page, the same queries for 10 rows
+    as for 1,000."""
+    from portal.audit.models import AuditEvent
+
+    org = Organization.objects.get(name="广东省商务厅")
+    counter = {"start": 0}
+
+    def grow(n):
+        start = counter["start"]
+        counter["start"] += n
+        users = User.objects.bulk_create([User(username=f"budget_user_{start + i}", full_name=f"用户{start + i}")
+                                          for i in range(n)])
+        Membership.objects.bulk_create([Membership(user=u, organization=org, role="provincial_officer")
+                                        for u in users])
+        Organization.objects.bulk_create([Organization(name=f"预算单位{start + i}", kind="other") for i in range(n)])
+        AuditEvent.objects.bulk_create([AuditEvent(actor=u, organization=org, verb="membership.added",
+                                                   target_repr=u.username) for u in users])
+
+    client = client_for("sysadmin")
+    pages = [(reverse("system:users"), "data-user="), (reverse("system:organizations"), "/system/organisations/"),
+             (reverse("system:audit"), "data-verb=")]
+    grow(10)
+    small = {}
+    for url, _marker in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        small[url] = len(ctx)
+    grow(990)
+    for url, marker in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.content.decode().count(marker) >= 50, url
+        assert len(ctx) == small[url] <= CEILING, (url, small[url], len(ctx))
+        assert response.context["page"].paginator.count >= 1000, url

@@ -1,16 +1,26 @@
+"""The Django admin: for superusers created on the command line only (see portal/urls.py). People and roles
+are managed in the portal's 系统管理 screens; roles change only through the audited services, so the admin
+shows memberships read-only."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.forms import MembershipForm, OrganizationForm
-from portal.accounts.models import Membership, Organization, Region, Role, User
+from portal.accounts.forms import OrganizationForm
+from portal.accounts.models import Membership, Organization, Region, User
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
-    form = MembershipForm
     extra = 0
-    autocomplete_fields = ("organization",)
+    can_delete = False
+    fields = readonly_fields = ("organization", "role", "is_active", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -19,10 +29,6 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _grant_if_sysadmin(form.instance)
 
 
 @admin.register(Region)
@@ -44,21 +50,18 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    form = MembershipForm
+    """Read-only: grants and removals go through add_membership / remove_membership (audited)."""
+
     list_display = ("user", "organization", "role", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__full_name", "organization__name")
-    autocomplete_fields = ("user", "organization")
     list_select_related = ("user", "organization")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _grant_if_sysadmin(obj.user)
+    def has_add_permission(self, request):
+        return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
 
-def _grant_if_sysadmin(user) -> None:
-    """A system administrator membership, however added, comes with staff access and its group."""
-    from portal.accounts.services import grant_system_administration
-
-    if user.memberships.filter(role=Role.SYSADMIN, is_active=True).exists():
-        grant_system_administration(user=user)
+    def has_delete_permission(self, request, obj=None):
+        return False

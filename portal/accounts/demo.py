@@ -10,7 +10,6 @@ from django.db import transaction
 
 from portal.accounts.models import Membership, Organization, Region, Role, User
 from portal.accounts.regions import load_reference_regions
-from portal.accounts.services import grant_system_administration
 from portal.accounts.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 DEMO_PASSWORD = "Szfw@2026demo"
@@ -130,6 +129,4 @@ def load() -> dict:
         user.full_name = full_name
         user.save()
         Membership.objects.get_or_create(user=user, organization=organizations[org_name], role=role)
-        if role == Role.SYSADMIN:
-            grant_system_administration(user=user)
     return {"organizations": Organization.objects.count(), "users": len(USERS)}

@@ -25,10 +25,15 @@ def has_confirmed_device(user) -> bool:
 
 
 def requires_two_factor(user) -> bool:
-    """Staff roles when the setting is on; anyone (a park too) who has enrolled a device."""
+    """Staff roles when PORTAL_REQUIRE_2FA is on, parks when PORTAL_REQUIRE_2FA_PARKS is on; anyone who has
+    enrolled a device."""
     if not user.is_authenticated:
         return False
-    return (settings.PORTAL_REQUIRE_2FA and is_staff_role(user)) or has_confirmed_device(user)
+    if settings.PORTAL_REQUIRE_2FA and is_staff_role(user):
+        return True
+    if settings.PORTAL_REQUIRE_2FA_PARKS and Role.PARK_ADMIN in roles_of(user):
+        return True
+    return has_confirmed_device(user)
 
 
 def pending_device(user) -> TOTPDevice:
@@ -62,13 +67,31 @@ def verify(user, token: str):
     return None
 
 
-@transaction.atomic
-def reset_two_factor(*, user, actor, request=None) -> None:
-    """A system administrator removes a user's devices (lost phone); the user enrols again."""
-    if not (actor.is_superuser or Role.SYSADMIN in roles_of(actor)):
-        from django.core.exceptions import PermissionDenied
+def is_verified(user) -> bool:
+    """The session was confirmed with a second factor (django-otp's middleware sets ``is_verified``)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
 
-        raise PermissionDenied
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    record_event(verb="2fa.reset", actor=actor, target=user, request=request)
+
+def reset_two_factor(*, user, actor, request=None) -> None:
+    """A system administrator removes another user's devices (lost phone); the user enrols again.
+
+    Needs a session of a system administrator verified with a second factor, and never one's own
+    account (another administrator does it): a stolen password alone cannot remove the second factor."""
+    from django.utils.translation import gettext as _
+
+    from portal.audit.services import refuse
+
+    if not (actor.is_superuser or Role.SYSADMIN in roles_of(actor)):
+        refuse(verb="2fa.reset_refused", actor=actor, target=user, request=request, data={"why": "not_sysadmin"},
+               message=_("Only a system administrator may reset two-factor sign-in."))
+    if actor.pk == user.pk:
+        refuse(verb="2fa.reset_refused", actor=actor, target=user, request=request, data={"why": "own_account"},
+               message=_("You cannot reset your own two-factor sign-in; another system administrator does it."))
+    if not is_verified(actor):
+        refuse(verb="2fa.reset_refused", actor=actor, target=user, request=request, data={"why": "not_verified"},
+               message=_("Sign in with your second factor before resetting anyone's two-factor sign-in."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        record_event(verb="2fa.reset", actor=actor, target=user, request=request)

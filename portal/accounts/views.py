@@ -1,4 +1,5 @@
 import base64
+from datetime import timedelta
 
 import qrcode
 import qrcode.image.svg
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -16,10 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from portal import ratelimit
 from portal.accounts import security
 from portal.accounts.forms import LoginForm
+from portal.accounts.middleware import owes_second_factor
 from portal.accounts.models import User
 from portal.audit.services import record_event
+from portal.clientip import client_ip
 
 
 class LoginView(auth_views.LoginView):
@@ -41,15 +45,42 @@ def lockout(request, response=None, credentials=None):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password needs a session verified with the second factor whenever the user must use one
+    (the middleware sends them to it; this holds even if the view is mounted elsewhere)."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("password_change_done")
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and owes_second_factor(request.user):
+            return redirect(f"{reverse('two-factor')}?next={request.get_full_path()}")
+        return super().dispatch(request, *args, **kwargs)
+
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Reset requests are limited per e-mail address (whether or not an account has it, so that the limit
+    reveals nothing) and per client address; beyond the limit the form says when to try again (429)."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        limits = settings.PASSWORD_RESET_LIMITS
+        email = form.cleaned_data["email"].strip().lower()
+        ip = client_ip(self.request)
+        try:
+            if ip:
+                ratelimit.hit(f"password-reset:ip:{ip}", limits["per_ip"], limits["window_seconds"])
+            ratelimit.hit(f"password-reset:email:{email}", limits["per_email"], limits["window_seconds"])
+        except ratelimit.RateLimited as exc:
+            retry_at = timezone.localtime(timezone.now() + timedelta(seconds=exc.retry_after))
+            form.add_error("email", _("Too many password-reset requests. Try again after %(time)s.")
+                           % {"time": f"{retry_at:%H:%M}"})
+            record_event(verb="password_reset.limited", request=self.request)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class TokenForm(forms.Form):

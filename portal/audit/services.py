@@ -1,6 +1,6 @@
 """The one way to write the audit log."""
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -47,3 +47,14 @@ def record_event(
             created_at=event.created_at)
         event.save()
     return event
+
+
+def refuse(*, verb: str, message: str = "", actor=None, target: models.Model | None = None, organization=None,
+           data: dict[str, Any] | None = None, request=None) -> NoReturn:
+    """Record an attempt that crosses a boundary, then refuse it with ``PermissionDenied(message)``.
+
+    Call it before the service's ``transaction.atomic()`` block, so that the event outlives the refusal."""
+    from django.core.exceptions import PermissionDenied
+
+    record_event(verb=verb, actor=actor, target=target, organization=organization, data=data, request=request)
+    raise PermissionDenied(message)

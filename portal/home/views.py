@@ -57,7 +57,9 @@ def server_error(request):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    """403; a service's refusal message (Chinese, for the user) is shown when there is one."""
+    reason = str(exception) if exception is not None and getattr(exception, "args", None) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def switch_language(request, code: str):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_event
-from portal.workdays.models import CalendarYear
+from portal.workdays.models import CalendarYear, WorkdayOverride
 
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 
@@ -146,3 +146,31 @@ def reopen_year(*, year: int, user, reason: str, request=None) -> CalendarYear:
     record_event(verb="calendar.reopened", actor=user, target=record, request=request,
                  data={"year": year, "reason": reason})
     return record
+
+
+# --- the override table, edited by a system administrator in 系统管理 → 工作日日历 ---------------------
+
+def _require_administrator(actor) -> None:
+    from portal.accounts.services import is_system_administrator
+
+    if actor is not None and not is_system_administrator(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def save_override(*, day: date, is_workday: bool, note: str = "", actor=None, request=None) -> WorkdayOverride:
+    """Set a day as a holiday (off) or a make-up working day (调休, on); a day already listed is changed."""
+    _require_administrator(actor)
+    override, _created = WorkdayOverride.objects.update_or_create(
+        date=day, defaults={"is_workday": is_workday, "note": (note or "").strip()[:100]})
+    record_event(verb="workday.saved", actor=actor, target=override, request=request,
+                 data={"date": day.isoformat(), "is_workday": is_workday, "note": override.note})
+    return override
+
+
+@transaction.atomic
+def delete_override(*, override: WorkdayOverride, actor=None, request=None) -> None:
+    _require_administrator(actor)
+    record_event(verb="workday.deleted", actor=actor, target=override, request=request,
+                 data={"date": override.date.isoformat(), "is_workday": override.is_workday, "note": override.note})
+    override.delete()

@@ -128,19 +128,46 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
 
 
 
+def expert_account_refusal(username: str) -> str | None:
+    """Why an existing account named ``username`` may not be written by an expert import, or None.
+
+    An import creates new expert accounts or updates experts already in the pool. Any other existing
+    account (a park administrator, an officer, a system administrator, a superuser, or an expert who
+    also holds another role) belongs to someone else: writing its e-mail would let a password reset
+    take it over."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return None
+    in_pool = (ExpertProfile.objects.filter(user=user).exists()
+               or Membership.objects.filter(user=user, role=Role.EXPERT).exists())
+    other_roles = Membership.objects.filter(user=user).exclude(role=Role.EXPERT).exists()
+    if not in_pool or other_roles or user.is_superuser or user.is_staff:
+        return _("The username is already used by another account.")
+    return None
+
+
 @transaction.atomic
 def save_expert(*, user_values: dict, profile_values: dict, actor, request=None) -> tuple[ExpertProfile, bool]:
-    """Create or update an expert (user, profile, expert membership at the employer)."""
+    """Create an expert (user, profile, expert membership at the employer) or update the profile of an
+    expert already in the pool.
+
+    Never touches another account: a username that names any other existing user is refused. The name
+    and e-mail of an existing account are not changed here (only by the person or by a system
+    administrator's audited action)."""
+    if actor is None or not actor.has_perm("applications.add_call"):
+        raise PermissionDenied
     username = user_values["username"]
-    user, created = User.objects.get_or_create(username=username, defaults={
-        "full_name": user_values["full_name"], "email": user_values.get("email", "")})
+    refusal = expert_account_refusal(username)
+    if refusal:
+        raise ValidationError({"username": refusal}, code="username_taken")
+    user = User.objects.select_for_update().filter(username=username).first()
+    created = user is None
     if created:
         # A random password nobody knows: the expert sets their own through "forgot password" (Django sends
         # no reset email to an account with an unusable password).
+        user = User(username=username, full_name=user_values["full_name"], email=user_values.get("email", ""))
         user.set_password(secrets.token_urlsafe(32))
-    user.full_name = user_values["full_name"]
-    user.email = user_values.get("email", "")
-    user.save()
+        user.save()
     employer = profile_values["employer"]
     profile, _created = ExpertProfile.objects.update_or_create(user=user, defaults=profile_values)
     Membership.objects.get_or_create(user=user, organization=employer, role=Role.EXPERT)
@@ -155,8 +182,11 @@ def import_experts(*, rows: list[dict], actor, request=None) -> dict:
     Returns {"ok": bool, "rows": [{"row", "username", "result", "message"}]}."""
     from review.imports import check_expert_row
 
+    if actor is None or not actor.has_perm("applications.add_call"):
+        raise PermissionDenied
     report = []
     checked = []
+    taken: list[str] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         values, errors = check_expert_row(row)
@@ -164,10 +194,17 @@ def import_experts(*, rows: list[dict], actor, request=None) -> dict:
         if username and username in seen:
             errors.append(_("The username appears twice in the file."))
         seen.add(username)
-        exists = User.objects.filter(username=username).exists() if username else False
+        existing = User.objects.filter(username=username).first() if username else None
+        notes = []
+        if existing is not None and expert_account_refusal(username):
+            errors.append(_("The username is already used by another account."))
+            taken.append(username)
+        elif existing is not None and (existing.full_name != values["full_name"]
+                                       or existing.email != values["email"]):
+            notes.append(_("Name and e-mail of an existing account are not changed by an import."))
         report.append({"row": number, "username": username,
-                       "result": "refused" if errors else ("updated" if exists else "created"),
-                       "message": "；".join(str(e) for e in errors)})
+                       "result": "refused" if errors else ("updated" if existing else "created"),
+                       "message": "；".join(str(e) for e in errors or notes)})
         checked.append(values)
     ok = all(r["result"] != "refused" for r in report)
     if ok:
@@ -186,7 +223,8 @@ def import_experts(*, rows: list[dict], actor, request=None) -> dict:
         for r in report:
             if r["result"] != "refused":
                 r["result"] = "not_imported"
-    record_event(verb="expert.import", actor=actor, data={"ok": ok, "rows": len(rows)}, request=request)
+    record_event(verb="expert.import", actor=actor, data={"ok": ok, "rows": len(rows), "refused_accounts": taken},
+                 request=request)
     return {"ok": ok, "rows": report}
 
 
@@ -569,6 +607,17 @@ class SheetErrors(ValidationError):
         self.field_errors = errors
 
 
+def scoring_closed(call: Call) -> str:
+    """Why score sheets of the call can no longer be saved ("" while scoring is open): the scoring deadline
+    has passed, or the candidate list has been proposed. Only a sheet the organiser reopened, with an
+    audited reason, may then still be changed."""
+    if call.scoring_deadline and timezone.now() > call.scoring_deadline:
+        return _("The scoring deadline has passed; the sheet can no longer be changed.")
+    if CandidateList.objects.filter(call=call).exclude(status=CandidateList.Status.DRAFT).exists():
+        return _("The candidate list has been proposed; the sheet can no longer be changed.")
+    return ""
+
+
 @transaction.atomic
 def save_sheet(*, assignment: Assignment, user, scores: dict, comment: str, submit: bool,
                request=None) -> ScoreSheet:
@@ -582,6 +631,9 @@ def save_sheet(*, assignment: Assignment, user, scores: dict, comment: str, subm
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.status == ScoreSheet.Status.SUBMITTED:
         raise ValidationError(_("This score sheet has been submitted and is locked."), code="locked")
+    closed = scoring_closed(assignment.call)
+    if closed and not sheet.reopened_reason:
+        raise ValidationError(closed, code="closed")
     criteria = expert_selectors.rubric_of(assignment.call)
     if not criteria:
         raise ValidationError(_("The call has no rubric yet; the organiser must set it before scoring."),
@@ -597,6 +649,7 @@ def save_sheet(*, assignment: Assignment, user, scores: dict, comment: str, subm
     if submit:
         sheet.submit()
         sheet.submitted_at = timezone.now()
+        sheet.reopened_reason = ""  # the reason stays in the audit log; a new reopening needs a new one
     sheet.save()
     if submit:
         ranking_changed(assignment.call)
@@ -724,16 +777,47 @@ def render_ranking_export(*, export_id: int) -> RankingExport:
 
 # --- panel opinion and candidates ----------------------------------------------------------------
 
-@transaction.atomic
+def conflicted_experts(application: Application) -> set[int]:
+    """Users of the experts with a confirmed or declared conflict of interest for the application."""
+    return set(Conflict.objects.filter(application=application, status=Conflict.Status.CONFIRMED)
+               .values_list("expert__user_id", flat=True))
+
+
+def may_write_panel_opinion(user, *, application: Application, panel: Panel) -> bool:
+    """The panel leader writes the opinion; when the leader has a conflict for this application, another
+    member without one does; the organiser always may. A member with a conflict never does."""
+    if panel.call_id != application.call_id:
+        return False
+    if user.has_perm("applications.manage_call", application.call):
+        return True
+    conflicted = conflicted_experts(application)
+    if user.pk in conflicted:
+        return False
+    if panel.leader is not None and panel.leader.user_id == user.pk:
+        return True
+    leader_conflicted = panel.leader is None or panel.leader.user_id in conflicted
+    return leader_conflicted and panel.members.filter(user=user).exists()
+
+
 def record_panel_opinion(*, application: Application, panel: Panel, user, text: str, request=None) -> PanelOpinion:
-    if panel.leader is None or panel.leader.user_id != user.pk or panel.call_id != application.call_id:
+    if panel is None or not may_write_panel_opinion(user, application=application, panel=panel):
+        conflicted = panel is not None and user.pk in conflicted_experts(application)
+        if conflicted:
+            from portal.audit.services import refuse
+
+            refuse(verb="panel.opinion_refused", actor=user, target=application, request=request,
+                   organization=application.call.organiser, data={"panel": panel.pk, "why": "conflict"},
+                   message=_("You have a conflict of interest for this application; another panel member "
+                             "or the organiser writes the panel opinion."))
         raise PermissionDenied
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the panel's opinion.")})
-    opinion, _new = PanelOpinion.objects.update_or_create(application=application, panel=panel,
-                                                      defaults={"author": user, "text": text})
-    record_event(verb="panel.opinion", actor=user, target=application, data={"panel": panel.pk}, request=request)
+    with transaction.atomic():
+        opinion, _new = PanelOpinion.objects.update_or_create(application=application, panel=panel,
+                                                          defaults={"author": user, "text": text})
+        record_event(verb="panel.opinion", actor=user, target=application, data={"panel": panel.pk},
+                     request=request)
     return opinion
 
 

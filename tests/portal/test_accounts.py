@@ -10,8 +10,17 @@ from portal.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_organization_with_wrong_credit_code_is_refused_in_admin(client_for):
-    admin = client_for("sysadmin")
+@pytest.fixture
+def superuser_client(db, client):
+    """The Django admin is for superusers created on the command line (system administrators use /system/)."""
+    from portal.accounts.models import User
+
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "x"))
+    return client
+
+
+def test_organization_with_wrong_credit_code_is_refused_in_admin(superuser_client):
+    admin = superuser_client
     before = Organization.objects.count()
     response = admin.post(reverse("admin:accounts_organization_add"), {
         "name": "测试园区管理委员会", "kind": "park", "region": "", "credit_code": "91350100M000100Y44",
@@ -21,8 +30,8 @@ def test_organization_with_wrong_credit_code_is_refused_in_admin(client_for):
     assert Organization.objects.count() == before
 
 
-def test_organization_with_valid_credit_code_is_created(client_for):
-    admin = client_for("sysadmin")
+def test_organization_with_valid_credit_code_is_created(superuser_client):
+    admin = superuser_client
     response = admin.post(reverse("admin:accounts_organization_add"), {
         "name": "测试园区管理委员会", "kind": "park", "region": "", "credit_code": "91350100M000100Y43",
     })

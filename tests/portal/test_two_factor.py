@@ -85,11 +85,11 @@ def test_a_system_administrator_resets_a_lost_device(demo, client, client_for, u
     assert AuditEvent.objects.filter(verb="2fa.reset", target_id=str(expert.pk)).exists()
 
 
-def test_staff_sessions_expire_after_thirty_minutes_of_inactivity(demo, client, settings):
+def test_staff_sessions_expire_after_thirty_minutes_of_inactivity_parks_after_two_hours(demo, client, settings):
     settings.PORTAL_REQUIRE_2FA = False
     _sign_in(client, "gd_officer")
     client.get(reverse("workspace-province"))
     assert client.session.get_expiry_age() == 1800
     park = type(client)()
     _sign_in(park, "park_pazhou")
-    assert park.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert park.session.get_expiry_age() == settings.PARK_SESSION_IDLE_SECONDS == 7200  # issue 12: parks too

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from applications import demo as demo_data
 from applications import services as application_services
 from applications.models import Attachment, DossierExport
+from portal.workdays.models import WorkdayOverride
 from publicity import services as publicity_services
 from publicity.models import Objection
 from review import services as review_services
@@ -84,7 +85,7 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "review:propose": ("post", {"gd_officer"}),
     "review:candidates": ("get", {"gd_officer", "gd_cac"}),
     # review: experts
-    "review:task": ("get", {"expert_li"}), "review:panel-opinions": ("get", {"expert_li"}),
+    "review:task": ("get", {"expert_li"}), "review:panel-opinions": ("get", {"expert_li", "gd_officer"}),
     # publicity
     "publicity:notices": ("get", EVERYONE), "publicity:notice": ("get", EVERYONE),
     "publicity:notice-pdf": ("get", EVERYONE), "publicity:object": ("get", EVERYONE),
@@ -97,6 +98,11 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "publicity:designation-publish": ("post", {"gd_officer"}),
     "publicity:countersign": ("get", {"gd_officer", "gd_cac"}), "publicity:countersign-scan": ("get", NOBODY),
     "publicity:objection-manage": ("get", {"gd_officer"}), "publicity:objection-file": ("get", {"gd_officer"}),
+    # system administration (系统管理): system administrators only
+    **{f"system:{name}": (method, {"sysadmin"}) for name, method in (
+        ("users", "get"), ("user-new", "get"), ("user", "get"), ("user-active", "post"), ("membership-add", "post"),
+        ("membership-remove", "post"), ("organizations", "get"), ("organization-new", "get"),
+        ("organization", "get"), ("workdays", "get"), ("workday-delete", "post"), ("audit", "get"))},
     # the working-day calendar: kept by the organisers' officers and the administrators
     "workdays:years": ("get", OFFICERS | {"sysadmin"}), "workdays:year": ("get", OFFICERS | {"sysadmin"}),
     "publicity:postal-objection": ("get", {"gd_officer"}), "publicity:objections-not-accept": ("post", {"gd_officer"}),
@@ -188,6 +194,8 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
         "notice": notice.pk, "objection": objection.pk, "objection_file": objection.files.get().pk,
         "attachment": Attachment.objects.filter(application=application).first().pk,
         "tracking_code": objection.tracking_code, "user": u("expert_li").pk,
+        "membership": u("expert_li").memberships.get().pk, "organization": park_user.memberships.get().organization_id,
+        "workday": WorkdayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, note="元旦").pk,
     }
 
 
@@ -195,6 +203,9 @@ PK_BY_PREFIX = {
     "applications:": "application", "review:recommendation": "recommendation", "review:letter": "recommendation",
     "review:task": "assignment", "review:sheet": "sheet", "review:conflict": "conflict",
     "review:": "application", "publicity:objection": "objection", "publicity:": "notice",
+    "system:user": "user", "system:membership": "membership", "system:membership-add": "user",
+    "system:organization": "organization",
+    "system:workday": "workday",
 }
 
 
@@ -222,7 +233,15 @@ def _client(role: str) -> Client:
 
     client = Client(raise_request_exception=True)
     if role != "anonymous":
-        client.force_login(User.objects.get(username=role))
+        user = User.objects.get(username=role)
+        client.force_login(user)
+    if role == "sysadmin":  # resetting a device needs a session verified with the second factor
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        device, _new = StaticDevice.objects.get_or_create(user=user, name="matrix", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
     return client
 
 
