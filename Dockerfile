@@ -20,7 +20,7 @@ RUN apt-get update \
     && apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-        poppler-utils postgresql-client-16 gettext age \
+        poppler-utils postgresql-client-16 gettext age libreoffice-writer-nogui \
     && apt-get purge -y curl && apt-get autoremove -y \
     && rm -rf /var/lib/apt/lists/*
 

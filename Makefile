@@ -29,7 +29,8 @@ run: $(STAMP) system-packages
 	@echo "门户地址 Portal: http://127.0.0.1:8000  (演示账号见 README / demo accounts in README)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) system-packages
+test: $(STAMP)
+	@./scripts/system-packages.sh test
 	./scripts/ensure-services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=1 \
 		$(PY) manage.py makemigrations --check --dry-run

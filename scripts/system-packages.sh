@@ -12,6 +12,10 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v openssl >/dev/null || need+=(openssl)
 command -v age >/dev/null || need+=(age)
 command -v gpg >/dev/null || need+=(gnupg)
+# `make test` also binds Office evidence files into the dossier volume, which needs LibreOffice.
+if [ "${1:-}" = test ]; then
+  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian packages: ${need[*]}"

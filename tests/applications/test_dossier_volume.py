@@ -18,6 +18,7 @@ from applications.dossier import SECTIONS_BY_KEY
 from applications.exports import dossier_outline, render_docx, render_pdf
 from applications.models import ApplicationVersion, Attachment
 from tests.applications.test_exports import PARK_NAME, application, call, make_version, park_user  # noqa: F401
+from portal.documents import binding
 from tests.archival import assert_archivable, pdf_lines
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,9 @@ def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
     return found
 
 
-def test_evidence_is_bound_after_the_list_of_evidence_with_dividers_and_bookmarks(volume_version):
+def test_evidence_is_bound_after_the_list_of_evidence_with_dividers_and_bookmarks(volume_version, monkeypatch):
+    # A machine without LibreOffice (the conversion itself is tested below, where it is installed).
+    monkeypatch.setattr(binding, "office_converter", lambda: None)
     pdf = render_pdf(volume_version)
     the_call = volume_version.application.call
     reader = assert_archivable(pdf, title=f"{_('Digital Service Export Base Application Dossier')} · {PARK_NAME}",
@@ -167,3 +170,21 @@ def test_word_table_of_contents_holds_real_entries_in_a_toc_field(volume_version
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [s["title"] for s in sections]
     assert [p.text for p in document.paragraphs].count(_("Table of contents")) == 1
+
+
+def test_office_evidence_is_converted_and_bound_when_libreoffice_is_installed(volume_version):
+    """With LibreOffice (Debian's libreoffice-writer-nogui, installed by make test and CI) a Word file of the
+    evidence is converted to PDF and bound after its divider page like a PDF."""
+    assert binding.office_converter(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+    converted = binding.convert_office(evidence_docx(), "docx")
+    assert converted and converted.startswith(b"%PDF")
+    pdf = render_pdf(volume_version)
+    reader = PdfReader(io.BytesIO(pdf))
+    titles = [title for _level, title, _page in outline_titles(reader)]
+    third = _("Evidence %(n)s: %(name)s") % {"n": 3, "name": "网络安全管理制度.docx"}
+    assert third in titles
+    assert _("Evidence not bound into this volume") not in titles
+    pages = {title: page for _level, title, page in outline_titles(reader)}
+    bound_text = "".join(pdf_lines(pdf, first=pages[third] + 2, last=pages[third] + 2))
+    docx_text = "".join(p.text for p in Document(io.BytesIO(evidence_docx())).paragraphs)
+    assert docx_text[:6] in "".join(bound_text.split())
