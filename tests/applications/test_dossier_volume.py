@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from applications.dossier import SECTIONS_BY_KEY
 from applications.exports import dossier_outline, render_docx, render_pdf
 from applications.models import ApplicationVersion, Attachment
-from tests.applications.test_exports import PARK_NAME, application, call, make_version, park_user  # noqa: F401
 from portal.documents import binding
+from tests.applications.test_exports import PARK_NAME, application, call, make_version, park_user  # noqa: F401
 from tests.archival import assert_archivable, pdf_lines
 
 pytestmark = pytest.mark.django_db
