@@ -175,7 +175,7 @@ def test_word_table_of_contents_holds_real_entries_in_a_toc_field(volume_version
 def test_office_evidence_is_converted_and_bound_when_libreoffice_is_installed(volume_version):
     """With LibreOffice (Debian's libreoffice-writer-nogui, installed by make test and CI) a Word file of the
     evidence is converted to PDF and bound after its divider page like a PDF."""
-    assert binding.office_converter(), "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+    assert binding.office_converter(), "LibreOffice is not installed: apt-get install libreoffice-writer-nogui"
     converted = binding.convert_office(evidence_docx(), "docx")
     assert converted and converted.startswith(b"%PDF")
     pdf = render_pdf(volume_version)
