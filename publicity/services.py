@@ -356,7 +356,8 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
     notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
     if notice is None or notice.status == Notice.Status.DRAFT:
         raise ValidationError(_("Publish the candidate list first."), code="no_notice")
-    if notice.status == Notice.Status.PUBLISHED or (notice.closes_at and timezone.now() <= notice.closes_at):
+    # Decided by time when read: the beat task that records the closing only sends the mail.
+    if notice.closes_at is None or timezone.now() <= notice.closes_at:
         raise ValidationError(_("The notice period ends on %(date)s; designation is possible after it.")
                               % {"date": cn_date(notice.window_end)}, code="window_open")
     undecided = notice.objections.exclude(status=Objection.Status.DECIDED).count()
