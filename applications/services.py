@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import eligibility
+from applications import eligibility, units
 from applications.dossier import EVIDENCE_KEY, SECTIONS
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import (
@@ -31,7 +31,8 @@ from applications.selectors import (
 from portal.accounts.models import Organization, Role
 from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
-from portal.notifications.services import notify
+from portal.notifications.events import cn_day
+from portal.notifications.services import notify_event
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -289,10 +290,14 @@ def submit_application(*, application: Application, user, justification: str = "
                  organization=application.park,
                  data={"version": number, "misses": len(missed)}, request=request)
     link = reverse("applications:detail", args=[application.pk])
-    notify(recipients=[m.user for m in park_memberships_for_application(application)],
-           title=_("Application submitted: %(call)s (version %(n)s)") % {"call": call.title, "n": number},
-           body=_("The dossier of %(park)s has been submitted as version %(n)s.")
-           % {"park": application.park.name, "n": number}, link=link)
+    context = {"call": call.title, "park": application.park.name, "version": number,
+               "deadline": cn_day(call.recommend_deadline)}
+    notify_event(event="application.submitted", call=call, context=context, link=link,
+                 recipients=[m.user for m in park_memberships_for_application(application)])
+    region_id = units.unit_region_id(call, application.park)
+    notify_event(event="application.received", call=call, context=context,
+                 link=reverse("review:review", args=[application.pk]),
+                 recipients=[m.user for m in units.unit_members(call, [region_id])] if region_id else [])
     return version
 
 

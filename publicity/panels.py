@@ -14,3 +14,25 @@ def organiser_panel(request) -> str:
     if not calls:
         return ""
     return render_to_string("publicity/panels/organiser.html", {"calls": calls}, request=request)
+
+
+def park_timeline_panel(request) -> str:
+    """The park's workspace: the state timeline of each of its applications."""
+    from applications.selectors import applications_of_parks, parks_of
+    from publicity.timeline import timeline
+
+    applications = list(applications_of_parks(parks_of(request.user)))
+    if not applications:
+        return ""
+    return render_to_string("publicity/panels/timelines.html",
+                            {"rows": [(a, timeline(a)) for a in applications]}, request=request)
+
+
+def application_timeline_panel(request, application) -> str:
+    """The application's page, for its park."""
+    from publicity.timeline import timeline
+
+    if not request.user.has_perm("applications.view_draft", application):
+        return ""
+    return render_to_string("publicity/panels/timelines.html",
+                            {"rows": [(application, timeline(application))], "single": True}, request=request)

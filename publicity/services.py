@@ -15,10 +15,12 @@ from django_fsm import TransitionNotAllowed
 from applications.exports import cn_date
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
+from applications.selectors import park_memberships_for_application
 from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
-from portal.notifications.services import notify
+from portal.notifications.events import cn_day
+from portal.notifications.services import notify_event
 from portal.workdays import UnknownYear, add_workdays
 from publicity.models import (
     DesignatedBase,
@@ -137,7 +139,22 @@ def publish_notice(*, notice: Notice, user, publication_date, request=None) -> N
                  data={"publication_date": publication_date.isoformat(), "window_end": last_day.isoformat()},
                  request=request)
     transaction.on_commit(bump_public_cache)
+    for item in notice.items.select_related("application__park"):
+        notify_event(event="notice.published", call=notice.call,
+                     recipients=[m.user for m in park_memberships_for_application(item.application)],
+                     context={"call": notice.call.title, "park": item.park_name, "notice": notice.title,
+                              "window": window_text(notice)},
+                     link=reverse("publicity:notice", args=[notice.pk]))
     return notice
+
+
+def window_text(notice: Notice) -> str:
+    return f"{cn_day(notice.publication_date)}至{cn_day(notice.window_end)}"
+
+
+def _officers(call: Call):
+    return [m.user for m in Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
+                                                      is_active=True).select_related("user")]
 
 
 @transaction.atomic
@@ -161,7 +178,8 @@ def withdraw_notice(*, notice: Notice, user, reason: str, request=None) -> Notic
 
 
 def close_due_notices(*, now=None) -> int:
-    """Celery beat: close every published notice whose window has ended."""
+    """Celery beat: record the closing of every published notice whose window has ended and tell the
+    organiser. Nothing depends on it: the window is decided by time wherever it is read."""
     now = now or timezone.now()
     closed = 0
     for pk in Notice.objects.filter(status=Notice.Status.PUBLISHED, closes_at__lt=now).values_list("pk", flat=True):
@@ -172,6 +190,9 @@ def close_due_notices(*, now=None) -> int:
             notice.close()
             notice.save()
             record_event(verb="notice.closed", target=notice, organization=notice.call.organiser)
+            notify_event(event="notice.closed", call=notice.call, recipients=_officers(notice.call),
+                         context={"call": notice.call.title, "notice": notice.title, "window": window_text(notice)},
+                         link=reverse("publicity:manage-notice", args=[notice.call_id]))
             closed += 1
     if closed:
         bump_public_cache()
@@ -259,12 +280,10 @@ def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, i
         stored.save()
     record_event(verb="objection.received", target=objection, organization=notice.call.organiser,
                  data={"notice": notice.pk, "item": item.pk, "files": len(checked)})
-    officers = Membership.objects.filter(organization=notice.call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                         is_active=True).select_related("user")
-    notify(recipients=[m.user for m in officers], title=_("New objection %(code)s") % {"code": objection.tracking_code},
-           body=_("An objection to %(park)s was filed on the notice “%(notice)s”.")
-           % {"park": item.park_name, "notice": notice.title},
-           link=reverse("publicity:objection-manage", args=[objection.pk]))
+    notify_event(event="objection.received", call=notice.call, recipients=_officers(notice.call),
+                 context={"call": notice.call.title, "park": item.park_name, "notice": notice.title,
+                          "code": objection.tracking_code},
+                 link=reverse("publicity:objection-manage", args=[objection.pk]))
     return objection
 
 
@@ -334,14 +353,17 @@ def decide_objection(*, objection: Objection, user, outcome: str, reply: str, re
 def send_reply_email(*, objection_id: int) -> None:
     from django.core.mail import send_mail
 
-    objection = Objection.objects.select_related("notice").get(pk=objection_id)
-    link = settings.PORTAL_BASE_URL + reverse("publicity:objection-status")
-    send_mail(_("Reply to your objection %(code)s") % {"code": objection.tracking_code},
-              _("%(name)s:\n\nYour objection to %(park)s on “%(notice)s” has been decided: %(outcome)s."
-                "\n\n%(reply)s\n\nYou can also read it with your tracking code and phone number at %(link)s")
-              % {"name": objection.name, "park": objection.item.park_name, "notice": objection.notice.title,
-                 "outcome": objection.get_outcome_display(), "reply": objection.reply, "link": link},
-              None, [objection.email])
+    from portal.notifications.services import render_event
+
+    objection = Objection.objects.select_related("notice__call", "item").get(pk=objection_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        outcome = str(objection.get_outcome_display())
+    title, body = render_event(
+        event="objection.decided", call=objection.notice.call, link=reverse("publicity:objection-status"),
+        context={"call": objection.notice.call.title, "name": objection.name, "park": objection.item.park_name,
+                 "notice": objection.notice.title, "outcome": outcome, "reply": objection.reply,
+                 "code": objection.tracking_code})
+    send_mail(title, body, None, [objection.email])
 
 
 # --- designation ---------------------------------------------------------------------------------
@@ -380,11 +402,41 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
             document_number=document_number)
     record_event(verb="designation.published", actor=user, target=call, organization=call.organiser,
                  data={"document_number": document_number, "bases": designation.bases.count()}, request=request)
+    _tell_parks_the_outcome(call, notice, designation)
     from publicity.tasks import render_designation_documents
 
     transaction.on_commit(lambda: render_designation_documents.delay(designation.pk))
     transaction.on_commit(bump_public_cache)
     return designation
+
+
+def _tell_parks_the_outcome(call: Call, notice: Notice, designation: Designation) -> None:
+    """已认定 to the designated parks; 未入选 with the reason to the others that reached the expert stage."""
+    from applications.models import Application
+
+    context = {"call": call.title, "document": designation.document_number}
+    link = reverse("bases")
+    on_notice = {}
+    for item in notice.items.select_related("application__park"):
+        on_notice[item.application_id] = item
+        if item.removed:
+            upheld = item.objections.filter(outcome=Objection.Outcome.UPHELD).order_by("-decided_at").first()
+            reason = _("An objection to it was upheld: %(reply)s") % {"reply": upheld.reply if upheld else ""}
+            event = "designation.not_selected"
+        else:
+            reason, event = "", "designation.designated"
+        notify_event(event=event, call=call, link=link if event.endswith("designated") else "",
+                     recipients=[m.user for m in park_memberships_for_application(item.application)],
+                     context={**context, "park": item.park_name, "reason": reason})
+    others = Application.objects.filter(
+        call=call, state__in=[Application.State.FORMAL_PASSED, Application.State.RECOMMENDED]
+    ).exclude(pk__in=on_notice).select_related("park")
+    for application in others:
+        notify_event(event="designation.not_selected", call=call,
+                     recipients=[m.user for m in park_memberships_for_application(application)],
+                     context={**context, "park": application.park.name,
+                              "reason": _("It was not on the candidate list after the expert review.")},
+                     link=reverse("applications:detail", args=[application.pk]))
 
 
 def store_designation_documents(*, designation_id: int) -> None:

@@ -12,10 +12,10 @@ from django_fsm import TransitionNotAllowed
 
 from applications.exports import cn_date
 from applications.models import Application, Call
-from applications.selectors import latest_version
+from applications.selectors import latest_version, park_memberships_for_application
 from portal.accounts.models import Membership, Organization, Role, User
 from portal.audit.services import record_event
-from portal.notifications.services import notify
+from portal.notifications.services import notify, notify_event
 from review import assignment as solver
 from review.models import (
     Assignment,
@@ -86,12 +86,16 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
             item.delete()
             from review.selectors import unit_reviewers
 
-            notify(recipients=[m.user for m in unit_reviewers(application.call, [recommendation.region_id])],
-                   title=_("An application was returned after the formal check"),
-                   body=recommendation.return_reason,
-                   link=reverse("review:recommendation", args=[application.call_id]))
+            notify_event(event="formal_check.return", call=application.call,
+                         recipients=[m.user for m in unit_reviewers(application.call, [recommendation.region_id])],
+                         context={"call": application.call.title, "park": application.park.name, "reason": reason},
+                         link=reverse("review:recommendation", args=[application.call_id]))
     record_event(verb=f"formal_check.{decision}", actor=user, target=application,
                  organization=application.call.organiser, data={"reason": reason}, request=request)
+    notify_event(event=f"formal_check.{decision}", call=application.call,
+                 recipients=[m.user for m in park_memberships_for_application(application)],
+                 context={"call": application.call.title, "park": application.park.name, "reason": reason},
+                 link=reverse("applications:detail", args=[application.pk]))
     return check
 
 
@@ -547,8 +551,9 @@ def propose_candidates(*, call: Call, user, application_ids: list[int], note: st
     coreviewers = Membership.objects.filter(
         role=Role.PROVINCIAL_COREVIEWER, is_active=True,
         organization__kind__in=_candidate_kinds(call), organization__region=call.region).select_related("user")
-    notify(recipients=[m.user for m in coreviewers], title=_("Candidate list proposed for concurrence"),
-           body=call.title, link=reverse("review:candidates", args=[call.pk]))
+    notify_event(event="candidates.proposed", call=call, recipients=[m.user for m in coreviewers],
+                 context={"call": call.title, "count": len(application_ids)},
+                 link=reverse("review:candidates", args=[call.pk]))
     return candidate_list
 
 
@@ -593,8 +598,13 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
     if candidate_list.status == CandidateList.Status.CONCURRED:
         officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
                                              is_active=True).select_related("user")
-        notify(recipients=[m.user for m in officers], title=_("The candidate list has been concurred"),
-               body=call.title, link=reverse("review:candidates", args=[call.pk]))
+        notify_event(event="candidates.concurred", call=call, recipients=[m.user for m in officers],
+                     context={"call": call.title}, link=reverse("review:candidates", args=[call.pk]))
+        for item in candidate_list.items.select_related("application__park"):
+            notify_event(event="candidates.listed", call=call,
+                         recipients=[m.user for m in park_memberships_for_application(item.application)],
+                         context={"call": call.title, "park": item.application.park.name},
+                         link=reverse("applications:detail", args=[item.application_id]))
     return candidate_list
 
 

@@ -56,6 +56,7 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "applications:call-detail": ("get", SIGNED_IN), "applications:call-edit": ("get", {"gd_officer"}),
     "applications:call-open": ("post", {"gd_officer"}), "applications:call-close": ("post", {"gd_officer"}),
     "applications:start": ("post", PARKS),
+    "applications:call-messages": ("get", {"gd_officer"}), "applications:call-message": ("get", {"gd_officer"}),
     "applications:detail": ("get", READERS - {"expert_li"}),
     "applications:section": ("get", {"park_huangpu"}), "applications:autosave": ("post", NOBODY),
     "applications:upload": ("post", NOBODY), "applications:attachment-remove": ("post", NOBODY),
@@ -186,7 +187,7 @@ PK_BY_PREFIX = {
 def _kwargs(name: str, pattern: URLPattern, world: dict) -> dict:
     values = {"call_pk": world["call"], "key": "cover", "number": 2, "fmt": "pdf", "attachment_pk": world["attachment"],
               "file_pk": world["objection_file"], "code": world["tracking_code"], "user_pk": world["user"],
-              "uidb64": "MQ", "token": "set-password"}
+              "uidb64": "MQ", "token": "set-password", "event": "application.submitted"}
     kwargs = {}
     for converter in pattern.pattern.converters:
         if converter == "pk":
