@@ -114,7 +114,13 @@ def notice_window(call: Call, publication_date) -> tuple:
 
 
 @transaction.atomic
-def publish_notice(*, notice: Notice, user, publication_date, request=None) -> Notice:
+def publish_notice(*, notice: Notice, user, publication_date, fields: dict | None = None,
+                   base_revision: int | None = None, request=None) -> Notice:
+    """Publish the draft; with ``fields`` the text typed in the same form is saved first, and nothing
+    is saved if publishing is refused (one form, one step)."""
+    if fields is not None:
+        update_notice(notice=notice, user=user, fields=fields, request=request,
+                      base_revision=notice.revision if base_revision is None else base_revision)
     notice = Notice.objects.select_for_update().select_related("call").get(pk=notice.pk)
     _require(user, "applications.manage_call", notice.call)
     if notice.status != Notice.Status.DRAFT:

@@ -117,3 +117,20 @@ def unit_progress(call: Call) -> dict:
     return {"rows": [r for r in units_rows if r["submitted"] or r["sent"]], "missing": missing,
             "silent": [r["region"].name for r in units_rows if not r["submitted"] and not r["sent"]],
             "sent": sum(1 for r in units_rows if r["sent"]), "units": len(units_rows)}
+
+
+def organiser_warnings(call: Call) -> list[str]:
+    """What the organiser should know before acting on ``call``: applications still being accepted, and
+    recommending units (where parks applied) that have not reported."""
+    from portal.notifications.events import cn_day
+
+    warnings = []
+    if call.status == Call.Status.OPEN and call.park_deadline > timezone.now():
+        warnings.append(_("The call is still open for applications (until %(date)s).")
+                        % {"date": cn_day(call.park_deadline)})
+    if call.recommend_deadline > timezone.now() or call.status == Call.Status.OPEN:
+        missing = unit_progress(call)["missing"]
+        if missing:
+            warnings.append(_("%(n)s recommending unit(s) have not reported yet: %(units)s.")
+                            % {"n": len(missing), "units": "、".join(missing)})
+    return warnings

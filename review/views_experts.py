@@ -25,6 +25,7 @@ from review.forms_experts import (
 )
 from review.models import Assignment, CandidateList, Conflict, Panel, ScoreSheet
 from review.selectors import experts as selectors
+from review.todo import organiser_warnings
 
 
 def _call(request, pk: int, perm: str = "review.organise_expert_review") -> Call:
@@ -49,7 +50,8 @@ def _flash(request, exc: ValidationError) -> None:
 def formal_list(request, call_pk: int):
     call = _call(request, call_pk)
     rows = [(a, FormalCheckForm(prefix=f"a{a.pk}")) for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows})
+    return render(request, "review/experts/formal.html", {"call": call, "rows": rows,
+                                                          "warnings": organiser_warnings(call)})
 
 
 @login_required
@@ -69,7 +71,8 @@ def formal_decide(request, pk: int):
             return redirect("review:formal", call_pk=call.pk)
     rows = [(a, form if a.pk == pk else FormalCheckForm(prefix=f"a{a.pk}"))
             for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows}, status=400)
+    return render(request, "review/experts/formal.html", {"call": call, "rows": rows,
+                                                          "warnings": organiser_warnings(call)}, status=400)
 
 
 # --- expert pool ---------------------------------------------------------------------------------
@@ -256,6 +259,7 @@ def ranking(request, call_pk: int):
                                             application__in=[row["application"].pk for row in rows]).select_related(
             "assignment__expert__user", "application__park").order_by("application__park__name"),
         "reopen_form": ReopenForm(),
+        "warnings": organiser_warnings(call),
     })
 
 
