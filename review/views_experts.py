@@ -446,7 +446,39 @@ def panel_opinions(request, call_pk: int):
             return redirect("review:panel-opinions", call_pk=call.pk)
         status = 400
     opinions = {o.application_id: o.text for o in panel.opinions.all()} if panel else {}
+    sheets = selectors.panel_sheets(panel, apps)
+    # The form that failed keeps what the leader typed; the others show the saved opinion.
+    failed = int(request.POST["application"]) if status == 400 else None
     return render(request, "review/experts/panel_opinions.html", {
         "call": call, "panel": panel,
-        "rows": [(a, OpinionForm(initial={"text": opinions.get(a.pk, "")})) for a in apps],
+        "rows": [(a, form if a.pk == failed else OpinionForm(initial={"text": opinions.get(a.pk, "")}),
+                  sheets.get(a.pk, [])) for a in apps],
+    }, status=status)
+
+
+@login_required
+def discussion(request, pk: int):
+    """The application's discussion thread: its experts, the panel and the organiser."""
+    from review.forms_experts import DiscussionForm
+
+    application = get_object_or_404(Application.objects.select_related("call", "park"), pk=pk)
+    if not request.user.has_perm("review.discuss_application", application):
+        raise Http404
+    form = DiscussionForm()
+    status = 200
+    if request.method == "POST":
+        form = DiscussionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.post_to_discussion(application=application, user=request.user,
+                                            text=form.cleaned_data["text"], request=request)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect("review:discussion", pk=pk)
+        status = 400
+    return render(request, "review/experts/discussion.html", {
+        "application": application, "posts": selectors.discussion_of(application), "form": form,
+        "organiser": request.user.has_perm("review.organise_expert_review", application.call),
     }, status=status)

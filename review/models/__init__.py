@@ -15,6 +15,7 @@ from review.models.experts import (  # noqa: F401
     CandidateItem,
     CandidateList,
     Conflict,
+    DiscussionPost,
     ExpertProfile,
     FormalCheck,
     Panel,

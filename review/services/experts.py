@@ -23,6 +23,7 @@ from review.models import (
     CandidateItem,
     CandidateList,
     Conflict,
+    DiscussionPost,
     ExpertProfile,
     FormalCheck,
     Panel,
@@ -647,3 +648,21 @@ def remind_experts(*, today=None) -> int:
             Assignment.objects.filter(pk__in=[a.pk for a in items]).update(reminded_at=timezone.now())
             sent += 1
     return sent
+
+
+# --- discussion ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def post_to_discussion(*, application: Application, user, text: str, request=None) -> DiscussionPost:
+    """A message in the application's thread, for its experts, panel and the organiser (audited)."""
+    if not user.has_perm("review.discuss_application", application):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the message.")})
+    if len(text) > 5000:
+        raise ValidationError({"text": _("A message may have at most 5000 characters.")})
+    post = DiscussionPost.objects.create(application=application, author=user, text=text)
+    record_event(verb="discussion.posted", actor=user, target=application, organization=application.call.organiser,
+                 data={"post": post.pk}, request=request)
+    return post

@@ -82,6 +82,7 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "review:candidates": ("get", {"gd_officer", "gd_cac"}),
     # review: experts
     "review:task": ("get", {"expert_li"}), "review:panel-opinions": ("get", {"expert_li"}),
+    "review:discussion": ("get", {"gd_officer", "expert_li"}),
     # publicity
     "publicity:notices": ("get", EVERYONE), "publicity:notice": ("get", EVERYONE),
     "publicity:notice-pdf": ("get", EVERYONE), "publicity:object": ("get", EVERYONE),
