@@ -21,7 +21,7 @@ from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
-from portal.workdays import UnknownYear, add_workdays
+from portal.workdays import UnknownYear, add_workdays, unknown_year_message
 from publicity.models import (
     DesignatedBase,
     Designation,
@@ -106,7 +106,7 @@ def notice_window(call: Call, publication_date) -> tuple:
     try:
         last_day = add_workdays(publication_date, call.publicity_days)
     except UnknownYear as exc:
-        raise ValidationError(str(exc), code="unknown_year") from exc
+        raise ValidationError(unknown_year_message(exc.year), code="unknown_year") from exc
     tz = timezone.get_default_timezone()
     opens_at = timezone.make_aware(datetime.combine(publication_date, time.min), tz)
     closes_at = timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)), tz)

@@ -301,7 +301,7 @@ def store_letters(*, recommendation_id: int) -> Recommendation:
 
 def remind_units(*, today=None) -> int:
     """Beat task: remind units that have not sent, three and one working days before the deadline."""
-    from portal.workdays import UnknownYear, workdays_between
+    from portal.workdays import UnknownYear, unknown_year_message, workdays_between
 
     today = today or timezone.localdate()
     sent = 0
@@ -312,7 +312,8 @@ def remind_units(*, today=None) -> int:
         except UnknownYear as exc:
             officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER)
             notify(recipients=[m.user for m in officers.select_related("user")],
-                   title=_("Working-day calendar missing for %(year)s") % {"year": exc.year}, body=str(exc))
+                   title=_("Working-day calendar missing for %(year)s") % {"year": exc.year},
+                   body=unknown_year_message(exc.year))
             continue
         if left not in (3, 1):
             continue

@@ -53,10 +53,13 @@ class Command(BaseCommand):
         from applications.models import Application, Call
         from portal.accounts.models import Membership, Role
 
-        roles = dict(Membership.objects.values_list("role").annotate(n=Count("user", distinct=True)))
+        holders: dict[str, set] = {}
+        for membership in Membership.objects.select_related("organization"):
+            holders.setdefault(membership.role_label, set()).add(membership.user_id)
+        order = {str(label): i for i, (_value, label) in enumerate(Role.choices)}
         lines = ["演示数据 Demo data:"]
         lines.append("  账号 accounts: " + "，".join(
-            f"{label} {roles[value]}" for value, label in Role.choices if roles.get(value)))
+            f"{label} {len(users)}" for label, users in sorted(holders.items(), key=lambda kv: order.get(kv[0], 99))))
         for call in Call.objects.annotate(n=Count("applications")).order_by("park_deadline"):
             lines.append(f"  {call.title}（{call.get_status_display()}）：{call.n} 份申报")
         lines.append(f"  申报合计 applications: {Application.objects.count()}")
