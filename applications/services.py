@@ -349,3 +349,37 @@ def render_export(*, export_id: int) -> DossierExport:
     export.error = ""
     export.save()
     return export
+
+
+# --- call documents ------------------------------------------------------------------------------
+
+@transaction.atomic
+def add_call_document(*, call: Call, user, uploaded_file, kind: str, title: str = "", request=None):
+    """A document parks download from the call's page (the notice, the 编制指南), checked by content."""
+    from applications.models import CallDocument
+
+    _require(user, "applications.manage_call", call)
+    if kind not in CallDocument.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    name = safe_display_name(uploaded_file.name or "")
+    file_kind, sha256 = check_upload(uploaded_file, name=name, max_bytes=settings.DOSSIER_MAX_FILE_MB * 1024 * 1024)
+    title = (title or "").strip()[:200] or name.rsplit(".", 1)[0]
+    document = CallDocument(call=call, kind=kind, title=title, original_name=name, file_kind=file_kind,
+                            size=uploaded_file.size, sha256=sha256, uploaded_by=user)
+    uploaded_file.seek(0)
+    document.file.save(name, uploaded_file, save=False)
+    document.save()
+    record_event(verb="call.document_added", actor=user, target=call, organization=call.organiser,
+                 data={"document": document.pk, "name": name, "sha256": sha256}, request=request)
+    transaction.on_commit(bump_public_cache)
+    return document
+
+
+@transaction.atomic
+def remove_call_document(*, document, user, request=None) -> None:
+    _require(user, "applications.manage_call", document.call)
+    call = document.call
+    record_event(verb="call.document_removed", actor=user, target=call, organization=call.organiser,
+                 data={"document": document.pk, "name": document.original_name}, request=request)
+    document.delete()
+    transaction.on_commit(bump_public_cache)
