@@ -29,7 +29,8 @@ def _sort_key(step: Step):
     when = step.when
     if isinstance(when, datetime):
         return timezone.localtime(when).replace(tzinfo=None)
-    return datetime.combine(when, datetime.min.time())
+    # A step known only by its day (the notice, the document) comes after that day's other steps.
+    return datetime.combine(when, datetime.max.time())
 
 
 def timeline(application: Application) -> dict:
