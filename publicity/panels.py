@@ -16,12 +16,16 @@ def organiser_panel(request) -> str:
     return render_to_string("publicity/panels/organiser.html", {"calls": calls}, request=request)
 
 
+TIMELINES_SHOWN = 3
+
+
 def park_timeline_panel(request) -> str:
     """The park's workspace: the state timeline of each of its applications."""
     from applications.selectors import applications_of_parks, parks_of
     from publicity.timeline import timeline
 
-    applications = list(applications_of_parks(parks_of(request.user)))
+    # The most recently updated applications (a park has one or two; the page stays a constant cost).
+    applications = list(applications_of_parks(parks_of(request.user))[:TIMELINES_SHOWN])
     if not applications:
         return ""
     return render_to_string("publicity/panels/timelines.html",

@@ -77,7 +77,12 @@ def timeline(application: Application) -> dict:
             _("Not on the candidate list after the expert review.")
         steps.append(Step(_("Not selected (未入选)"), designation.document_date, reason, "refused"))
         final = "not_selected"
-    steps.sort(key=_sort_key)
+    # A step without a recorded moment keeps its place after the step before it.
+    keys, last = [], datetime.min
+    for step in steps:
+        last = _sort_key(step) if step.when is not None else last
+        keys.append(last)
+    steps = [step for _key, _i, step in sorted(zip(keys, range(len(steps)), steps, strict=True))]
     return {"steps": steps, "next": "" if final else _next_step(application, candidate, notice_item), "final": final}
 
 

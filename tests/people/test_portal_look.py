@@ -76,6 +76,6 @@ def test_bases_are_cards_on_phones(db):
     DesignatedBase.objects.create(name="中关村软件园", province="北京市", city="北京市", level="national",
                                   batch="第一批国家数字服务出口基地", year=2020)
     page = Client().get(reverse("bases")).content.decode()
-    assert 'class="table table-sm align-middle table-cards"' in page and 'data-label="基地名称"' in page
+    assert 'class="table table-sm align-middle table-cards"' in page and 'data-label="批次"' in page
     css = open("static/portal/portal.css", encoding="utf-8").read()
     assert ".table-cards td::before { content: attr(data-label)" in css
