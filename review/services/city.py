@@ -326,6 +326,39 @@ def remind_units(*, today=None) -> int:
                      link=reverse("review:recommendation", args=[call.pk]))
         sent += len(recipients)
         sent += _remind_coreviewers(call, pending, left, deadline)
+    return sent + remind_candidate_concurrence(today=today)
+
+
+def remind_candidate_concurrence(*, today=None) -> int:
+    """Co-issuing departments that have not given their opinion on a proposed candidate list, two and four
+    working days after it was proposed (the same daily beat task as the units' reminders)."""
+    from portal.workdays import UnknownYear, workdays_between
+    from review.models import CandidateConcurrence, CandidateList
+    from review.services.experts import _candidate_kinds
+
+    today = today or timezone.localdate()
+    sent = 0
+    for candidate_list in CandidateList.objects.filter(status=CandidateList.Status.PROPOSED,
+                                                       proposed_at__isnull=False).select_related("call"):
+        proposed = timezone.localtime(candidate_list.proposed_at).date()
+        try:
+            waited = workdays_between(proposed, today)
+        except UnknownYear:
+            continue
+        if waited not in (2, 4):
+            continue
+        call = candidate_list.call
+        given = set(CandidateConcurrence.objects.filter(candidate_list=candidate_list)
+                    .values_list("organization_id", flat=True))
+        members = Membership.objects.filter(role=Role.PROVINCIAL_COREVIEWER, is_active=True,
+                                            organization__kind__in=_candidate_kinds(call)).select_related("user")
+        if call.level != Call.Level.NATIONAL:
+            members = members.filter(organization__region=call.region)
+        recipients = [m.user for m in members if m.organization_id not in given]
+        notify_event(event="candidates.reminder", call=call, recipients=recipients,
+                     context={"call": call.title, "deadline": cn_day(candidate_list.proposed_at)},
+                     link=reverse("review:candidates", args=[call.pk]))
+        sent += len(recipients)
     return sent
 
 

@@ -213,3 +213,21 @@ def test_co_reviewers_are_reminded_before_the_recommendation_deadline(submitted,
     reminder = _last("gz_miit", "coreview.reminder")
     assert "1" in reminder.title and f"{deadline.month}月{deadline.day}日" in reminder.body
     assert "recommendation.reminder" in _events_of("city_gz")
+
+
+def test_co_issuers_are_reminded_of_a_candidate_list_awaiting_them(gd_call, user_named):  # noqa: F811
+    from portal.workdays import add_workdays
+    from review.models import CandidateList
+
+    candidate_list = CandidateList.objects.create(call=gd_call, proposed_at=datetime(2026, 12, 1, 10, 0,
+                                                                                    tzinfo=SHANGHAI))
+    CandidateList.objects.filter(pk=candidate_list.pk).update(status="proposed")
+    CandidateConcurrence.objects.create(candidate_list=candidate_list, reviewer=user_named("gd_cac"),
+                                        organization=user_named("gd_cac").memberships.get().organization,
+                                        stance="concur", opinion="同意")
+    review_services.remind_candidate_concurrence(today=add_workdays(date(2026, 12, 1), 2))
+    assert "candidates.reminder" not in _events_of("gd_miit")  # one working day waited: not yet
+    review_services.remind_candidate_concurrence(today=add_workdays(date(2026, 12, 1), 3))
+    assert _events_of("gd_miit") == ["candidates.reminder"]
+    assert "2026年12月1日" in _last("gd_miit", "candidates.reminder").body
+    assert "candidates.reminder" not in _events_of("gd_cac")  # it has concurred
