@@ -42,16 +42,18 @@ SERVE_ENV = DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${RED
 serve: $(STAMP)
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput
-	$(SERVE_ENV) $(VENV)/bin/celery -A portal worker -l info --concurrency 2 & \
-	$(SERVE_ENV) $(VENV)/bin/celery -A portal beat -l info --schedule /tmp/portal-celerybeat & \
-	$(SERVE_ENV) $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:8000 --workers 3; \
+	$(SERVE_ENV) $(VENV)/bin/celery -A portal worker -l info --concurrency 2 --max-tasks-per-child 50 & \
+	$(SERVE_ENV) $(VENV)/bin/celery -A portal beat -l info -S portal.home.beat:HeartbeatScheduler \
+		--schedule /tmp/portal-celerybeat & \
+	$(SERVE_ENV) $(VENV)/bin/gunicorn portal.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:8000; \
 	kill %1 %2
 
-# Backups: pg_dump of DATABASE_URL plus MEDIA_ROOT, with a manifest of SHA-256s.
-#   make backup [BACKUP=backups/name]      make restore BACKUP=backups/name
+# Backups: pg_dump of DATABASE_URL plus MEDIA_ROOT, encrypted with age (BACKUP_AGE_RECIPIENTS) or GPG
+# (BACKUP_GPG_RECIPIENT), with a manifest of SHA-256s; uploaded to BACKUP_S3_BUCKET when set; BACKUP_KEEP kept.
+#   make backup [BACKUP=backups/name] [PLAIN=1]      make restore BACKUP=backups/name
 backup: $(STAMP)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (and MEDIA_ROOT) to the installation to back up."; exit 2; }
-	$(PY) scripts/backup.py backup $(if $(BACKUP),--out $(BACKUP))
+	$(PY) scripts/backup.py backup $(if $(BACKUP),--out $(BACKUP)) $(if $(PLAIN),--plain)
 
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<name>"; exit 2; }

@@ -38,8 +38,10 @@ def _call(title: str, defaults: dict, thresholds: list[tuple]) -> Call:
     if call is None:
         call = Call.objects.create(title=title, **defaults)
     else:  # keep the deadlines ahead of today on every run
-        Call.objects.filter(pk=call.pk).update(**{k: v for k, v in defaults.items() if "deadline" in k})
+        Call.objects.filter(pk=call.pk).update(**{k: v for k, v in defaults.items()
+                                                  if "deadline" in k or k == "candidates_about"})
         call.refresh_from_db()
+    services.ensure_default_region_classes(call)
     for region_class, total, ict, exports, enterprises in thresholds:
         Threshold.objects.update_or_create(call=call, region_class=region_class, defaults={
             "total_output": total, "ict_output": ict, "ict_exports": exports,
@@ -64,6 +66,8 @@ def load_calls() -> tuple[Call, Call]:
         "park_deadline": park_deadline, "recommend_deadline": park_deadline + timedelta(days=20),
         "publicity_days": 5, "co_review_required": True,
     }, [("prd", "20.00", "3.00", "2.00", 10), ("ewn", "10.00", "1.00", "0.50", 5)])
+    gd.co_issuers.set(Organization.objects.filter(
+        name__in=["中共广东省委网络安全和信息化委员会办公室", "广东省工业和信息化厅"]))
     if gd.status == Call.Status.DRAFT:
         officer = User.objects.get(username="gd_officer")
         gd = services.open_call(user=officer, call=gd)
@@ -72,12 +76,14 @@ def load_calls() -> tuple[Call, Call]:
         "issuers": "商务部办公厅\n中央网信办秘书局\n工业和信息化部办公厅",
         "level": Call.Level.NATIONAL, "organiser": ministry, "region": None,
         "park_types": ["edz", "htz", "digital_park"],
-        "recommending_tier": Call.RecommendingTier.PROVINCE, "quota_per_unit": 1,
+        "recommending_tier": Call.RecommendingTier.PROVINCE, "quota_per_unit": 1, "candidates_about": 10,
         "basic_conditions": NATIONAL_BASIC_CONDITIONS, "evidence_categories": DEFAULT_EVIDENCE_CATEGORIES,
         "park_deadline": datetime(2019, 8, 31, 17, 0, tzinfo=SHANGHAI),
         "recommend_deadline": datetime(2019, 8, 31, 17, 0, tzinfo=SHANGHAI),
         "publicity_days": 5, "co_review_required": True,
     }, [("east", "200.00", "100.00", "60.00", 100), ("cwn", "100.00", "50.00", "20.00", 50)])
+    national.co_issuers.set(Organization.objects.filter(
+        name__in=["中共中央网络安全和信息化委员会办公室", "中华人民共和国工业和信息化部"]))
     if national.status != Call.Status.CLOSED:
         # The 2019 round is history: record it as closed without pretending anyone opened it now.
         Call.objects.filter(pk=national.pk).update(status=Call.Status.CLOSED)
@@ -109,6 +115,14 @@ def _pdf(title: str) -> bytes:
     return bytes(out)
 
 
+def _enterprise_parts(total: int) -> dict:
+    """A realistic split of the digital-service enterprise count into its three parts."""
+    both = total // 10
+    trade = total * 6 // 10
+    return {"enterprises_trade_direct": trade, "enterprises_outsourcing": total - trade + both,
+            "enterprises_both": both, "digital_enterprise_count": total}
+
+
 def dossier(park: Organization, figures: dict) -> dict:
     """Complete, valid section data for a park (figures in 亿元 as strings)."""
     f = figures
@@ -133,7 +147,8 @@ def dossier(park: Organization, figures: dict) -> dict:
             "cybersecurity": "严格落实《网络安全法》《数据安全法》，设立网络安全工作领导小组，建立等级保护测评、"
                              "数据出境安全评估和应急处置机制，每年开展网络安全攻防演练。",
             "ict_output": f["ict_output"], "ict_value_added": f["ict_value_added"],
-            "ict_exports": f["ict_exports"], "digital_enterprise_count": f["digital_enterprises"],
+            "ict_exports": f["ict_exports"], **_enterprise_parts(f["digital_enterprises"]),
+            **{k: f[k] for k in ("ict_exports_usd", "usd_rate", "usd_rate_date") if k in f},
         },
         "advantages": {
             "positioning": f["positioning"], "rd_investment": f["rd"],
@@ -162,7 +177,9 @@ PAZHOU = {
     ],
     "infrastructure": "累计建设5G基站超过6000座，首批15个数字新基建重大项目签约，总投资近350亿元，"
                       "覆盖云计算、5G建设、人工智能等领域。",
-    "ict_output": "593.58", "ict_value_added": "238.40", "ict_exports": "1.78", "digital_enterprises": 156,
+    "ict_output": "593.58", "ict_value_added": "238.40", "ict_exports": "1.76", "digital_enterprises": 156,
+    # seed 003: 琶洲 2021 数字服务出口额 2756.1万美元, converted at the year-end central parity rate.
+    "ict_exports_usd": "2756.10", "usd_rate": "6.3757", "usd_rate_date": "2021-12-31",
     "positioning": "建设成为具有全球影响力的数字经济创新发展示范区和数字服务出口集聚区。",
     "rd": "48.60", "policy_support": "广州市、海珠区出台数字经济专项扶持政策，对数字服务出口企业给予奖励。",
     "leaders": [

@@ -59,7 +59,8 @@ class OverviewForm(SectionForm):
     established_on = forms.DateField(
         label=_("Date the management body was established"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("The management body must have operated for at least two years by the deadline."),
+        help_text=_("A basic condition, not a threshold: the management body must have operated for at least two "
+                    "years by the deadline, or the application cannot be submitted."),
     )
     area_km2 = forms.DecimalField(label=_("Area (km²)"), min_value=Decimal("0"), max_digits=10,
                                   decimal_places=2, widget=forms.NumberInput(attrs={"step": "0.01"}))
@@ -88,14 +89,60 @@ DIGITAL_ENTERPRISE_HELP = _(
 
 
 class FoundationsForm(SectionForm):
+    """The figures the thresholds check. Two are derived, here and again in the service
+    (``derive_foundations``): the enterprise count from its three parts, counted once each
+    ("不重复计算"), and the exports in 亿元 from an amount in US dollars with its exchange rate."""
+
     digital_infrastructure = text(_("Digital infrastructure"))
     statistics_system = text(_("How the statistics system runs"))
     cybersecurity = text(_("Cybersecurity risk prevention"))
     ict_output = money(_("Output of information transmission, software and IT services"))
     ict_value_added = money(_("Value added of information transmission, software and IT services"))
-    ict_exports = money(_("Exports of telecommunications, computer and information services"))
-    digital_enterprise_count = count(_("Enterprises conducting digital-service business"),
+    ict_exports_usd = forms.DecimalField(
+        label=_("Exports of telecommunications, computer and information services in US dollars"),
+        required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+        help_text=_("In 10 thousand US dollars (万美元), when the statistics report dollars. Enter the exchange "
+                    "rate and its date: the thresholds check the amount in yuan computed from them."))
+    usd_rate = forms.DecimalField(
+        label=_("Exchange rate (yuan per US dollar)"), required=False, min_value=Decimal("0.0001"),
+        max_digits=8, decimal_places=4, widget=forms.NumberInput(attrs={"step": "0.0001", "min": "0"}),
+        help_text=_("e.g. the central parity rate of the People's Bank of China, 6.4515."))
+    usd_rate_date = forms.DateField(
+        label=_("Date of the exchange rate"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ict_exports = money(_("Exports of telecommunications, computer and information services"), required=False,
+                        help_text=_("In 100 million yuan (亿元), two decimals. Computed from the US dollar amount "
+                                    "when one is entered; the thresholds check this figure."))
+    enterprises_trade_direct = count(
+        _("Enterprises reporting telecommunications, computer and information services in the service trade "
+          "direct reporting system (服贸直报)"))
+    enterprises_outsourcing = count(
+        _("Enterprises reporting offshore IT outsourcing in the service outsourcing statistics system"))
+    enterprises_both = count(_("Of these, enterprises counted in both systems"), help_text=_(
+        "Counted once: the total subtracts them (不重复计算)."))
+    digital_enterprise_count = count(_("Enterprises conducting digital-service business"), required=False,
                                      help_text=DIGITAL_ENTERPRISE_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["digital_enterprise_count"].widget.attrs["readonly"] = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        from django.core.exceptions import ValidationError
+
+        try:
+            derived = derive_foundations({k: to_json(v) for k, v in cleaned.items()})
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                self.add_error(field, errors)
+            return cleaned
+        cleaned["ict_exports"] = parse_decimal(derived["ict_exports"])
+        cleaned["digital_enterprise_count"] = derived["digital_enterprise_count"]
+        return cleaned
 
 
 class AdvantagesForm(SectionForm):
@@ -243,3 +290,62 @@ def parse_date(value) -> date | None:
         return date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+# --- derived figures (also enforced by the service) ------------------------------------------------
+
+def enterprise_total(data: dict) -> int | None:
+    """开展数字服务业务企业数量: 服贸直报 plus 服务外包, those in both counted once. Versions saved
+    before the parts existed carry only the total."""
+    trade, outsourcing = parse_int(data.get("enterprises_trade_direct")), parse_int(data.get("enterprises_outsourcing"))
+    if trade is None or outsourcing is None:
+        return parse_int(data.get("digital_enterprise_count"))
+    return trade + outsourcing - (parse_int(data.get("enterprises_both")) or 0)
+
+
+USD_WAN_PER_YI = Decimal("10000")  # the dollar amount is in 万美元, the yuan figure in 亿元
+
+
+def exports_in_yuan(data: dict) -> Decimal | None:
+    """The exports in 亿元 that the thresholds check: from US dollars with the rate when given."""
+    usd, rate = parse_decimal(data.get("ict_exports_usd")), parse_decimal(data.get("usd_rate"))
+    if usd is not None and rate:
+        return (usd * rate / USD_WAN_PER_YI).quantize(Decimal("0.01"))
+    return parse_decimal(data.get("ict_exports"))
+
+
+def derive_foundations(data: dict) -> dict:
+    """Check the parts and compute the derived figures of the foundations section (raw JSON data).
+    Raises ValidationError naming the field; returns a copy with the derived values."""
+    from django.core.exceptions import ValidationError
+
+    errors = {}
+    trade = parse_int(data.get("enterprises_trade_direct"))
+    outsourcing = parse_int(data.get("enterprises_outsourcing"))
+    both = parse_int(data.get("enterprises_both"))
+    for name, value in (("enterprises_trade_direct", trade), ("enterprises_outsourcing", outsourcing),
+                        ("enterprises_both", both)):
+        if value is None or value < 0:
+            errors[name] = _("Enter a whole number of enterprises (0 or more).")
+    if not errors and both > min(trade, outsourcing):
+        errors["enterprises_both"] = _(
+            "Enterprises counted in both systems cannot be more than either system's count.")
+    usd, rate = parse_decimal(data.get("ict_exports_usd")), parse_decimal(data.get("usd_rate"))
+    if usd is not None:
+        if usd < 0:
+            errors["ict_exports_usd"] = _("Enter 0 or more.")
+        if rate is None or rate <= 0:
+            errors["usd_rate"] = _("Enter the exchange rate used to convert the US dollar amount.")
+        if not parse_date(data.get("usd_rate_date")):
+            errors["usd_rate_date"] = _("Enter the date of the exchange rate.")
+    elif parse_decimal(data.get("ict_exports")) is None:
+        errors["ict_exports"] = _("Enter the exports in yuan, or in US dollars with the exchange rate.")
+    if errors:
+        raise ValidationError(errors)
+    derived = dict(data)
+    derived["digital_enterprise_count"] = trade + outsourcing - both
+    derived["ict_exports"] = f"{exports_in_yuan(data):.2f}"
+    return derived
+
+
+DERIVED_SECTIONS = {"foundations": derive_foundations}

@@ -21,12 +21,7 @@ language active when the outline is built (the settings' ``zh-hans`` in Celery a
 
 from __future__ import annotations
 
-from datetime import UTC
-from io import BytesIO
-
 from django import forms
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -42,17 +37,15 @@ from applications.dossier import (
     parse_decimal,
 )
 from applications.models import Application, ApplicationVersion, Attachment
+from portal.documents import EMPTY, cn_date, fonts
+from portal.documents import docx as word
+from portal.documents.binding import Enclosure, overlay, page_indexes, prepare
+from portal.documents.pdf import DocumentMeta, render_document, write
 
-EMPTY = "—"
 ELIGIBILITY_KEY = "eligibility"
 
 
 # --- values --------------------------------------------------------------------------------------
-
-def cn_date(value) -> str:
-    """``2022年7月10日``, the way dates are written in the dossier."""
-    return f"{value.year}年{value.month}月{value.day}日"
-
 
 def _is_empty(value) -> bool:
     return value is None or value == "" or value == [] or value == ()
@@ -282,253 +275,192 @@ def export_filename(version: ApplicationVersion, fmt: str) -> str:
 
 # --- Word ----------------------------------------------------------------------------------------
 
-BODY_FONT = "Noto Serif CJK SC"
-HEADING_FONT = "Noto Sans CJK SC"
-MONO_FONT = "Noto Sans Mono CJK SC"
-LATIN_BODY_FONT = "Times New Roman"
-LATIN_HEADING_FONT = "Arial"
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
-
-
-def _docx_fonts(rpr, east_asian: str, latin: str | None = None) -> None:
-    from docx.oxml.ns import qn
-
-    fonts = rpr.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)  # a theme font would win over the named one
-    fonts.set(qn("w:eastAsia"), east_asian)
-    if latin:
-        fonts.set(qn("w:ascii"), latin)
-        fonts.set(qn("w:hAnsi"), latin)
+TOC_LEVELS = {1: "toc 1", 2: "toc 2"}
+BODY_SIZE = 12  # 小四: a volume of tables rather than a 公文 of 三号 text
 
 
 def _docx_styles(doc) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.shared import Pt, RGBColor
 
+    word.set_chinese(doc, BODY_SIZE)
     normal = doc.styles["Normal"]
-    normal.font.size = Pt(12)
-    rpr = normal.element.get_or_add_rPr()
-    _docx_fonts(rpr, BODY_FONT, LATIN_BODY_FONT)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
     normal.paragraph_format.space_after = Pt(4)
     normal.paragraph_format.line_spacing = 1.25
 
-    for name, size in (("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12), ("TOC Heading", 16)):
+    headings = (("Heading 1", 16, fonts.HEADING1), ("Heading 2", 14, fonts.HEADING2),
+                ("Heading 3", 12, fonts.HEADING2), ("TOC Heading", 16, fonts.HEADING1))
+    for name, size, typeface in headings:
         style = doc.styles[name]
         style.font.size = Pt(size)
         style.font.bold = True
         rpr = style.element.get_or_add_rPr()
         rpr._remove_color()
         style.font.color.rgb = RGBColor(0, 0, 0)
-        _docx_fonts(rpr, HEADING_FONT, LATIN_HEADING_FONT)
+        word.set_fonts(rpr, typeface.word, fonts.LATIN_HEADING)
         style.paragraph_format.space_before = Pt(12 if size > 12 else 8)
         style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True  # a heading stays with its table or text
     # Each chapter of the bound volume starts on a new page; the TOC heading is based on Heading 1.
     doc.styles["Heading 1"].paragraph_format.page_break_before = True
     toc_heading = doc.styles["TOC Heading"]
     toc_heading.paragraph_format.page_break_before = False
     toc_heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    # Theme fonts for East Asian text in Chinese, not Japanese (python-docx's template says ja-JP).
-    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _docx_field(paragraph, instruction: str, placeholder: str, *, italic=False, dirty=False) -> None:
-    """A complex field (begin / instrText / separate / result / end); ``dirty``: Word recomputes
-    the result when it opens the file."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def char(kind):
-        run = OxmlElement("w:r")
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        if kind == "begin" and dirty:
-            fld.set(qn("w:dirty"), "true")
-        run.append(fld)
-        return run
-
-    instr_run = OxmlElement("w:r")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    instr_run.append(instr)
-    p = paragraph._p
-    p.append(char("begin"))
-    p.append(instr_run)
-    p.append(char("separate"))
-    result = paragraph.add_run(placeholder)  # the field's result, shown until Word updates it
-    result.italic = italic or None
-    p.append(char("end"))
-
-
-def _docx_update_fields_on_open(doc) -> None:
-    """Ask Word to recompute fields (the TOC) when the file is opened; order matters in settings."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    settings_el = doc.settings.element
-    if settings_el.find(qn("w:updateFields")) is not None:
-        return
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    for successor in ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
-                      "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang"):
-        found = settings_el.find(qn(successor))
-        if found is not None:
-            found.addprevious(update)
-            return
-    settings_el.append(update)
+    # The entries of the table of contents: Word's built-in "toc 1" / "toc 2" styles.
+    tab = word.text_width(doc)
+    for level, name in TOC_LEVELS.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.paragraph_format.left_indent = Pt(24 * (level - 1))
+        style.paragraph_format.space_after = Pt(2 if level > 1 else 4)
+        style.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        style.font.size = Pt(BODY_SIZE if level == 1 else 10.5)
 
 
 def _docx_page_setup(doc, park_name: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    section = doc.sections[0]
-    # A4 with the margins of official documents (GB/T 9704): 37 / 35 mm top / bottom, 28 / 26 mm.
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    section.header_distance, section.footer_distance = Cm(1.5), Cm(2.0)
-    section.different_first_page_header_footer = True  # no header or page number on the cover
-
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = header.add_run(park_name)
-    run.font.size = Pt(9)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _docx_field(footer, "PAGE", "1")
-    for r in footer.runs:
-        r.font.size = Pt(10)
-
-
-def _docx_text_width(doc):
-    section = doc.sections[0]
-    return section.page_width - section.left_margin - section.right_margin
-
-
-def _docx_cell(cell, text: str, *, bold=False, align="left", mono=False, size=10.5) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    paragraph = cell.paragraphs[0]
-    if align != "left":  # the default
-        paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-    run = paragraph.add_run(text)  # "\n" becomes a line break
-    run.font.size = Pt(7.5 if mono else size)
-    run.bold = bold or None
-    if mono:
-        run.font.name = MONO_FONT
+    word.page_setup(doc)
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True  # no header or page number on the cover
+    word.page_numbers(doc, size=10.5)
+    for header in (section.header, section.even_page_header):
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(park_name)
+        run.font.size = Pt(9)
 
 
-def _docx_shade(cell, fill="E7E6E6") -> None:
+def _bookmark(paragraph, name: str, bookmark_id: int) -> None:
+    """A bookmark around the text of ``paragraph`` (what the TOC's hyperlinks and PAGEREFs point at)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shd)
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    p = paragraph._p
+    ppr = p.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
 
 
-def _docx_header_row(row) -> None:
+def _toc_name(anchor: str) -> str:
+    return "_Toc_" + anchor.replace("-", "_")
+
+
+def _toc_entry(doc, text: str, anchor: str, level: int):
+    """One entry of the table of contents: a hyperlink to the heading's bookmark, a dotted tab and
+    its page number (a PAGEREF field, which Word fills in when it updates the fields)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):  # repeated on every page, never split
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "true")
-        tr_pr.append(el)
+    paragraph = doc.add_paragraph(style=TOC_LEVELS[level])
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), _toc_name(anchor))
+    link.set(qn("w:history"), "1")
+    for piece in (text, "\t"):
+        run = OxmlElement("w:r")
+        if piece == "\t":
+            run.append(OxmlElement("w:tab"))
+        else:
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = piece
+            run.append(t)
+        link.append(run)
+    paragraph._p.append(link)
+    word.add_field(paragraph, f"PAGEREF {_toc_name(anchor)} \\h", "")
+    return paragraph
 
 
-def _docx_table(doc, widths_percent: list[float], n_rows: int):
-    table = doc.add_table(rows=n_rows, cols=len(widths_percent))
-    table.style = doc.styles["Table Grid"]
-    table.autofit = False
-    text_width = _docx_text_width(doc)
-    widths = [int(text_width * w / 100) for w in widths_percent]
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width  # the grid, which LibreOffice reads
-    return table, widths
+def _docx_toc(doc, sections: list[dict]) -> None:
+    """The table of contents: a TOC field (Word can update it) whose result is the real entries,
+    written here, so that the volume has its contents even before anyone updates the field."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
-
-def _docx_rows_table(doc, block: dict) -> None:
-    from docx.shared import Emu
-
-    columns = block["columns"]
-    if not block["rows"]:
-        doc.add_paragraph(EMPTY)
-        return
-    table, widths = _docx_table(doc, [c["width"] for c in columns], len(block["rows"]) + 1)
-    rows = table.rows
-    header = rows[0]
-    _docx_header_row(header)
-    for cell, column, width in zip(header.cells, columns, widths, strict=True):
-        cell.width = Emu(width)
-        _docx_shade(cell)
-        _docx_cell(cell, column["label"], bold=True, align="center", size=10)
-    for row, values in zip(rows[1:], block["rows"], strict=True):
-        for cell, value, column, width in zip(row.cells, values, columns, widths, strict=True):
-            cell.width = Emu(width)
-            _docx_cell(cell, value, align=column["align"], mono=column["mono"], size=10)
+    doc.add_paragraph(_("Table of contents"), style="TOC Heading")
+    entries = []
+    for section in sections:
+        entries.append((section["title"], section["anchor"], 1))
+        entries += [(b["title"], b["anchor"], 2) for b in section["blocks"] if b["title"]]
+    first = None
+    for text, anchor, level in entries:
+        paragraph = _toc_entry(doc, text, anchor, level)
+        first = first if first is not None else paragraph
+    # The TOC field begins before the first entry and ends after the last one.
+    begin = OxmlElement("w:r")
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "begin")
+    fld.set(qn("w:dirty"), "true")
+    begin.append(fld)
+    instr_run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {TOC_INSTRUCTION} "
+    instr_run.append(instr)
+    separate = OxmlElement("w:r")
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    separate.append(sep)
+    anchor_el = first._p.find(qn("w:pPr"))
+    for el in (begin, instr_run, separate)[::-1]:
+        if anchor_el is not None:
+            anchor_el.addnext(el)
+        else:
+            first._p.insert(0, el)
+    end = OxmlElement("w:r")
+    fld_end = OxmlElement("w:fldChar")
+    fld_end.set(qn("w:fldCharType"), "end")
+    end.append(fld_end)
+    paragraph._p.append(end)
 
 
 def _docx_fields_table(doc, rows: list[dict], widths=(34.0, 66.0)) -> None:
     from docx.shared import Emu
 
-    table, emus = _docx_table(doc, list(widths), len(rows))
+    table, emus = word.table(doc, list(widths), len(rows))
     for row, item in zip(table.rows, rows, strict=True):
+        word.cant_split(row)
         label_cell, value_cell = row.cells
         label_cell.width, value_cell.width = Emu(emus[0]), Emu(emus[1])
-        _docx_shade(label_cell, "F2F2F2")
-        _docx_cell(label_cell, item["label"], bold=True)
-        _docx_cell(value_cell, item["value"])
+        word.shade(label_cell, "F2F2F2")
+        word.cell_text(label_cell, item["label"], bold=True)
+        word.cell_text(value_cell, item["value"])
 
 
 def _docx_cover(doc, cover: dict) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    def centred(text, size, *, bold=False, heading=False, before=0, after=6):
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_before = Pt(before)
-        paragraph.paragraph_format.space_after = Pt(after)
-        run = paragraph.add_run(text)
-        run.font.size = Pt(size)
-        run.bold = bold or None
-        if heading:
-            _docx_fonts(run._r.get_or_add_rPr(), HEADING_FONT, LATIN_HEADING_FONT)
-        return paragraph
+    def centred(text, size, *, bold=False, typeface=None, before=0, after=6):
+        return word.para(doc, text, size=size, align="center", bold=bold, typeface=typeface,
+                         before=before, after=after)
 
     centred(cover["call_title"], 12, before=24)
     if cover["call_document_number"]:
         centred(cover["call_document_number"], 12)
-    centred(cover["dossier_title"], 26, bold=True, heading=True, before=96, after=48)
-    centred(cover["park_name"], 18, bold=True, heading=True, after=72)
+    centred(cover["dossier_title"], 26, bold=True, typeface=fonts.TITLE, before=96, after=48)
+    centred(cover["park_name"], 18, bold=True, typeface=fonts.HEADING1, after=72)
     _docx_fields_table(doc, cover["fields"], widths=(36.0, 64.0))
 
 
-def _docx_toc(doc) -> None:
-    doc.add_paragraph(_("Table of contents"), style="TOC Heading")
-    _docx_field(
-        doc.add_paragraph(), TOC_INSTRUCTION,
-        _("Right-click here and choose “Update Field” (or press F9) to build the table of contents."),
-        italic=True, dirty=True,
-    )
+def _heading(doc, text: str, anchor: str, level: int, bookmark_id: int) -> None:
+    _bookmark(doc.add_heading(text, level=level), _toc_name(anchor), bookmark_id)
+
+
+def dossier_meta(version: ApplicationVersion, cover: dict) -> DocumentMeta:
+    keywords = [cover["call_document_number"], _("Version %(n)s") % {"n": version.number}]
+    return DocumentMeta(title=f"{cover['dossier_title']} · {cover['park_name']}", author=cover["park_name"],
+                        subject=cover["call_title"], keywords=[k for k in keywords if k],
+                        created=version.submitted_at)
 
 
 def render_docx(version: ApplicationVersion) -> bytes:
@@ -541,57 +473,88 @@ def render_docx(version: ApplicationVersion) -> bytes:
     doc = Document()
     _docx_styles(doc)
     _docx_page_setup(doc, cover["park_name"])
-    props = doc.core_properties
-    props.title = f"{cover['dossier_title']} · {cover['park_name']}"
-    props.subject = cover["call_title"]
-    props.author = cover["park_name"]
-    props.created = timezone.localtime(version.submitted_at, UTC)  # python-docx writes "Z"
-    props.revision = version.number
-    props.language = "zh-CN"
+    word.set_properties(doc, dossier_meta(version, cover), revision=version.number)
 
     _docx_cover(doc, cover)
     doc.add_page_break()
-    _docx_toc(doc)
+    _docx_toc(doc, sections)
+    bookmark_id = 0
     for section in sections:
-        doc.add_heading(section["title"], level=1)
+        bookmark_id += 1
+        _heading(doc, section["title"], section["anchor"], 1, bookmark_id)
         for block in section["blocks"]:
             if block["title"]:
-                doc.add_heading(block["title"], level=2)
+                bookmark_id += 1
+                _heading(doc, block["title"], block["anchor"], 2, bookmark_id)
             if block["note"]:
-                doc.add_paragraph(block["note"])
+                word.para(doc, block["note"], keep_with_next=True)
             if block["type"] == "fields":
                 _docx_fields_table(doc, block["rows"])
             elif block["type"] == "table":
-                _docx_rows_table(doc, block)
+                if block["rows"]:
+                    word.rows_table(doc, block["columns"], block["rows"], size=10, header_fill="E7E6E6")
+                else:
+                    doc.add_paragraph(EMPTY)
             elif block["type"] == "text":
                 for text in block["paragraphs"]:
                     paragraph = doc.add_paragraph(text)
                     if text != EMPTY:
-                        paragraph.paragraph_format.first_line_indent = Pt(24)  # two characters
+                        paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_SIZE)  # two characters
             doc.add_paragraph().paragraph_format.space_after = Pt(0)
-    _docx_update_fields_on_open(doc)
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    word.update_fields_on_open(doc)
+    return word.to_bytes(doc)
 
 
 # --- PDF -----------------------------------------------------------------------------------------
 
-def render_pdf(version: ApplicationVersion) -> bytes:
-    """The dossier of ``version`` as PDF (WeasyPrint, template ``pdf/dossier.html``)."""
-    from weasyprint import HTML
+def _enclosures(version: ApplicationVersion) -> list[Enclosure]:
+    """The evidence files of ``version`` to bind into the PDF volume, in the order of the list."""
+    snapshots = [a for a in (version.attachments or []) if isinstance(a, dict)]
+    stored = Attachment.objects.in_bulk([a.get("id") for a in snapshots if isinstance(a.get("id"), int)])
+    enclosures = []
+    for n, item in enumerate(snapshots, start=1):
+        attachment = stored.get(item.get("id"))
+        data = None
+        if attachment is not None:
+            try:
+                with attachment.file.open("rb") as f:
+                    data = f.read()
+            except OSError:
+                data = None
+        enclosures.append(Enclosure(
+            anchor=f"evidence-{n}",
+            title=_("Evidence %(n)s: %(name)s") % {"n": n, "name": item.get("name") or EMPTY},
+            kind=str(item.get("kind") or ""),
+            sha256=str(item.get("sha256") or ""),
+            data=data,
+            details=[
+                {"label": _model_label(Attachment, "category"), "value": str(item.get("category") or EMPTY)},
+                {"label": _model_label(Attachment, "original_name"), "value": str(item.get("name") or EMPTY)},
+                {"label": _model_label(Attachment, "kind"), "value": str(item.get("kind") or EMPTY).upper()},
+                {"label": "SHA-256", "value": str(item.get("sha256") or EMPTY)},
+            ],
+        ))
+    return enclosures
 
+
+def render_pdf(version: ApplicationVersion) -> bytes:
+    """The dossier of ``version`` as one PDF volume (template ``pdf/dossier.html``): cover, contents,
+    the chapters, and the evidence files bound after the list of evidence, each after a divider page."""
     outline = dossier_outline(version)
     for section in outline:
         for block in section["blocks"]:
             if block["type"] == "table":  # each cell with its column's class, for the template
                 css = [f"{c['align']} mono" if c["mono"] else c["align"] for c in block["columns"]]
                 block["cells"] = [list(zip(row, css, strict=True)) for row in block["rows"]]
-    html = render_to_string("pdf/dossier.html", {
+    enclosures = _enclosures(version)
+    prepare(enclosures)
+    document = render_document("pdf/dossier.html", {
         "cover": outline[0],
         "sections": outline[1:],
         "version": version,
-        "submitted_iso": timezone.localtime(version.submitted_at).isoformat(),
         "empty": EMPTY,
-    })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        "evidence_key": EVIDENCE_KEY,
+        "bound": [e for e in enclosures if e.bound],
+        "unbound": [e for e in enclosures if not e.bound],
+    }, meta=dossier_meta(version, outline[0]))
+    return overlay(write(document), enclosures, page_indexes(document))

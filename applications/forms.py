@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Call, ParkType, RegionClass
-from portal.accounts.models import Region
+from portal.accounts.models import Organization, Region
 
 GUANGDONG_BASIC_CONDITIONS = [
     "园区管理机构具有独立法人资格且运营2年（含）以上，园区面积适中，适于管理。",
@@ -45,15 +45,22 @@ class CallForm(forms.ModelForm):
         label=_("Park types that may apply"), choices=ParkType.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    co_issuers = forms.ModelMultipleChoiceField(
+        label=_("Co-issuing departments (会同)"), required=False, queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The departments named in the notice as acting with the organiser (会同), e.g. 省委网信办 and "
+                    "省工信厅 (seed 000), 中央网信办 and 工业和信息化部 (seed 001). Each of them, and only they, "
+                    "concur with the candidate list and countersign (会签) the designation document."))
     basic_conditions = LinesField(label=_("Basic conditions"), help_text=_("One condition per line."))
     evidence_categories = LinesField(label=_("Evidence categories"), help_text=_("One category per line."))
 
     class Meta:
         model = Call
-        fields = ["title", "document_number", "issuers", "level", "region", "park_types",
+        fields = ["title", "document_number", "issuers", "co_issuers", "level", "region", "park_types",
                   "recommending_tier", "quota_per_unit", "basic_conditions", "evidence_categories",
                   "park_deadline", "recommend_deadline", "publicity_days", "co_review_required",
-                  "experts_per_application", "scoring_deadline", "ranking_method", "score_range_flag"]
+                  "experts_per_application", "scoring_deadline", "ranking_method", "score_range_flag",
+                  "candidates_about"]
         widgets = {
             "issuers": forms.Textarea(attrs={"rows": 3}),
             "park_deadline": DATETIME_WIDGET,
@@ -64,6 +71,11 @@ class CallForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(level=Region.Level.PROVINCE)
+        self.fields["co_issuers"].queryset = Organization.objects.filter(kind__in=[
+            Organization.Kind.PROVINCE_CAC, Organization.Kind.PROVINCE_MIIT, Organization.Kind.MINISTRY,
+        ]).order_by("kind", "name")
+        if self.instance.pk:
+            self.initial.setdefault("co_issuers", list(self.instance.co_issuers.all()))
         self.fields["quota_per_unit"].min_value = 1
         self.fields["quota_per_unit"].widget.attrs["min"] = 1
         for name in ("park_deadline", "recommend_deadline", "scoring_deadline"):
@@ -100,7 +112,8 @@ class CallForm(forms.ModelForm):
 
 
 class ThresholdForm(forms.Form):
-    region_class = forms.ChoiceField(label=_("Region class"), choices=RegionClass.choices)
+    region_class = forms.ChoiceField(label=_("Region class"), choices=RegionClass.choices,
+                                     help_text=_("One of the call's region classes (区域类别)."))
     total_output = forms.DecimalField(label=_("Total output ≥"), min_value=Decimal("0"),
                                       max_digits=12, decimal_places=2)
     ict_output = forms.DecimalField(label=_("ICT-services output ≥"), min_value=Decimal("0"),
@@ -108,6 +121,11 @@ class ThresholdForm(forms.Form):
     ict_exports = forms.DecimalField(label=_("ICT-services exports ≥"), min_value=Decimal("0"),
                                      max_digits=12, decimal_places=2)
     digital_enterprises = forms.IntegerField(label=_("Digital-service enterprises ≥"), min_value=0)
+
+    def __init__(self, *args, region_classes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if region_classes:
+            self.fields["region_class"].choices = region_classes
 
 
 class BaseThresholdFormSet(forms.BaseFormSet):
@@ -169,3 +187,42 @@ class SubmitForm(forms.Form):
                 "submission unless it is returned."),
         error_messages={"required": _("Confirm before submitting.")},
     )
+
+
+class RegionClassForm(forms.Form):
+    """One region class (区域类别) of a call: its regions typed by name or GB/T 2260 code."""
+
+    key = forms.SlugField(label=_("Key"), max_length=20, help_text=_("e.g. prd, ewn, east"))
+    name = forms.CharField(label=_("Name"), max_length=40, help_text=_("e.g. 珠三角"))
+    regions = forms.CharField(
+        label=_("Regions"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Names or division codes, separated by 、 , or new lines, e.g. 广州市、深圳市 or 440100. A park "
+                    "belongs to the class of its city, district or province."))
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope if scope is not None else Region.objects.all()
+
+    def clean_regions(self):
+        import re
+
+        tokens = [t for t in re.split(r"[、，,;；\s]+", self.cleaned_data["regions"]) if t]
+        found, unknown, ambiguous = [], [], []
+        for token in tokens:
+            matches = list(self.scope.filter(code=token)) or list(self.scope.filter(name=token))
+            if not matches:
+                unknown.append(token)
+            elif len(matches) > 1:
+                ambiguous.append(token)
+            elif matches[0] not in found:
+                found.append(matches[0])
+        if unknown:
+            raise forms.ValidationError(_("Not a region of this call: %(names)s."),
+                                        params={"names": "、".join(unknown)})
+        if ambiguous:
+            raise forms.ValidationError(_("Several regions are called %(names)s: give the division code instead."),
+                                        params={"names": "、".join(ambiguous)})
+        return found
+
+
+RegionClassFormSet = forms.formset_factory(RegionClassForm, extra=1, can_delete=True, max_num=12, absolute_max=12)

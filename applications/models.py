@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, default_storage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -11,12 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-
-class ParkType(models.TextChoices):
-    OUTSOURCING_DEMO_PARK = "outsourcing_demo", _("Provincial service outsourcing demonstration park")
-    ECONOMIC_DEVELOPMENT_ZONE = "edz", _("Economic and technological development zone")
-    HIGH_TECH_ZONE = "htz", _("High-tech industrial development zone")
-    DIGITAL_ECONOMY_PARK = "digital_park", _("Digital economy industrial park or cluster")
+from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 
 
 class RegionClass(models.TextChoices):
@@ -79,6 +74,13 @@ class Call(ConcurrentTransitionMixin, models.Model):
         _("publicity working days"), default=5, validators=[MinValueValidator(1)]
     )
     co_review_required = models.BooleanField(_("co-review by 网信 and 工信 required"), default=True)
+    co_issuers = models.ManyToManyField(
+        "accounts.Organization", verbose_name=_("co-issuing departments (会同)"), blank=True,
+        related_name="co_issued_calls",
+        help_text=_("The departments the organiser acts with (会同), e.g. 省委网信办 and 省工信厅, or 中央网信办 and "
+                    "工业和信息化部. Each of them, and only they, concur with the candidate list and countersign "
+                    "(会签) the designation document before it is published."),
+    )
     experts_per_application = models.PositiveSmallIntegerField(
         _("experts per application"), default=5, validators=[MinValueValidator(1)])
     scoring_deadline = models.DateTimeField(_("deadline for expert scores"), null=True, blank=True)
@@ -87,6 +89,10 @@ class Call(ConcurrentTransitionMixin, models.Model):
     score_range_flag = models.DecimalField(
         _("flag applications whose scores range more than"), max_digits=5, decimal_places=1,
         default=Decimal("20.0"), validators=[MinValueValidator(Decimal("0"))])
+    candidates_about = models.PositiveSmallIntegerField(
+        _("about how many candidates"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("The number the notice states, e.g. 10 for “10个左右” (seed 001 四(二)): a list under 8 or over 12 "
+                    "(four fifths to six fifths of it) must be acknowledged by the organiser. Empty: no such number."))
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -109,26 +115,81 @@ class Call(ConcurrentTransitionMixin, models.Model):
         pass
 
     @property
+    def candidates_range(self) -> tuple[int, int] | None:
+        """The list sizes "about N" covers without a warning: 8 to 12 for "10个左右"."""
+        if not self.candidates_about:
+            return None
+        n = self.candidates_about
+        return (n * 4 + 4) // 5, (n * 6) // 5
+
+    @property
+    def park_type_labels(self) -> list[str]:
+        return [str(ParkType(t).label) for t in self.park_types if t in ParkType.values]
+
+    @property
     def issuer_list(self) -> list[str]:
         return [line.strip() for line in self.issuers.splitlines() if line.strip()]
 
     def region_class_for(self, region) -> str:
-        """The threshold row that applies to a park in ``region`` (a city or province)."""
+        """The threshold row that applies to a park in ``region`` (a district, city or province): the call's
+        own region class containing the region or a region above it. A call without region classes of
+        its own falls back on the regions' built-in classes (珠三角/粤东西北, 东部/中西部和东北)."""
+        if region is None:
+            return ""
+        mapping = self.region_class_map
+        if mapping:
+            return next((mapping[r.pk] for r in region.ancestors() if r.pk in mapping), "")
         if self.level == self.Level.PROVINCIAL:
             return region.provincial_class if region else ""
         national = region.effective_national_class() if region else ""
         return RegionClass.EAST if national == "east" else RegionClass.CENTRAL_WEST_NORTHEAST
 
     @cached_property
+    def region_class_map(self) -> dict[int, str]:
+        """region id → key of this call's region class (one query)."""
+        return dict(CallRegionClass.regions.through.objects.filter(callregionclass__call=self)
+                    .values_list("region_id", "callregionclass__key"))
+
+    @cached_property
+    def region_class_names(self) -> dict[str, str]:
+        names = {key: str(label) for key, label in RegionClass.choices}
+        names.update(self.region_classes.values_list("key", "name"))
+        return names
+
+    @cached_property
     def thresholds_by_class(self) -> dict[str, "Threshold"]:
         return {t.region_class: t for t in self.thresholds.all()}
+
+
+class CallRegionClass(models.Model):
+    """区域类别 of one call: a named set of regions whose parks share one threshold row, e.g. 珠三角 and
+    粤东西北 for Guangdong (seed 000), 东部 and 中西部和东北 for the national call (seed 001). Each call
+    defines its own; a park belongs to the class of its region or of a region above it."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="region_classes")
+    key = models.SlugField(_("key"), max_length=20)
+    name = models.CharField(_("name"), max_length=40)
+    regions = models.ManyToManyField("accounts.Region", verbose_name=_("regions"), related_name="+")
+
+    class Meta:
+        verbose_name = _("region class")
+        verbose_name_plural = _("region classes")
+        ordering = ["call", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="region_class_unique_key"),
+            models.UniqueConstraint(fields=["call", "name"], name="region_class_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Threshold(models.Model):
     """申报业务标准: the business thresholds of one region class, in 亿元 and a count."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="thresholds")
-    region_class = models.CharField(_("region class"), max_length=4, choices=RegionClass.choices)
+    region_class = models.CharField(_("region class"), max_length=20,
+                                    help_text=_("The key of one of the call's region classes."))
     total_output = models.DecimalField(
         _("total output (100 million yuan)"), max_digits=12, decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
@@ -151,7 +212,11 @@ class Threshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.call} · {self.get_region_class_display()}"
+        return f"{self.call} · {self.region_class_name}"
+
+    @property
+    def region_class_name(self) -> str:
+        return self.call.region_class_names.get(self.region_class, self.region_class)
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -180,6 +245,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     latest_version_number = models.PositiveIntegerField(_("latest version"), default=0)
+    revision_deadline = models.DateTimeField(
+        _("revision deadline"), null=True, blank=True,
+        help_text=_("Set when the organiser returned the application at the formal check and the unit sent "
+                    "it back for revision: the park may resubmit until then, even after the call's deadline."))
 
     class Meta:
         verbose_name = _("application")
@@ -201,11 +270,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         pass
 
     # The preliminary review (初审) and the recommendation, driven by the review app's services.
-    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    # From APPROVED only for an application returned at the formal check (checked by the service).
+    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.RETURNED)
     def return_for_revision(self):
         pass
 
-    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
+    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.REJECTED)
     def reject(self):
         pass
 
@@ -224,6 +294,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.RECOMMENDED, target=State.FORMAL_PASSED)
     def pass_formal_check(self):
         pass
+
+    @property
+    def submission_deadline(self):
+        """The call's deadline for parks, or later when the application was returned at the formal
+        check and sent back for revision (until the organiser's re-send deadline)."""
+        deadline = self.call.park_deadline
+        if self.revision_deadline and self.revision_deadline > deadline:
+            return self.revision_deadline
+        return deadline
 
     @property
     def is_editable(self) -> bool:
@@ -257,9 +336,11 @@ class DossierSection(models.Model):
         return f"{self.application_id}:{self.key}"
 
 
-def private_storage() -> FileSystemStorage:
-    """Private files under MEDIA_ROOT. No URL serves them: views that check permission do."""
-    return FileSystemStorage(base_url=None)
+def private_storage() -> Storage:
+    """Private files: STORAGES["default"] (MEDIA_ROOT, or the private bucket of the object storage). No URL serves
+    them: views that check permission do (portal.files.private_file_response). The lazy default storage follows
+    the settings, so a test that switches STORAGES switches every file field."""
+    return default_storage
 
 
 def attachment_path(instance, filename: str) -> str:

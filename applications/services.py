@@ -1,5 +1,6 @@
 """Every change of state of calls and applications: checked, atomic, audited, notified."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import eligibility, units
-from applications.dossier import EVIDENCE_KEY, SECTIONS
+from applications.dossier import DERIVED_SECTIONS, EVIDENCE_KEY, SECTIONS
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import (
     Application,
     ApplicationVersion,
     Attachment,
     Call,
+    CallRegionClass,
     DossierExport,
     DossierSection,
     Threshold,
@@ -28,7 +30,7 @@ from applications.selectors import (
     park_memberships_for_application,
     sections_of,
 )
-from portal.accounts.models import Organization, Role
+from portal.accounts.models import Organization, ParkType, Region, Role
 from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
@@ -43,19 +45,123 @@ def _require(user, perm: str, obj=None) -> None:
 # --- calls ---------------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_call(*, user, call: Call, thresholds: list[dict], request=None) -> Call:
-    """Create or update a call with its threshold rows (validated by the forms beforehand)."""
+def save_call(*, user, call: Call, thresholds: list[dict], co_issuers=None, request=None) -> Call:
+    """Create or update a call with its threshold rows (validated by the forms beforehand) and, when given,
+    its co-issuing departments (会同单位)."""
     creating = call.pk is None
     # The organiser must be the officer's own department, whether creating or editing.
     if not user.has_perm("applications.manage_call", call):
         raise PermissionDenied
     call.full_clean(exclude=["status"])  # the status changes only through its transitions
+    if co_issuers is not None:
+        co_issuers = _check_co_issuers(call, list(co_issuers))
     call.save()
     call.thresholds.all().delete()
     Threshold.objects.bulk_create([Threshold(call=call, **row) for row in thresholds])
+    if co_issuers is not None:
+        call.co_issuers.set(co_issuers)
+    if creating:
+        _replace_region_classes(call, default_region_classes(call))
     record_event(verb="call.created" if creating else "call.updated", actor=user, target=call,
-                 organization=call.organiser, request=request)
+                 organization=call.organiser, request=request,
+                 data={"co_issuers": [o.name for o in call.co_issuers.order_by("name")]})
     return call
+
+
+def default_region_classes(call: Call) -> list[dict]:
+    """The region classes a new call starts with, from the regions' built-in classes (DOMAIN.md §2):
+    珠三角/粤东西北 for Guangdong, 东部/中西部和东北 nationally. Another province's call defines its own."""
+    if call.level == Call.Level.NATIONAL:
+        provinces = Region.objects.filter(level=Region.Level.PROVINCE)
+        return [{"key": "east", "name": "东部", "regions": list(provinces.filter(national_class="east"))},
+                {"key": "cwn", "name": "中西部和东北", "regions": list(provinces.exclude(national_class="east"))}]
+    if not call.region_id:
+        return []
+    cities = Region.objects.filter(parent_id=call.region_id, level=Region.Level.CITY)
+    rows = [{"key": key, "name": name, "regions": list(cities.filter(provincial_class=key))}
+            for key, name in (("prd", "珠三角"), ("ewn", "粤东西北"))]
+    return [row for row in rows if row["regions"]]
+
+
+def ensure_default_region_classes(call: Call) -> None:
+    """Give a call without region classes the default ones (load_demo, calls made before classes were data)."""
+    if not call.region_classes.exists():
+        _replace_region_classes(call, default_region_classes(call))
+
+
+def _replace_region_classes(call: Call, classes: list[dict]) -> None:
+    call.region_classes.all().delete()
+    for row in classes:
+        region_class = CallRegionClass.objects.create(call=call, key=row["key"], name=row["name"])
+        region_class.regions.set(row["regions"])
+
+
+def _in_scope(call: Call, region: Region) -> bool:
+    if call.level == Call.Level.NATIONAL or not call.region_id:
+        return True
+    province = region.province
+    return province is not None and province.pk == call.region_id and region.pk != call.region_id
+
+
+@transaction.atomic
+def save_region_classes(*, call: Call, user, classes: list[dict], request=None) -> Call:
+    """Define the call's region classes (区域类别): each a key, a name and its regions. They select the
+    threshold row of every park, so they are fixed once the call is open."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _require(user, "applications.manage_call", call)
+    if call.status != Call.Status.DRAFT:
+        raise ValidationError(_("The region classes are fixed once the call is open: they decide which thresholds "
+                                "each park must meet."), code="open")
+    keys, names, seen = set(), set(), {}
+    for n, row in enumerate(classes, start=1):
+        key, name, regions = (row.get("key") or "").strip(), (row.get("name") or "").strip(), row.get("regions") or []
+        if not re.fullmatch(r"[a-z0-9_-]{1,20}", key):
+            raise ValidationError(_("Class %(n)s: the key is 1–20 lower-case letters, digits, - or _.") % {"n": n})
+        if not name:
+            raise ValidationError(_("Class %(n)s: give its name, e.g. 珠三角.") % {"n": n})
+        if key in keys or name in names:
+            raise ValidationError(_("Class %(n)s: the key and the name must differ from the other classes.")
+                                  % {"n": n})
+        if not regions:
+            raise ValidationError(_("%(name)s: list its regions.") % {"name": name})
+        for region in regions:
+            if not _in_scope(call, region):
+                raise ValidationError(_("%(name)s: %(region)s is not in the call's province.")
+                                      % {"name": name, "region": region.name})
+            if region.pk in seen:
+                raise ValidationError(_("%(region)s is in both %(a)s and %(b)s.")
+                                      % {"region": region.name, "a": seen[region.pk], "b": name})
+            seen[region.pk] = name
+        keys.add(key)
+        names.add(name)
+    orphans = sorted(set(call.thresholds.values_list("region_class", flat=True)) - keys)
+    if orphans:
+        raise ValidationError(_("Threshold rows exist for %(keys)s; keep those classes or change the thresholds "
+                                "first.") % {"keys": "、".join(orphans)}, code="orphans")
+    _replace_region_classes(call, [{**row, "key": row["key"].strip(), "name": row["name"].strip()}
+                                   for row in classes])
+    record_event(verb="call.region_classes", actor=user, target=call, organization=call.organiser,
+                 request=request, data={"classes": [{"key": r["key"], "name": r["name"],
+                                                     "regions": [g.code for g in r["regions"]]} for r in classes]})
+    return call
+
+
+CO_ISSUER_KINDS = {Call.Level.PROVINCIAL: (Organization.Kind.PROVINCE_CAC, Organization.Kind.PROVINCE_MIIT),
+                   Call.Level.NATIONAL: (Organization.Kind.MINISTRY,)}
+
+
+def _check_co_issuers(call: Call, organizations: list[Organization]) -> list[Organization]:
+    """会同 departments: a provincial call's departments of its own province (网信, 工信), a national call's
+    ministries; never the organiser itself."""
+    kinds = CO_ISSUER_KINDS.get(call.level, ())
+    for org in organizations:
+        if org.pk == call.organiser_id:
+            raise ValidationError({"co_issuers": _("The organiser is not its own co-issuer.")})
+        if org.kind not in kinds or (call.level == Call.Level.PROVINCIAL and org.region_id != call.region_id):
+            raise ValidationError({"co_issuers": _("%(org)s cannot co-issue this call: a provincial call is issued "
+                                                   "with the province's 网信 and 工信 departments, a national call "
+                                                   "with ministries.") % {"org": org.name}})
+    return organizations
 
 
 @transaction.atomic
@@ -66,6 +172,11 @@ def open_call(*, user, call: Call, request=None) -> Call:
         raise ValidationError(_("The deadline for parks has passed; change it before opening the call."))
     if not call.thresholds.exists():
         raise ValidationError(_("Enter the thresholds before opening the call."))
+    without = [name for key, name in call.region_classes.values_list("key", "name")
+               if not call.thresholds.filter(region_class=key).exists()]
+    if without:
+        raise ValidationError(_("Enter the thresholds of the region class(es) %(names)s before opening the call.")
+                              % {"names": "、".join(without)})
     call.open()
     call.save()
     record_event(verb="call.opened", actor=user, target=call, organization=call.organiser,
@@ -96,8 +207,26 @@ class ApplicationExists(Exception):
 
 def call_accepts_park(call: Call, park: Organization) -> bool:
     if call.level == Call.Level.PROVINCIAL:
-        return park.region is not None and park.region.parent_id == call.region_id
+        if park.region is None:
+            return False
+        if park.region.level == Region.Level.CITY:
+            return park.region.parent_id == call.region_id
+        province = park.region.province  # a district or new area: its city's province
+        return province is not None and province.pk == call.region_id
     return True
+
+
+def park_type_refusal(call: Call, park: Organization) -> str:
+    """Seed 000 二: "省级服务外包示范园区、经济技术开发区、高新技术开发区、数字经济相关产业园区或
+    产业集聚区均可申报"; each call accepts only its configured park types. Empty when accepted."""
+    accepted = [t for t in call.park_types if t in ParkType.values]
+    if not accepted or set(park.park_types or []) & set(accepted):
+        return ""
+    labels = "、".join(str(ParkType(t).label) for t in accepted)
+    own = "、".join(str(ParkType(t).label) for t in park.park_types or [] if t in ParkType.values)
+    return _("This call accepts only these park types: %(accepted)s. Your park is registered as: %(own)s. "
+             "If the registration is wrong, ask the system administrator to correct it.") % {
+        "accepted": labels, "own": own or _("no park type")}
 
 
 @transaction.atomic
@@ -112,6 +241,9 @@ def start_application(*, call: Call, park: Organization, user, request=None) -> 
         raise ValidationError(_("This call is not open for applications."))
     if not call_accepts_park(call, park):
         raise ValidationError(_("Parks of your region cannot apply to this call."))
+    refused_type = park_type_refusal(call, park)
+    if refused_type:
+        raise ValidationError(refused_type, code="park_type")
     try:
         with transaction.atomic():
             application = Application.objects.create(call=call, park=park, created_by=user)
@@ -149,6 +281,8 @@ def save_section(*, application: Application, key: str, user, data: dict, comple
     section = _editable_section(application, key, user)
     if section.revision != base_revision:
         raise EditConflict(section)
+    if complete and key in DERIVED_SECTIONS:
+        data = DERIVED_SECTIONS[key](data)  # the derived figures are the service's, whoever calls
     section.data = data
     section.complete = complete
     section.revision = F("revision") + 1
@@ -252,8 +386,9 @@ def submit_application(*, application: Application, user, justification: str = "
         "call", "park__region__parent").get(pk=application.pk)
     _require(user, "applications.submit_application", application)
     call = application.call
-    if timezone.now() > call.park_deadline:
-        deadline = timezone.localtime(call.park_deadline)
+    deadline = application.submission_deadline
+    if timezone.now() > deadline:
+        deadline = timezone.localtime(deadline)
         raise SubmissionRefused(
             _("The deadline for submission (%(deadline)s) has passed.")
             % {"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
@@ -267,6 +402,12 @@ def submit_application(*, application: Application, user, justification: str = "
     data = {key: section.data for key, section in sections.items() if key != EVIDENCE_KEY}
     criteria = eligibility.evaluate(call=call, region=application.park.region,
                                     data=merged_data(sections))
+    refusal = eligibility.operating_years_message(call=call, data=merged_data(sections))
+    if refusal:
+        raise SubmissionRefused(refusal, code="requirement")
+    refused_type = park_type_refusal(call, application.park)
+    if refused_type:
+        raise SubmissionRefused(refused_type, code="park_type")
     missed = eligibility.misses(criteria)
     justification = (justification or "").strip()
     if missed and len(justification) < 20:

@@ -3,6 +3,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from portal.accounts.models import Organization, Region, Role
 from portal.accounts.selectors import memberships_of
 
@@ -27,13 +29,23 @@ def unit_roles(call) -> UnitRoles:
 
 
 def unit_region_id(call, park) -> int | None:
-    """The region of the unit that recommends ``park`` in ``call``."""
+    """The region of the unit that recommends ``park`` in ``call``: the park's prefecture-level city
+    (a 直辖市's city row for its districts), or its province (national call). A park in a district or new
+    area belongs to the district's city and province."""
     region = park.region
     if region is None:
         return None
     if call.recommending_tier == "city":
-        return region.pk if region.level == Region.Level.CITY else None
-    return region.parent_id if region.level == Region.Level.CITY else region.pk
+        if region.level == Region.Level.CITY:
+            return region.pk
+        city = region.city
+        return city.pk if city else None
+    if region.level == Region.Level.PROVINCE:
+        return region.pk
+    if region.level == Region.Level.CITY:
+        return region.parent_id
+    province = region.province
+    return province.pk if province else None
 
 
 def unit_regions_of(user, call, *, coreview: bool = False) -> set[int]:
@@ -64,11 +76,15 @@ def is_unit_coreviewer(user, application) -> bool:
         user, application.call, coreview=True)
 
 
-def park_region_filter(call, region_ids) -> dict:
-    """ORM filter selecting the parks of the given unit regions."""
+def park_region_filter(call, region_ids) -> Q:
+    """ORM condition selecting the parks of the given unit regions, directly in the region or in a
+    district under it (and, for a province, in a district under one of its cities)."""
+    region_ids = list(region_ids)
     if call.recommending_tier == "city":
-        return {"park__region_id__in": region_ids}
-    return {"park__region__parent_id__in": region_ids}
+        return Q(park__region_id__in=region_ids) | Q(park__region__parent_id__in=region_ids,
+                                                     park__region__level=Region.Level.DISTRICT)
+    return (Q(park__region_id__in=region_ids) | Q(park__region__parent_id__in=region_ids)
+            | Q(park__region__parent__parent_id__in=region_ids))
 
 
 def unit_members(call, region_ids, *, coreview: bool = False):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/new/", views.call_edit, name="call-new"),
     path("calls/<int:pk>/", views.call_detail, name="call-detail"),
     path("calls/<int:pk>/edit/", views.call_edit, name="call-edit"),
+    path("calls/<int:pk>/region-classes/", views.call_region_classes, name="call-region-classes"),
     path("calls/<int:pk>/open/", views.call_transition, {"action": "open"}, name="call-open"),
     path("calls/<int:pk>/close/", views.call_transition, {"action": "close"}, name="call-close"),
     path("calls/<int:call_pk>/start/", views.start, name="start"),

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.db.models import Q
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +19,7 @@ from applications.forms import (
     PROVINCIAL_DEFAULT_THRESHOLDS,
     AttachmentForm,
     CallForm,
+    RegionClassFormSet,
     StartApplicationForm,
     SubmitForm,
     ThresholdFormSet,
@@ -35,9 +37,11 @@ from applications.selectors import (
     versions_of,
 )
 from applications.versions import compare_versions
+from portal.accounts.models import Organization, Region
 from portal.accounts.selectors import organizations_for_role
 from portal.audit.selectors import history_of
 from portal.audit.services import record_event
+from portal.files import private_file_response
 from portal.home.workspaces import render_panels
 
 
@@ -60,6 +64,13 @@ def _error_messages(exc: ValidationError) -> list[str]:
 
 # --- calls ---------------------------------------------------------------------------------------
 
+def _class_choices(call) -> list[tuple[str, str]] | None:
+    """The threshold rows' choices: the call's own region classes once it has them."""
+    if call is None:
+        return None
+    return list(call.region_classes.values_list("key", "name")) or None
+
+
 def _call_context(form, formset, call=None):
     return {"form": form, "formset": formset, "call": call}
 
@@ -81,13 +92,19 @@ def call_edit(request, pk: int | None = None):
     organisers = organizations_for_role(request.user, "provincial_officer")
     if request.method == "POST":
         form = CallForm(request.POST, instance=call or Call(organiser=organisers[0]))
-        formset = ThresholdFormSet(request.POST, prefix="thresholds")
+        formset = ThresholdFormSet(request.POST, prefix="thresholds",
+                                   form_kwargs={"region_classes": _class_choices(call)})
         if form.is_valid() and formset.is_valid():
             try:
                 saved = services.save_call(user=request.user, call=form.instance,
-                                           thresholds=formset.rows(), request=request)
+                                           thresholds=formset.rows(), request=request,
+                                           co_issuers=form.cleaned_data.get("co_issuers"))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
             else:
                 messages.success(request, _("The call has been saved."))
                 return redirect("applications:call-detail", pk=saved.pk)
@@ -104,9 +121,14 @@ def call_edit(request, pk: int | None = None):
             "level": Call.Level.PROVINCIAL if org.region_id else Call.Level.NATIONAL,
             "region": org.region_id, "recommending_tier": Call.RecommendingTier.CITY,
             "quota_per_unit": 5, "issuers": org.name,
+            # 会同: a provincial organiser acts with its province's 网信 and 工信 departments (seed 000).
+            "co_issuers": list(Organization.objects.filter(
+                kind__in=[Organization.Kind.PROVINCE_CAC, Organization.Kind.PROVINCE_MIIT], region=org.region))
+            if org.region_id else [],
         })
         initial = PROVINCIAL_DEFAULT_THRESHOLDS
-    formset = ThresholdFormSet(initial=initial, prefix="thresholds")
+    formset = ThresholdFormSet(initial=initial, prefix="thresholds",
+                               form_kwargs={"region_classes": _class_choices(call)})
     return render(request, "applications/call_form.html", _call_context(form, formset, call))
 
 
@@ -118,12 +140,48 @@ def call_detail(request, pk: int):
         raise Http404
     parks = parks_of(request.user)
     mine = {a.park_id: a for a in Application.objects.filter(call=call, park__in=parks)}
+    thresholds = list(call.thresholds.all())
+    for threshold in thresholds:
+        threshold.call = call  # the call's class names are read once
     return render(request, "applications/call_detail.html", {
-        "call": call, "manages": manages, "thresholds": call.thresholds.all(),
+        "call": call, "manages": manages, "thresholds": thresholds,
+        "region_classes": call.region_classes.prefetch_related("regions"),
         "parks": parks, "my_applications": mine,
         "start_form": StartApplicationForm(parks=parks) if parks else None,
         "history": history_of(call)[:50] if manages else None,
     })
+
+
+@login_required
+def call_region_classes(request, pk: int):
+    """The call's region classes (区域类别), which select each park's threshold row."""
+    call = get_object_or_404(Call.objects.select_related("region"), pk=pk)
+    if not request.user.has_perm("applications.manage_call", call):
+        raise Http404
+    if call.level == Call.Level.NATIONAL:
+        scope = Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.CITY])
+    elif call.region_id:  # the province's cities and districts
+        scope = Region.objects.filter(Q(parent=call.region) | Q(parent__parent=call.region))
+    else:
+        scope = Region.objects.none()
+    status = 200
+    if request.method == "POST":
+        formset = RegionClassFormSet(request.POST, prefix="classes", form_kwargs={"scope": scope})
+        if formset.is_valid():
+            rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            try:
+                services.save_region_classes(call=call, user=request.user, request=request, classes=rows)
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(exc.messages)
+            else:
+                messages.success(request, _("The region classes are saved."))
+                return redirect("applications:call-detail", pk=call.pk)
+        status = 400
+    else:
+        formset = RegionClassFormSet(prefix="classes", form_kwargs={"scope": scope}, initial=[
+            {"key": rc.key, "name": rc.name, "regions": "、".join(r.name for r in rc.regions.all())}
+            for rc in call.region_classes.prefetch_related("regions")])
+    return render(request, "applications/region_classes.html", {"call": call, "formset": formset}, status=status)
 
 
 @login_required
@@ -371,10 +429,8 @@ def download_attachment(request, pk: int, attachment_pk: int):
             raise Http404
     record_event(verb="application.attachment_downloaded", actor=request.user, target=application,
                  organization=application.park, data={"attachment": attachment.pk}, request=request)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=CONTENT_TYPES.get(attachment.kind, "application/octet-stream"))
-    return response
+    return private_file_response(attachment.file, filename=attachment.original_name,
+                                 content_type=CONTENT_TYPES.get(attachment.kind, "application/octet-stream"))
 
 
 # --- submission and versions ---------------------------------------------------------------------
@@ -406,9 +462,11 @@ def submit(request, pk: int):
         status = 400
     else:
         form = SubmitForm(initial={"justification": application.justification})
-    deadline_passed = timezone.now() > application.call.park_deadline
+    deadline_passed = timezone.now() > application.submission_deadline
     return render(request, "applications/submit.html", {
         "application": application, "form": form, "criteria": criteria, "missed": missed,
+        "requirement_refusal": eligibility.operating_years_message(call=application.call,
+                                                                   data=merged_data(sections)),
         "progress": _progress(application, sections), "can_submit": can_submit,
         "deadline_passed": deadline_passed,
         "incomplete": [p for p in _progress(application, sections) if not p["complete"]],
@@ -484,8 +542,8 @@ def export_download(request, pk: int, number: int, fmt: str):
     from applications.exports import export_filename
 
     filename = export_filename(v, fmt)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=filename,
-                        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream")
+    return private_file_response(item.file, filename=filename,
+                                 content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream")
 
 
 def reverse_section(application, key):

@@ -6,6 +6,7 @@ Without REDIS_URL the cache is in memory and Celery runs tasks eagerly (the
 ``make run`` path); with DEBUG off the settings refuse an insecure configuration.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -63,6 +64,15 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the portal answers to.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
+# connection's address alone is the client's (portal.clientip.client_ip, used by audit, objections and axes).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _entry in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_entry!r} is not an address or network.") from exc
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -72,6 +82,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_prometheus",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -79,17 +91,21 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "captcha",
     "portal.accounts",
     "portal.audit",
     "portal.notifications",
     "portal.workdays",
     "portal.home",
+    "portal.documents",
     "applications",
     "review",
     "publicity",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,9 +120,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "portal.accounts.middleware.AccountSecurityMiddleware",
     "portal.home.middleware.BadInputMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Widgets render through TEMPLATES, so that templates/ can override a library's widget (the captcha's).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -133,20 +152,39 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+# The same database backends, counted for /metrics (queries, errors, connections) by django-prometheus.
+_PROMETHEUS_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _PROMETHEUS_ENGINES.get(DATABASES["default"]["ENGINE"],
+                                                         DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Cache, Celery broker and rate limits may live in separate Redis databases (compose: /0, /1, /2):
+# REDIS_URL for the cache, CELERY_BROKER_URL for the broker, LIMITS_REDIS_URL for the counters of the rate limits
+# (each defaults to REDIS_URL). Flushing the cache then never resets a limit, and the reverse.
+LIMITS_REDIS_URL = os.environ.get("LIMITS_REDIS_URL", REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.observability.RedisCache",  # Django's, with hit/miss counts for /metrics
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
-        }
+        },
+        "limits": {
+            "BACKEND": "portal.observability.RedisCache",
+            "LOCATION": LIMITS_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal") + "-limits",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or None
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL) or None
@@ -157,6 +195,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING below (JSON lines with the request id of the request that queued the task).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery beat (portal.home.beat.HeartbeatScheduler) writes a heartbeat into Redis; older than this it is stale.
+BEAT_HEARTBEAT_MAX_AGE = int(os.environ.get("BEAT_HEARTBEAT_MAX_AGE", "120"))
 CELERY_BEAT_SCHEDULE: dict = {
     # 08:30 every day: units that have not sent their recommendation, 3 and 1 working days ahead.
     "remind-recommending-units": {
@@ -173,7 +215,29 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "publicity.tasks.close_due_notices",
         "schedule": crontab(minute="*"),
     },
+    # 02:30 every day: objectors' ID and phone numbers past the retention period after designation are erased.
+    "purge-objector-data": {
+        "task": "publicity.tasks.purge_objector_data",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # 00:05 every day: the head of the audit hash chain written to the log (an anchor kept elsewhere).
+    "log-audit-chain-head": {
+        "task": "portal.audit.tasks.log_chain_head",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
+
+# The backup (scripts/backup.py, encrypted, uploaded, N kept) on beat's schedule: BACKUP_CRON="minute hour",
+# e.g. "30 2" for 02:30 Asia/Shanghai every day; unset, nothing is scheduled.
+BACKUP_CRON = os.environ.get("BACKUP_CRON", "").split()
+BACKUP_TIMEOUT_SECONDS = int(os.environ.get("BACKUP_TIMEOUT_SECONDS", str(4 * 3600)))
+if BACKUP_CRON:
+    if len(BACKUP_CRON) != 2:
+        raise ImproperlyConfigured('BACKUP_CRON must be "minute hour", e.g. "30 2".')
+    CELERY_BEAT_SCHEDULE["backup"] = {
+        "task": "portal.home.tasks.run_backup",
+        "schedule": crontab(minute=BACKUP_CRON[0], hour=BACKUP_CRON[1]),
+    }
 
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -202,6 +266,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout"
 AXES_USERNAME_CALLABLE = "portal.accounts.views.axes_username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Attempts are keyed on username + the real client address (portal.clientip: X-Forwarded-For only from
+# TRUSTED_PROXIES), so that failures from other clients behind the proxy never lock a named account for all.
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.axes_client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
@@ -223,8 +290,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # No URL route serves MEDIA_ROOT: files go out only through views that check permission.
 MEDIA_URL = "/private-media/"
+# Uploads and generated documents go through STORAGES["default"]: the file system under MEDIA_ROOT by default,
+# S3-compatible object storage (MinIO, the cloud's OBS/OSS) with STORAGE_BACKEND=s3, so that every web node
+# sees the same files. The bucket is private: files leave only through views that check permission.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "location": os.environ.get("S3_PREFIX", ""),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+    if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, "
+                                   "S3_SECRET_ACCESS_KEY).")
+elif STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'local' or 's3', not {STORAGE_BACKEND!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -233,6 +329,13 @@ STORAGES = {
         )
     },
 }
+# Private files through the reverse proxy: after the permission check the view answers with X-Accel-Redirect
+# to this internal nginx location (files under MEDIA_ROOT at PRIVATE_MEDIA_ACCEL_PREFIX, objects in the bucket
+# at PRIVATE_S3_ACCEL_PREFIX with a short-lived signed query); empty (the default without nginx): the view
+# streams the file itself.
+PRIVATE_MEDIA_ACCEL = env_bool("PRIVATE_MEDIA_ACCEL", False)
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/media/")
+PRIVATE_S3_ACCEL_PREFIX = os.environ.get("PRIVATE_S3_ACCEL_PREFIX", "/_private/s3/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -302,13 +405,46 @@ if not DEBUG:
         # Explicitly turned off (e.g. a compose stack on a private network): say so once.
         SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
+# Log lines: JSON (time, level, logger, message, request id, user id, path; access lines add method, status and
+# duration) on standard error, for the log collector; LOG_FORMAT=text for people reading a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "portal.observability.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s %(path)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The access line of every request is written by portal.observability; gunicorn's is switched off.
+        "portal.request": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
+    },
 }
+
+# /metrics (Prometheus) answers connections from these networks only, never through the proxy.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+for _entry in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_entry!r} is not an address or network.") from exc
+
+# Errors to Sentry or a self-hosted GlitchTip when SENTRY_DSN is set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from portal.observability import init_sentry
+
+    init_sentry(SENTRY_DSN)
 
 PORTAL_NAME = _("Digital Service Export Base Application and Review Platform")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -331,7 +467,26 @@ OBJECTION_RATE_LIMITS = {
     "per_phone_per_day": int(os.environ.get("OBJECTION_LIMIT_PER_PHONE_PER_DAY", "5")),
     "status_per_ip_per_hour": int(os.environ.get("OBJECTION_STATUS_LOOKUPS_PER_IP_PER_HOUR", "30")),
 }
-OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "50"))
+OBJECTION_MAX_TOTAL_MB = int(os.environ.get("OBJECTION_MAX_TOTAL_MB", "30"))
+# The largest request body an upload form needs (one dossier file, or all the evidence of one objection, plus the
+# form): nginx's client_max_body_size in deploy/nginx is this figure (a test compares them).
+UPLOAD_REQUEST_MAX_MB = max(DOSSIER_MAX_FILE_MB, OBJECTION_MAX_TOTAL_MB) + 2
+# All evidence files a notice takes in one day (Asia/Shanghai), online and by post together.
+OBJECTION_MAX_DAILY_MB_PER_NOTICE = int(os.environ.get("OBJECTION_MAX_DAILY_MB_PER_NOTICE", "500"))
+# After this many objections from one address within an hour, the form asks for a captcha.
+OBJECTION_CAPTCHA_AFTER = int(os.environ.get("OBJECTION_CAPTCHA_AFTER", "3"))
+CAPTCHA_TIMEOUT = 15  # minutes
+CAPTCHA_LENGTH = 4
+CAPTCHA_2X_IMAGE = False
+
+# Objectors' ID and phone numbers (portal/crypto.py): Fernet keys, the first encrypting, all decrypting
+# (rotate with `manage.py rotate_field_key`); the HMAC key of the look-up hashes; how long they are kept.
+# Development only (DEBUG on): fixed so that `make run` keeps reading its own data across restarts.
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="
+DEVELOPMENT_FIELD_HASH_KEY = "development-only-field-hash-key-never-use-in-production"
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or ([DEVELOPMENT_FIELD_ENCRYPTION_KEY] if DEBUG else [])
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "") or (DEVELOPMENT_FIELD_HASH_KEY if DEBUG else "")
+OBJECTOR_DATA_RETENTION_YEARS = int(os.environ.get("OBJECTOR_DATA_RETENTION_YEARS", "3"))
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # Two-factor sign-in (TOTP) for city, provincial, expert and administrator roles; parks may enable it.

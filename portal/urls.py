@@ -1,9 +1,11 @@
+from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from portal import observability
 from portal.accounts import views as account_views
 from portal.home import help as help_views
 from portal.home import views as home_views
@@ -17,6 +19,7 @@ urlpatterns = [
     path("help/", help_views.help_index, name="help"),
     path("help/<str:slug>/", help_views.help_guide, name="help-guide"),
     path("help/img/<str:name>", help_views.help_image, name="help-image"),
+    path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
@@ -48,6 +51,10 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
     path("bases/", publicity_views.bases, name="bases"),
+    path("workdays/", include("portal.workdays.urls")),
+    # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.
+    path("captcha/image/<str:key>/", captcha_views.captcha_image, {"scale": 1}, name="captcha-image"),
+    path("captcha/refresh/", captcha_views.captcha_refresh, name="captcha-refresh"),
     path("language/<str:code>/", home_views.switch_language, name="switch-language"),
     path("workspace/", home_views.workspace, name="workspace"),
     *[

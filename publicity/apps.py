@@ -14,6 +14,7 @@ class PublicityConfig(AppConfig):
         register_panel("province", panels.organiser_panel)
         register_panel("park", panels.park_timeline_panel)
         register_panel("application", panels.application_timeline_panel)
+        register_panel("coreview", panels.countersign_panel)
         from portal.home.todo import register_todo
         from publicity import todo
 

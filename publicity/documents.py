@@ -9,9 +9,10 @@
   tracking code, the objector's ID and phone numbers masked, the facts, the evidence files with
   their SHA-256 and how to check the status.
 - ``designation_pdf(designation)`` / ``designation_docx(designation)``: the designation document
-  (认定通知) in the layout of the recommendation letter (review/letters.py): the issuers in red,
-  stacked, the red double rule, the document number, title, addressee, body, the table of the
-  designated bases, the bases' obligations, the signatories and the date.
+  (认定通知) laid out by the 公文 toolkit (``portal.documents``, ``pdf/gongwen.html`` and ``GongwenDocx``):
+  the issuers in red, stacked, the document number centred above the red double rule, title,
+  addressee, body, the table of the designated bases, the bases' obligations, the signatories and the
+  date, and the 版记 at the foot of the last page.
 
 Each document's text is built once by a ``*_context`` function (plain strings, JSON-serialisable)
 and only laid out by the writers, so the PDF and the Word designation always say the same thing.
@@ -22,29 +23,20 @@ Chinese here and is not translated.
 from __future__ import annotations
 
 import re
-from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.exports import EMPTY, cn_date
 from applications.models import Call
+from portal.crypto import mask
+from portal.documents import EMPTY, cn_date
+from portal.documents.docx import GongwenDocx
+from portal.documents.gongwen import Gongwen, header_size
+from portal.documents.pdf import DocumentMeta, render_pdf
 from publicity.models import Designation, Notice, NoticeItem, Objection
-from review.letters import (
-    RED_HEX,
-    _border,
-    _docx_page_number,
-    _docx_parks_table,
-    _docx_setup,
-    _header_size,
-    _notice,
-    _para,
-    _pt,
-    letter_subject,
-)
+from review.letters import _notice, letter_subject
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -57,18 +49,6 @@ _BATCH_PREFIX = re.compile(r"^(第[一二三四五六七八九十百零〇0-9]+�
 
 
 # --- values --------------------------------------------------------------------------------------
-
-def mask(value: str, head: int = 3, tail: int = 4) -> str:
-    """``440106199001011234`` → ``440***********1234``: the first ``head`` and the last ``tail``
-    characters, a star for each one in between. A value too short to keep both ends keeps only its
-    first character."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if len(value) <= head + tail:
-        return value[:1] + "*" * (len(value) - 1) if len(value) > 1 else "*"
-    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
-
 
 def cn_datetime(value) -> str:
     """``2026年11月23日 14:05`` in Asia/Shanghai."""
@@ -103,13 +83,6 @@ def _paragraphs(text: str) -> list[str]:
 
 def _absolute(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
-
-
-def _render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 # --- the public notice (公示) --------------------------------------------------------------------
@@ -170,9 +143,9 @@ def notice_pdf(notice: Notice) -> bytes:
     context = notice_context(notice)
     aligns = [c["align"] for c in context["columns"]]
     context["cells"] = [list(zip(row, aligns, strict=True)) for row in context["rows"]]
-    published = notice.published_at or notice.created_at
-    context["created_iso"] = timezone.localtime(published, SHANGHAI).isoformat() if published else ""
-    return _render_pdf("pdf/notice.html", context)
+    meta = DocumentMeta(title=context["title"], author=context["issuer"], subject=context["call_title"],
+                        keywords=[context["document_number"]], created=notice.published_at or notice.created_at)
+    return render_pdf("pdf/notice.html", context, meta=meta)
 
 
 # --- the objection receipt (异议受理回执) ---------------------------------------------------------
@@ -222,8 +195,10 @@ def receipt_context(objection: Objection) -> dict:
 def receipt_pdf(objection: Objection) -> bytes:
     """The objection receipt as PDF (template ``pdf/objection_receipt.html``)."""
     context = receipt_context(objection)
-    context["created_iso"] = timezone.localtime(objection.created_at, SHANGHAI).isoformat()
-    return _render_pdf("pdf/objection_receipt.html", context)
+    meta = DocumentMeta(title=f"{context['title']} {context['tracking_code']}", author=context["issuer"],
+                        subject=context["notice_title"], keywords=[context["tracking_code"]],
+                        created=objection.created_at)
+    return render_pdf("pdf/objection_receipt.html", context, meta=meta)
 
 
 # --- the designation (认定通知) -------------------------------------------------------------------
@@ -285,7 +260,7 @@ def designation_context(designation: Designation) -> dict:
     date = cn_date(designation.document_date)
     return {
         "issuers": issuers,
-        "header_size": _header_size(issuers),
+        "header_size": header_size(issuers),
         "document_number": (designation.document_number or "").strip(),
         "title": designation.title,
         "subject": subject,
@@ -307,60 +282,36 @@ def designation_context(designation: Designation) -> dict:
     }
 
 
+def designation_gongwen(context: dict, *, created=None) -> Gongwen:
+    """The frame of the designation (通知): the document number centred above the red rule."""
+    return Gongwen(
+        issuers=context["issuers"], title=context["title"], addressee=context["addressee"],
+        date=context["date"], number=context["document_number"], number_position="center",
+        signatories=context["signatories"], printed_by=context["printed_by"],
+        printed_on=context["printed_on"], subject=context["call_title"], created=created,
+    )
+
+
 def designation_pdf(designation: Designation) -> bytes:
     """The designation document as PDF (template ``pdf/designation.html``)."""
     context = designation_context(designation)
     aligns = [c["align"] for c in context["columns"]]
     context["cells"] = [list(zip(row, aligns, strict=True)) for row in context["rows"]]
-    context["created_iso"] = timezone.localtime(designation.published_at or timezone.now(), SHANGHAI).isoformat()
-    return _render_pdf("pdf/designation.html", context)
+    gongwen = designation_gongwen(context, created=designation.published_at or timezone.now())
+    context["gongwen"] = gongwen
+    return render_pdf("pdf/designation.html", context, meta=gongwen.meta())
 
 
 def designation_docx(designation: Designation) -> bytes:
     """The designation document as Word (.docx), with the same content as the PDF."""
-    from docx import Document
-
     context = designation_context(designation)
-    doc = Document()
-    _docx_setup(doc, {"title": context["title"], "call_title": context["call_title"],
-                      "printed_by": context["printed_by"], "letter_number": context["document_number"]},
-                designation.published_at)
-    _docx_page_number(doc)
-
-    # 发文机关标志: the issuers' names, red, centred, stacked; a red double rule under them.
-    size = context["header_size"]
-    names = context["issuers"]
-    for n, name in enumerate(names):
-        paragraph = _para(doc, name, size=size, align="center", bold=True, heading=True, color=RED_HEX,
-                          exact=size * 1.35)
-        if n == len(names) - 1 and not context["document_number"]:
-            paragraph.paragraph_format.space_after = _pt(4)
-            _border(paragraph, "bottom", val="thickThinSmallGap", size=24, space=4)
-    if context["document_number"]:  # 发文字号: centred under the names, above the red rule
-        paragraph = _para(doc, context["document_number"], align="center", before=12, after=4)
-        _border(paragraph, "bottom", val="thickThinSmallGap", size=24, space=4)
-    _para(doc, context["title"], size=22, align="center", bold=True, heading=True, before=24, after=18, exact=34)
-    _para(doc, context["addressee"])
+    writer = GongwenDocx(designation_gongwen(context, created=designation.published_at))
+    writer.head()
     for text in context["body"]:
-        _para(doc, text, indent=True, align="justify")
-    _docx_parks_table(doc, context)
+        writer.paragraph(text)
+    writer.table(context["columns"], context["rows"], size=12)
     for text in context["closing"]:
-        _para(doc, text, indent=True, align="justify")
-    _para(doc, context["closing_formula"], indent=True)
-    _para(doc)
-    _para(doc)
-    for name in context["signatories"]:
-        _para(doc, name, align="right")
-    _para(doc, context["date"], align="right")
-
-    # 版记: 印发 between rules.
-    _para(doc, after=24)
-    paragraph = _para(doc, f"{context['printed_by']}　　{context['printed_on']}", size=14, exact=24)
-    paragraph.paragraph_format.left_indent = _pt(14)
-    paragraph.paragraph_format.right_indent = _pt(14)
-    _border(paragraph, "top", color="000000", size=8, space=4)
-    _border(paragraph, "bottom", color="000000", size=8, space=4)
-
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        writer.paragraph(text)
+    writer.ending([context["closing_formula"]])
+    writer.colophon()
+    return writer.bytes()

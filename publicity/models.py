@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import private_storage
+from portal.crypto import EncryptedTextField, keyed_hash, mask_id_number, mask_phone
 
 
 class Notice(ConcurrentTransitionMixin, models.Model):
@@ -107,6 +108,25 @@ class Objection(models.Model):
     class Outcome(models.TextChoices):
         UPHELD = "upheld", _("Upheld")
         NOT_UPHELD = "not_upheld", _("Not upheld")
+        # 不予受理: not examined on the merits; decided all the same, and no obstacle to designation.
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+    class NotAcceptedReason(models.TextChoices):
+        ANONYMOUS = "anonymous", _("Anonymous or without a real name")
+        FALSE_IDENTITY = "false_identity", _("False identity")
+        OUT_OF_SCOPE = "out_of_scope", _("Outside the scope of the notice")
+        DUPLICATE = "duplicate", _("Duplicate of an earlier objection")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online form")
+        POST = "post", _("Letter")
+
+    class IdType(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("Resident identity card")
+        CREDIT_CODE = "credit_code", _("Unified social credit code (organisation)")
+        HK_MACAO_PERMIT = "hk_macao_permit", _("Mainland Travel Permit for Hong Kong and Macao Residents")
+        TAIWAN_PERMIT = "taiwan_permit", _("Mainland Travel Permit for Taiwan Residents")
+        PASSPORT = "passport", _("Passport")
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
     item = models.ForeignKey(NoticeItem, verbose_name=_("candidate objected to"), on_delete=models.PROTECT,
@@ -114,10 +134,27 @@ class Objection(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
     name = models.CharField(_("real name"), max_length=60)
     organization = models.CharField(_("organisation"), max_length=120, blank=True)
-    id_number = models.CharField(_("ID card number or unified social credit code"), max_length=18)
-    phone = models.CharField(_("mobile phone"), max_length=20)
-    email = models.EmailField(_("email"))
+    # Personal data: encrypted at rest, with a keyed hash for limits and look-ups (portal/crypto.py); erased
+    # OBJECTOR_DATA_RETENTION_YEARS after the designation (personal_data_purged_at).
+    id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices,
+                               default=IdType.RESIDENT_ID)
+    id_number = EncryptedTextField(_("ID card number or unified social credit code"), blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    personal_data_purged_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=200, blank=True)
     facts = models.TextField(_("facts and reasons"))
+    channel = models.CharField(_("received by"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # A letter: the day of the postmark (the notice period applies to it) and the officer who registered it.
+    postmarked_on = models.DateField(_("postmark date"), null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    not_accepted_reason = models.CharField(_("reason for not accepting"), max_length=20,
+                                           choices=NotAcceptedReason.choices, blank=True)
+    # The receipt (异议受理回执) as first rendered, kept: every later download is the same document.
+    receipt_pdf = models.FileField(storage=private_storage, upload_to="private/objections/receipts/", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     reply = models.TextField(_("written reply"), blank=True)
@@ -135,6 +172,23 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    def save(self, *args, **kwargs):
+        # The hashes are derived from the values they stand for, always together with them.
+        self.id_number_hash = keyed_hash(self.id_number)
+        self.phone_hash = keyed_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"id_number", "phone"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "id_number_hash", "phone_hash"}
+        super().save(*args, **kwargs)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
 
 
 def objection_file_path(instance, filename: str) -> str:
@@ -170,15 +224,25 @@ class ObjectionNote(models.Model):
 
 
 class Designation(models.Model):
-    """发文确定: the official document designating the bases of a call."""
+    """发文确定: the official document designating the bases of a call, issued jointly: drafted by the
+    organiser, countersigned (会签) by each co-issuing department of the call, then published."""
+
+    class Status(models.TextChoices):
+        COUNTERSIGNING = "countersigning", _("Awaiting countersignature (会签)")
+        PUBLISHED = "published", _("Published")
 
     call = models.OneToOneField("applications.Call", on_delete=models.PROTECT, related_name="designation")
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PUBLISHED)
     document_number = models.CharField(_("document number"), max_length=60)
     document_date = models.DateField(_("document date"))
     title = models.CharField(_("title"), max_length=200)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    published_at = models.DateTimeField(auto_now_add=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
     document_pdf = models.FileField(storage=private_storage, upload_to="private/designations/", blank=True)
     document_docx = models.FileField(storage=private_storage, upload_to="private/designations/", blank=True)
 
@@ -188,6 +252,52 @@ class Designation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def countersign_scan_path(instance, filename: str) -> str:
+    return f"private/designations/{instance.designation_id}/countersign/{instance.scan_sha256}"
+
+
+class Countersign(models.Model):
+    """会签: one co-issuing department's concurrence with the designation document, given in the portal
+    by its co-reviewer, or on paper (线下会签) and recorded by the organiser with the scanned document."""
+
+    class Mode(models.TextChoices):
+        ONLINE = "online", _("In the portal")
+        OFFLINE = "offline", _("On paper (线下会签), recorded by the organiser")
+
+    designation = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="countersigns")
+    organization = models.ForeignKey("accounts.Organization", verbose_name=_("department"),
+                                     on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("how"), max_length=10, choices=Mode.choices)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  help_text=_("The co-reviewer who countersigned, or the officer who recorded a "
+                                              "paper countersignature."))
+    signed_on = models.DateField(_("date countersigned"))
+    opinion = models.TextField(_("opinion"), blank=True)
+    scan = models.FileField(_("scanned document"), storage=private_storage, upload_to=countersign_scan_path,
+                            max_length=300, blank=True)
+    scan_name = models.CharField(max_length=200, blank=True)
+    scan_kind = models.CharField(max_length=10, blank=True)
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("countersignature")
+        verbose_name_plural = _("countersignatures")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["designation", "organization"], name="countersign_once_per_department"),
+            models.CheckConstraint(condition=~models.Q(mode="offline") | ~models.Q(scan_sha256=""),
+                                   name="offline_countersign_has_scan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.get_mode_display()}"
 
 
 class DesignatedBase(models.Model):

@@ -40,3 +40,11 @@ def application_timeline_panel(request, application) -> str:
         return ""
     return render_to_string("publicity/panels/timelines.html",
                             {"rows": [(application, timeline(application))], "single": True}, request=request)
+
+
+def countersign_panel(request) -> str:
+    """Co-reviewers of a co-issuing department: designation documents awaiting their 会签."""
+    designations = selectors.designations_awaiting(request.user)
+    if not designations:
+        return ""
+    return render_to_string("publicity/panels/countersign.html", {"designations": designations}, request=request)

@@ -26,6 +26,26 @@ def designation_of(call) -> Designation | None:
     return Designation.objects.filter(call=call).first()
 
 
+def countersign_rows(designation: Designation) -> list[tuple]:
+    """(co-issuing department, its countersignature or None) for each co-issuer of the call."""
+    given = {c.organization_id: c for c in designation.countersigns.select_related("signed_by")}
+    return [(org, given.get(org.pk)) for org in designation.call.co_issuers.order_by("name")]
+
+
+def designations_awaiting(user) -> list[Designation]:
+    """Drafted designation documents whose 会签 by one of ``user``'s departments is still missing."""
+    from portal.accounts.models import Role
+    from portal.accounts.selectors import memberships_of
+
+    orgs = {m.organization_id for m in memberships_of(user) if m.role == Role.PROVINCIAL_COREVIEWER}
+    if not orgs:
+        return []
+    drafts = Designation.objects.filter(status=Designation.Status.COUNTERSIGNING, call__co_issuers__in=orgs) \
+        .select_related("call").prefetch_related("countersigns", "call__co_issuers").distinct()
+    return [d for d in drafts if {o.pk for o in d.call.co_issuers.all() if o.pk in orgs}
+            - {c.organization_id for c in d.countersigns.all()}]
+
+
 def designated_bases(*, level: str | None = None) -> QuerySet[DesignatedBase]:
     qs = DesignatedBase.objects.select_related("designation")
     if level:

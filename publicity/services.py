@@ -1,10 +1,11 @@
 """Notices, objections and designation: every change checked, atomic and audited."""
 
+import hashlib
 import secrets
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,17 +13,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from applications.exports import cn_date
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
 from applications.selectors import park_memberships_for_application
 from portal.accounts.models import Membership, Role
+from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
+from portal.crypto import keyed_hash
+from portal.documents import cn_date
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
-from portal.workdays import UnknownYear, add_workdays, unknown_year_message
+from portal.workdays import UnknownYear, add_workdays
 from publicity.models import (
+    Countersign,
     DesignatedBase,
     Designation,
     Notice,
@@ -34,6 +38,8 @@ from publicity.models import (
 from review.letters import letter_subject
 from review.models import CandidateList
 
+COUNTERSIGN_SCAN_KINDS = {"pdf", "png", "jpg"}
+COUNTERSIGN_SCAN_MAX_MB = 20
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -64,10 +70,18 @@ def draft_notice(*, call: Call, user, request=None) -> Notice:
     NoticeItem.objects.bulk_create([
         NoticeItem(notice=notice, application=item.application, order=item.rank,
                    park_name=item.application.park.name,
-                   city_name=item.application.park.region.name if item.application.park.region else "")
+                   city_name=_city_name(item.application.park.region))
         for item in items])
     record_event(verb="notice.drafted", actor=user, target=notice, organization=organiser, request=request)
     return notice
+
+
+def _city_name(region) -> str:
+    """The city a candidate is listed under: its prefecture-level city, also for a park in a district."""
+    if region is None:
+        return ""
+    city = region.city if region.level != region.Level.CITY else region
+    return city.name if city else region.name
 
 
 def _notice_text(call: Call) -> tuple[str, str]:
@@ -106,7 +120,12 @@ def notice_window(call: Call, publication_date) -> tuple:
     try:
         last_day = add_workdays(publication_date, call.publicity_days)
     except UnknownYear as exc:
-        raise ValidationError(unknown_year_message(exc.year), code="unknown_year") from exc
+        # 公示5个工作日 cannot be counted into a year whose State Council schedule is not declared complete.
+        raise ValidationError(
+            _("The notice period of %(days)s working days from %(date)s runs into %(year)s, whose working-day "
+              "calendar is not declared complete, so its last day cannot be known. %(detail)s")
+            % {"days": call.publicity_days, "date": cn_date(publication_date), "year": exc.year, "detail": exc},
+            code="unknown_year") from exc
     tz = timezone.get_default_timezone()
     opens_at = timezone.make_aware(datetime.combine(publication_date, time.min), tz)
     closes_at = timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)), tz)
@@ -229,21 +248,35 @@ def _hit(key: str, limit: int, seconds: int) -> None:
     """Count one use of ``key`` in a window of ``seconds``; RateLimited beyond ``limit``."""
     window = int(timezone.now().timestamp()) // seconds
     full_key = f"ratelimit:{key}:{window}"
-    cache.add(full_key, 0, seconds + 5)
+    limits = caches["limits"]  # its own Redis database in production (LIMITS_REDIS_URL)
+    limits.add(full_key, 0, seconds + 5)
     try:
-        count = cache.incr(full_key)
+        count = limits.incr(full_key)
     except ValueError:
-        cache.set(full_key, 1, seconds + 5)
+        limits.set(full_key, 1, seconds + 5)
         count = 1
     if count > limit:
         raise RateLimited(retry_after=(window + 1) * seconds - int(timezone.now().timestamp()))
 
 
-def check_rate(*, ip: str | None, phone: str) -> None:
+def _normal_phone(phone: str) -> str:
+    """The phone as stored (mainland 11 digits or E.164), so that hashes of the same number match."""
+    from portal.accounts.validators import normalize_mobile
+
+    try:
+        return normalize_mobile(phone or "")
+    except ValidationError:
+        return phone or ""
+
+
+def check_rate(*, ip: str | None, phone: str, id_number: str = "") -> None:
+    """Per address, per phone and per person (ID number); the cache keys hold keyed hashes, never the numbers."""
     limits = settings.OBJECTION_RATE_LIMITS
     if ip:
         _hit(f"objection:ip:{ip}", limits["per_ip_per_hour"], 3600)
-    _hit(f"objection:phone:{phone}", limits["per_phone_per_day"], 86400)
+    _hit(f"objection:phone:{keyed_hash(_normal_phone(phone))}", limits["per_phone_per_day"], 86400)
+    if id_number:
+        _hit(f"objection:person:{keyed_hash(id_number)}", limits["per_phone_per_day"], 86400)
 
 
 def check_rate_status(*, ip: str | None) -> None:
@@ -257,15 +290,20 @@ def new_tracking_code() -> str:
     return f"YY-{body[:4]}-{body[4:8]}-{body[8:]}"
 
 
-@transaction.atomic
-def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, ip: str | None = None) -> Objection:
-    """Store an objection and its files in one transaction, or nothing."""
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    state = window_state(notice)
-    if state != "open":
-        raise ValidationError(_("Objections are not accepted outside the notice period."), code=state)
-    if item.notice_id != notice.pk or item.removed:
-        raise ValidationError({"item": _("Choose a candidate on this notice.")})
+def captcha_required(ip: str | None, now=None) -> bool:
+    """After OBJECTION_CAPTCHA_AFTER objections from one address within an hour, the next ones need a person's
+    check (image captcha or arithmetic question)."""
+    if not ip:
+        return False
+    since = (now or timezone.now()) - timedelta(hours=1)
+    return Objection.objects.filter(ip_address=ip, created_at__gte=since).count() >= settings.OBJECTION_CAPTCHA_AFTER
+
+
+def _check_files(notice: Notice, files, *, field: str) -> list:
+    """Each file checked by content and size; the total per objection (OBJECTION_MAX_TOTAL_MB) and the total a
+    notice takes in one day (OBJECTION_MAX_DAILY_MB_PER_NOTICE), so that uploads cannot fill the storage."""
+    from django.db.models import Sum
+
     max_file = settings.DOSSIER_MAX_FILE_MB * 1024 * 1024
     checked = []
     total = 0
@@ -275,29 +313,161 @@ def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, i
         total += upload.size
         checked.append((upload, name, kind, sha256))
     if total > settings.OBJECTION_MAX_TOTAL_MB * 1024 * 1024:
-        raise ValidationError({"files": _("The evidence files exceed %(n)s MB in all.")
+        raise ValidationError({field: _("The evidence files exceed %(n)s MB in all.")
                                % {"n": settings.OBJECTION_MAX_TOTAL_MB}})
-    objection = Objection.objects.create(notice=notice, item=item, tracking_code=new_tracking_code(),
-                                         ip_address=ip, **values)
+    if total:
+        tz = timezone.get_current_timezone()
+        day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min), tz)
+        today = ObjectionFile.objects.filter(objection__notice=notice, uploaded_at__gte=day_start).aggregate(
+            n=Sum("size"))["n"] or 0
+        if today + total > settings.OBJECTION_MAX_DAILY_MB_PER_NOTICE * 1024 * 1024:
+            raise ValidationError({field: _(
+                "This notice has received as many evidence files today as it can take (%(n)s MB). Submit the "
+                "objection without files or with fewer, and send the rest by post or email to the address on "
+                "the notice; or try again tomorrow.") % {"n": settings.OBJECTION_MAX_DAILY_MB_PER_NOTICE}})
+    return checked
+
+
+def _store_files(objection: Objection, checked: list) -> None:
     for upload, name, kind, sha256 in checked:
         stored = ObjectionFile(objection=objection, original_name=name, kind=kind, size=upload.size, sha256=sha256)
         upload.seek(0)
         stored.file.save(name, upload, save=False)
         stored.save()
-    record_event(verb="objection.received", target=objection, organization=notice.call.organiser,
-                 data={"notice": notice.pk, "item": item.pk, "files": len(checked)})
+
+
+def _notify_officers(notice: Notice, objection: Objection) -> None:
     notify_event(event="objection.received", call=notice.call, recipients=_officers(notice.call),
-                 context={"call": notice.call.title, "park": item.park_name, "notice": notice.title,
+                 context={"call": notice.call.title, "park": objection.item.park_name, "notice": notice.title,
                           "code": objection.tracking_code},
                  link=reverse("publicity:objection-manage", args=[objection.pk]))
+
+
+@transaction.atomic
+def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, ip: str | None = None,
+                     human_verified: bool = False) -> Objection:
+    """Store an objection and its files in one transaction, or nothing."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    state = window_state(notice)
+    if state != "open":
+        raise ValidationError(_("Objections are not accepted outside the notice period."), code=state)
+    if item.notice_id != notice.pk or item.removed:
+        raise ValidationError({"item": _("Choose a candidate on this notice.")})
+    if not human_verified and captcha_required(ip):
+        raise ValidationError({"captcha": ValidationError(_(
+            "Several objections came from your network in the last hour: type the characters in the image, or "
+            "answer the arithmetic question."), code="captcha")})
+    checked = _check_files(notice, files, field="files")
+    objection = Objection.objects.create(notice=notice, item=item, tracking_code=new_tracking_code(),
+                                         ip_address=ip, channel=Objection.Channel.ONLINE, **values)
+    _store_files(objection, checked)
+    record_event(verb="objection.received", target=objection, organization=notice.call.organiser,
+                 data={"notice": notice.pk, "item": item.pk, "files": len(checked)})
+    _notify_officers(notice, objection)
     return objection
+
+
+@transaction.atomic
+def register_postal_objection(*, notice: Notice, item: NoticeItem, values: dict, postmarked_on, scans, user,
+                              request=None) -> Objection:
+    """书面来函: an objection received by post, registered by the officer with the scan of the letter. The
+    postmark must fall within the notice period; the letter may be registered after it has ended."""
+    notice = Notice.objects.select_for_update().select_related("call").get(pk=notice.pk)
+    _require(user, "applications.manage_call", notice.call)
+    if notice.status not in (Notice.Status.PUBLISHED, Notice.Status.CLOSED):
+        raise ValidationError(_("Letters can be registered on a published notice only."), code="not_published")
+    if item.notice_id != notice.pk or item.removed:
+        raise ValidationError({"item": _("Choose a candidate on this notice.")})
+    if postmarked_on is None or not (notice.publication_date <= postmarked_on <= notice.window_end):
+        raise ValidationError({"postmarked_on": _(
+            "The postmark must fall within the notice period (%(start)s to %(end)s); a later letter is not an "
+            "objection to this notice.") % {"start": cn_date(notice.publication_date),
+                                            "end": cn_date(notice.window_end)}})
+    scans = list(scans or [])
+    if not scans:
+        raise ValidationError({"scans": _("Attach the scan of the letter.")})
+    checked = _check_files(notice, scans, field="scans")
+    allowed = {"name", "organization", "id_type", "id_number", "phone", "email", "postal_address", "facts"}
+    objection = Objection.objects.create(
+        notice=notice, item=item, tracking_code=new_tracking_code(), channel=Objection.Channel.POST,
+        status=Objection.Status.REGISTERED, postmarked_on=postmarked_on, registered_by=user,
+        **{k: v for k, v in values.items() if k in allowed})
+    _store_files(objection, checked)
+    record_event(verb="objection.postal_registered", actor=user, target=objection,
+                 organization=notice.call.organiser, request=request,
+                 data={"notice": notice.pk, "item": item.pk, "files": len(checked),
+                       "postmarked_on": postmarked_on.isoformat()})
+    _notify_officers(notice, objection)
+    return objection
+
+
+@transaction.atomic
+def not_accept_objections(*, notice: Notice, objection_ids, user, reason: str, explanation: str,
+                          request=None) -> list[Objection]:
+    """不予受理 (anonymous, false identity, out of scope, duplicate), for one objection or several: each is then
+    decided, with the reason and the explanation sent to the objector, and no longer holds up designation."""
+    notice = Notice.objects.select_related("call").get(pk=notice.pk)
+    _require(user, "applications.manage_call", notice.call)
+    if reason not in Objection.NotAcceptedReason.values:
+        raise ValidationError({"reason": _("Choose the reason for not accepting.")})
+    explanation = (explanation or "").strip()
+    if len(explanation) < 10:
+        raise ValidationError({"explanation": _("Explain to the objector why (at least a sentence).")})
+    ids = sorted({int(pk) for pk in objection_ids})
+    if not ids:
+        raise ValidationError({"objections": _("Choose the objections.")})
+    objections = list(Objection.objects.select_for_update().filter(notice=notice, pk__in=ids).order_by("pk"))
+    if len(objections) != len(ids):
+        raise ValidationError({"objections": _("Choose objections of this notice.")})
+    decided = [o.tracking_code for o in objections if o.status == Objection.Status.DECIDED]
+    if decided:
+        raise ValidationError({"objections": _("Already decided: %(codes)s.") % {"codes": "、".join(decided)}},
+                              code="decided")
+    from publicity.tasks import email_objection_reply
+
+    now = timezone.now()
+    for objection in objections:
+        objection.status = Objection.Status.DECIDED
+        objection.outcome = Objection.Outcome.NOT_ACCEPTED
+        objection.not_accepted_reason = reason
+        objection.reply = explanation
+        objection.decided_by = user
+        objection.decided_at = now
+        objection.save(update_fields=["status", "outcome", "not_accepted_reason", "reply", "decided_by",
+                                      "decided_at"])
+        record_event(verb="objection.not_accepted", actor=user, target=objection, organization=notice.call.organiser,
+                     data={"reason": reason, "reply": explanation, "bulk": len(objections) > 1}, request=request)
+        if objection.email:
+            transaction.on_commit(lambda pk=objection.pk: email_objection_reply.delay(pk))
+    return objections
+
+
+def stored_receipt(*, objection: Objection) -> bytes:
+    """The receipt (异议受理回执) PDF: rendered the first time it is asked for, then kept and served as stored."""
+    from django.core.files.base import ContentFile
+
+    from publicity import documents
+
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().select_related("notice", "item").get(pk=objection.pk)
+        if not objection.receipt_pdf:
+            content = documents.receipt_pdf(objection)
+            objection.receipt_pdf.save(f"{objection.tracking_code}.pdf", ContentFile(content), save=False)
+            Objection.objects.filter(pk=objection.pk).update(receipt_pdf=objection.receipt_pdf.name)
+            record_event(verb="objection.receipt_stored", target=objection,
+                         data={"sha256": hashlib.sha256(content).hexdigest()})
+            return content
+    with objection.receipt_pdf.open("rb") as handle:
+        return handle.read()
 
 
 def find_objection(*, tracking_code: str, phone: str) -> Objection | None:
     """The status page: both the tracking code and the phone number must match."""
     code = (tracking_code or "").strip().upper()
-    return Objection.objects.select_related("notice", "item").filter(
-        tracking_code=code, phone=(phone or "").replace(" ", "")).first()
+    phone_hash = keyed_hash(_normal_phone(phone))
+    if not phone_hash:
+        return None
+    return Objection.objects.select_related("notice", "item").filter(tracking_code=code, phone_hash=phone_hash).first()
 
 
 def _officer_of(user, objection: Objection) -> None:
@@ -315,6 +485,48 @@ def add_note(*, objection: Objection, user, text: str, request=None) -> Objectio
     note = ObjectionNote.objects.create(objection=objection, author=user, text=text)
     record_event(verb="objection.note", actor=user, target=objection, request=request)
     return note
+
+
+def reveal_personal_data(*, objection: Objection, user, request=None) -> dict:
+    """显示完整信息: the handling officer sees the full ID and phone numbers; every time is audited."""
+    _officer_of(user, objection)
+    record_event(verb="objection.personal_data_revealed", actor=user, target=objection,
+                 organization=objection.notice.call.organiser, request=request)
+    return {"id_number": objection.id_number, "phone": objection.phone}
+
+
+def retention_cutoff(today=None):
+    """Designations dated on or before this day are past the retention period of objectors' numbers."""
+    from dateutil.relativedelta import relativedelta
+
+    today = today or timezone.localdate()
+    return today - relativedelta(years=settings.OBJECTOR_DATA_RETENTION_YEARS)
+
+
+def purge_objector_data(*, today=None) -> int:
+    """Celery beat: erase the ID and phone numbers of objections to calls designated more than
+    OBJECTOR_DATA_RETENTION_YEARS ago (the objection itself, its facts and outcome stay). One audit event per
+    notice."""
+    cutoff = retention_cutoff(today)
+    due = (Objection.objects.filter(personal_data_purged_at__isnull=True,
+                                    notice__call__designation__document_date__lte=cutoff)
+           .values_list("notice_id", flat=True).distinct())
+    purged = 0
+    for notice_id in list(due):
+        with transaction.atomic():
+            notice = Notice.objects.select_related("call").get(pk=notice_id)
+            objections = list(Objection.objects.select_for_update().filter(
+                notice=notice, personal_data_purged_at__isnull=True))
+            now = timezone.now()
+            for objection in objections:
+                objection.id_number = ""
+                objection.phone = ""
+                objection.personal_data_purged_at = now
+                objection.save(update_fields=["id_number", "phone", "personal_data_purged_at"])
+            record_event(verb="objection.personal_data_purged", target=notice, organization=notice.call.organiser,
+                         data={"objections": len(objections), "cutoff": cutoff.isoformat()})
+            purged += len(objections)
+    return purged
 
 
 @transaction.atomic
@@ -335,7 +547,7 @@ def decide_objection(*, objection: Objection, user, outcome: str, reply: str, re
     if objection.status == Objection.Status.DECIDED:
         raise ValidationError(_("This objection has already been decided."), code="decided")
     reply = (reply or "").strip()
-    if outcome not in Objection.Outcome.values:
+    if outcome not in (Objection.Outcome.UPHELD, Objection.Outcome.NOT_UPHELD):
         raise ValidationError({"outcome": _("Choose upheld or not upheld.")})
     if len(reply) < 10:
         raise ValidationError({"reply": _("Write the reply to the objector (at least a sentence).")})
@@ -362,8 +574,12 @@ def send_reply_email(*, objection_id: int) -> None:
     from portal.notifications.services import render_event
 
     objection = Objection.objects.select_related("notice__call", "item").get(pk=objection_id)
+    if not objection.email:  # a letter without an email address: the officer replies by post
+        return
     with translation.override(settings.LANGUAGE_CODE):
         outcome = str(objection.get_outcome_display())
+        if objection.not_accepted_reason:
+            outcome = f"{outcome}（{objection.get_not_accepted_reason_display()}）"
     title, body = render_event(
         event="objection.decided", call=objection.notice.call, link=reverse("publicity:objection-status"),
         context={"call": objection.notice.call.title, "name": objection.name, "park": objection.item.park_name,
@@ -377,6 +593,8 @@ def send_reply_email(*, objection_id: int) -> None:
 @transaction.atomic
 def designate(*, call: Call, user, document_number: str, document_date, title: str = "",
               request=None) -> Designation:
+    """Draft the designation document (发文确定) after the notice period. The call's co-issuing departments
+    are asked to countersign it (会签); a call without co-issuers publishes it at once."""
     _require(user, "applications.manage_call", call)
     Call.objects.select_for_update().get(pk=call.pk)
     if Designation.objects.filter(call=call).exists():
@@ -397,17 +615,142 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
     designation = Designation.objects.create(
         call=call, notice=notice, document_number=document_number, document_date=document_date,
         title=title or _("Notice on designating the %(batch)s") % {"batch": letter_subject(call.title)},
-        published_by=user)
+        status=Designation.Status.COUNTERSIGNING, drafted_by=user, drafted_at=timezone.now())
+    co_issuers = list(call.co_issuers.order_by("name"))
+    record_event(verb="designation.drafted", actor=user, target=call, organization=call.organiser,
+                 data={"document_number": document_number, "co_issuers": [o.name for o in co_issuers]},
+                 request=request)
+    if not co_issuers:
+        return _publish(designation, user, request)
+    # The hook for reminders: one event per department whose 会签 is awaited.
+    for org in co_issuers:
+        record_event(verb="designation.countersign_requested", actor=user, target=call, organization=org,
+                     data={"designation": designation.pk, "department": org.name}, request=request)
+    notify_event(event="designation.countersign_requested", call=call,
+                 recipients=_co_issuer_users(call, co_issuers),
+                 context={"call": call.title, "document": document_number},
+                 link=reverse("publicity:countersign", args=[call.pk]))
+    return designation
+
+
+def _co_issuer_users(call: Call, organizations) -> list:
+    return [m.user for m in Membership.objects.filter(
+        organization__in=list(organizations), role=Role.PROVINCIAL_COREVIEWER, is_active=True,
+        user__is_active=True).select_related("user")]
+
+
+def awaited_countersigns(designation: Designation) -> list:
+    """The co-issuing departments whose 会签 of ``designation`` is still missing."""
+    signed = set(designation.countersigns.values_list("organization_id", flat=True))
+    return [org for org in designation.call.co_issuers.order_by("name") if org.pk not in signed]
+
+
+def countersigning_organizations(user, call: Call) -> list:
+    """The co-issuers of ``call`` in which ``user`` is a co-reviewer."""
+    co_issuers = set(call.co_issuers.values_list("pk", flat=True))
+    return [m.organization for m in memberships_of(user)
+            if m.role == Role.PROVINCIAL_COREVIEWER and m.organization_id in co_issuers]
+
+
+def _locked_draft(designation: Designation) -> Designation:
+    designation = Designation.objects.select_for_update().select_related("call").get(pk=designation.pk)
+    if designation.status != Designation.Status.COUNTERSIGNING:
+        raise ValidationError(_("The designation document is already published."), code="published")
+    return designation
+
+
+def _countersigned(designation: Designation, countersign: Countersign, request) -> None:
+    call = designation.call
+    if not awaited_countersigns(designation):
+        notify_event(event="designation.countersigned", call=call, recipients=_officers(call),
+                     context={"call": call.title, "document": designation.document_number},
+                     link=reverse("publicity:manage-notice", args=[call.pk]))
+
+
+@transaction.atomic
+def countersign_designation(*, designation: Designation, user, opinion: str = "", request=None) -> Countersign:
+    """会签 in the portal by a co-reviewer of one of the call's co-issuing departments."""
+    designation = _locked_draft(designation)
+    if not countersigning_organizations(user, designation.call):
+        raise PermissionDenied
+    orgs = [o for o in countersigning_organizations(user, designation.call)
+            if not designation.countersigns.filter(organization=o).exists()]
+    if not orgs:
+        raise ValidationError(_("Your department has already countersigned."), code="signed")
+    countersign = Countersign.objects.create(
+        designation=designation, organization=orgs[0], mode=Countersign.Mode.ONLINE, signed_by=user,
+        signed_on=timezone.localdate(), opinion=(opinion or "").strip()[:2000])
+    record_event(verb="designation.countersigned", actor=user, target=designation.call, organization=orgs[0],
+                 data={"designation": designation.pk, "mode": "online"}, request=request)
+    _countersigned(designation, countersign, request)
+    return countersign
+
+
+@transaction.atomic
+def record_offline_countersign(*, designation: Designation, user, organization, signed_on, scan,
+                               request=None) -> Countersign:
+    """线下会签: a department signed the document on paper; the organiser records it with the scan."""
+    designation = _locked_draft(designation)
+    _require(user, "applications.manage_call", designation.call)
+    if organization is None or not designation.call.co_issuers.filter(pk=organization.pk).exists():
+        raise ValidationError({"organization": _("Choose one of the call's co-issuing departments.")})
+    if designation.countersigns.filter(organization=organization).exists():
+        raise ValidationError({"organization": _("%(org)s has already countersigned.") % {"org": organization}})
+    if signed_on is None or signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("Enter the date on the signed document (not in the future).")})
+    if scan is None:
+        raise ValidationError({"scan": _("Attach the scanned document signed by the department.")})
+    name = safe_display_name(scan.name or "")
+    try:
+        kind, sha256 = check_upload(scan, name=name, max_bytes=COUNTERSIGN_SCAN_MAX_MB * 1024 * 1024)
+    except ValidationError as exc:
+        raise ValidationError({"scan": exc.messages}) from exc
+    if kind not in COUNTERSIGN_SCAN_KINDS:
+        raise ValidationError({"scan": _("The scan must be a PDF, PNG or JPG file.")})
+    countersign = Countersign(
+        designation=designation, organization=organization, mode=Countersign.Mode.OFFLINE, signed_by=user,
+        signed_on=signed_on, scan_name=name, scan_kind=kind, scan_sha256=sha256)
+    countersign.scan.save(sha256, scan, save=False)
+    countersign.save()
+    record_event(verb="designation.countersigned_offline", actor=user, target=designation.call,
+                 organization=organization, request=request,
+                 data={"designation": designation.pk, "mode": "offline", "signed_on": signed_on.isoformat(),
+                       "scan": countersign.scan_name, "sha256": sha256})
+    _countersigned(designation, countersign, request)
+    return countersign
+
+
+@transaction.atomic
+def publish_designation(*, designation: Designation, user, request=None) -> Designation:
+    """Publish the jointly issued document once every co-issuing department has countersigned."""
+    designation = _locked_draft(designation)
+    _require(user, "applications.manage_call", designation.call)
+    missing = awaited_countersigns(designation)
+    if missing:
+        raise ValidationError(_("The designation is issued jointly: %(orgs)s must countersign (会签) it first.")
+                              % {"orgs": "、".join(o.name for o in missing)}, code="countersign")
+    return _publish(designation, user, request)
+
+
+def _publish(designation: Designation, user, request) -> Designation:
+    call, notice = designation.call, designation.notice
+    designation.status = Designation.Status.PUBLISHED
+    designation.published_by = user
+    designation.published_at = timezone.now()
+    designation.save()
     level = DesignatedBase.Level.NATIONAL if call.level == Call.Level.NATIONAL else DesignatedBase.Level.PROVINCIAL
     for item in notice.items.filter(removed=False).select_related("application__park__region__parent"):
         region = item.application.park.region
-        province = region.parent.name if region and region.parent else (region.name if region else "")
+        province = region.province.name if region and region.province else ""
         DesignatedBase.objects.create(
             designation=designation, application=item.application, name=item.park_name, province=province,
-            city=item.city_name, level=level, batch=letter_subject(call.title), year=document_date.year,
-            document_number=document_number)
+            city=item.city_name, level=level, batch=letter_subject(call.title), year=designation.document_date.year,
+            document_number=designation.document_number)
     record_event(verb="designation.published", actor=user, target=call, organization=call.organiser,
-                 data={"document_number": document_number, "bases": designation.bases.count()}, request=request)
+                 data={"document_number": designation.document_number, "bases": designation.bases.count(),
+                       "countersigned_by": list(designation.countersigns.values_list("organization__name",
+                                                                                     flat=True))},
+                 request=request)
     _tell_parks_the_outcome(call, notice, designation)
     from publicity.tasks import render_designation_documents
 

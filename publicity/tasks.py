@@ -16,3 +16,8 @@ def email_objection_reply(objection_id: int) -> None:
 @shared_task
 def render_designation_documents(designation_id: int) -> None:
     services.store_designation_documents(designation_id=designation_id)
+
+
+@shared_task
+def purge_objector_data() -> int:
+    return services.purge_objector_data()

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,20 +12,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Call
-from portal.audit.services import client_ip, record_event
+from portal.audit.services import record_event
+from portal.clientip import client_ip
+from portal.files import private_file_response
 from portal.home.caching import public_cache, public_cache_version
 from publicity import selectors, services
 from publicity.forms import (
+    CountersignForm,
     DecideForm,
     DesignateForm,
+    NotAcceptForm,
     NoteForm,
     NoticeForm,
     ObjectionForm,
+    OfflineCountersignForm,
+    PostalObjectionForm,
     PublishForm,
     StatusForm,
     WithdrawForm,
 )
-from publicity.models import Notice, Objection
+from publicity.models import Countersign, Notice, Objection
 
 RECEIPT_SESSION_KEY = "objection_receipts"
 
@@ -69,14 +75,18 @@ def object_form(request, pk: int):
         return render(request, "publicity/object_closed.html", {"notice": notice, "state": state},
                       status=200 if request.method == "GET" else 403)
     status = 200
+    ip = client_ip(request)
+    human_check = services.captcha_required(ip)
     if request.method == "POST":
-        form = ObjectionForm(request.POST, request.FILES, notice=notice)
+        form = ObjectionForm(request.POST, request.FILES, notice=notice, human_check=human_check)
         if form.is_valid():
-            values = {k: form.cleaned_data[k] for k in ("name", "organization", "id_number", "phone", "email", "facts")}
+            values = {k: form.cleaned_data[k]
+                      for k in ("name", "organization", "id_type", "id_number", "phone", "email", "facts")}
             try:
-                services.check_rate(ip=client_ip(request), phone=values["phone"])
+                services.check_rate(ip=ip, phone=values["phone"], id_number=values["id_number"])
                 objection = services.submit_objection(notice=notice, item=form.cleaned_data["item"], values=values,
-                                                      files=form.cleaned_data["files"], ip=client_ip(request))
+                                                      files=form.cleaned_data["files"], ip=ip,
+                                                      human_verified=form.human_verified)
             except services.RateLimited as exc:
                 minutes = max(1, (exc.retry_after + 59) // 60)
                 form.add_error(None, _("Too many objections were filed from this network or phone number in a short "
@@ -98,7 +108,7 @@ def object_form(request, pk: int):
         else:
             status = 400
     else:
-        form = ObjectionForm(notice=notice)
+        form = ObjectionForm(notice=notice, human_check=human_check)
     return render(request, "publicity/object_form.html", {
         "notice": notice, "form": form, "files_dropped": status != 200 and bool(request.FILES)}, status=status)
 
@@ -118,9 +128,7 @@ def objection_receipt(request, code: str):
 
 def objection_receipt_pdf(request, code: str):
     objection = _own_objection(request, code)
-    from publicity import documents
-
-    response = HttpResponse(documents.receipt_pdf(objection), content_type="application/pdf")
+    response = HttpResponse(services.stored_receipt(objection=objection), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="objection-{objection.tracking_code}.pdf"'
     return response
 
@@ -193,9 +201,9 @@ def _notice_page(request, call: Call, notice: Notice | None, *, status: int = 20
         "form": NoticeForm(instance=notice) if notice else None,
         "publish_form": PublishForm(initial={"publication_date": timezone.localdate()}),
         "withdraw_form": WithdrawForm(),
-        "designate_form": DesignateForm(initial={"document_date": timezone.localdate()}),
         "objections": selectors.objections_of(notice) if notice else [],
-        "designation": selectors.designation_of(call),
+        **_designation_context(call, offline_form=forms.pop("offline_form", None)),
+        "not_accept_form": NotAcceptForm(notice=notice) if notice else None,
         "warnings": organiser_warnings(call),
     }
     context.update(forms)
@@ -260,16 +268,35 @@ def manage_notice(request, call_pk: int):
     return _notice_page(request, call, notice, status=status, form=form, publish_form=publish_form)
 
 
+def _designation_context(call, offline_form=None) -> dict:
+    designation = selectors.designation_of(call)
+    context = {"designation": designation, "co_issuers": list(call.co_issuers.order_by("name")),
+               "designate_form": DesignateForm(initial={"document_date": timezone.localdate()})}
+    if designation is not None and not designation.is_published:
+        awaited = services.awaited_countersigns(designation)
+        context.update(countersign_rows=selectors.countersign_rows(designation), awaited=awaited,
+                       offline_form=offline_form or OfflineCountersignForm(
+                           organizations=awaited, initial={"signed_on": timezone.localdate()}))
+    return context
+
+
 @login_required
 def manage_objection(request, pk: int):
     objection = get_object_or_404(Objection.objects.select_related("notice__call", "item"), pk=pk)
     if not request.user.has_perm("applications.manage_call", objection.notice.call):
         raise Http404
-    note_form, decide_form = NoteForm(), DecideForm()
+    note_form, decide_form, not_accept_form = NoteForm(), DecideForm(), NotAcceptForm()
     status = 200
+    revealed = None
     if request.method == "POST":
         action = request.POST.get("_action")
         try:
+            if action == "reveal":
+                revealed = services.reveal_personal_data(objection=objection, user=request.user, request=request)
+                return render(request, "publicity/manage_objection.html", {
+                    "objection": objection, "notes": objection.notes.select_related("author"),
+                    "files": objection.files.all(), "note_form": note_form, "decide_form": decide_form,
+                    "not_accept_form": not_accept_form, "revealed": revealed})
             if action == "register":
                 services.register_objection(objection=objection, user=request.user, request=request)
                 return redirect("publicity:objection-manage", pk=pk)
@@ -278,6 +305,15 @@ def manage_objection(request, pk: int):
                 if note_form.is_valid():
                     services.add_note(objection=objection, user=request.user, text=note_form.cleaned_data["text"],
                                       request=request)
+                    return redirect("publicity:objection-manage", pk=pk)
+            elif action == "not_accept":
+                not_accept_form = NotAcceptForm(request.POST)
+                if not_accept_form.is_valid():
+                    services.not_accept_objections(notice=objection.notice, objection_ids=[objection.pk],
+                                                   user=request.user, request=request,
+                                                   reason=not_accept_form.cleaned_data["reason"],
+                                                   explanation=not_accept_form.cleaned_data["explanation"])
+                    messages.success(request, _("The objection is not accepted; the objector is notified."))
                     return redirect("publicity:objection-manage", pk=pk)
             elif action == "decide":
                 decide_form = DecideForm(request.POST)
@@ -295,7 +331,7 @@ def manage_objection(request, pk: int):
     record_event(verb="objection.viewed", actor=request.user, target=objection, request=request)
     return render(request, "publicity/manage_objection.html", {
         "objection": objection, "notes": objection.notes.select_related("author"), "files": objection.files.all(),
-        "note_form": note_form, "decide_form": decide_form,
+        "note_form": note_form, "decide_form": decide_form, "not_accept_form": not_accept_form,
     }, status=status)
 
 
@@ -305,14 +341,81 @@ def objection_file(request, pk: int, file_pk: int):
     if not request.user.has_perm("applications.manage_call", objection.notice.call):
         raise Http404
     item = get_object_or_404(objection.files, pk=file_pk)
-    from django.http import FileResponse
-
     from applications.views import CONTENT_TYPES
 
     record_event(verb="objection.file_downloaded", actor=request.user, target=objection, data={"file": item.pk},
                  request=request)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                        content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
+    return private_file_response(item.file, filename=item.original_name,
+                                 content_type=CONTENT_TYPES.get(item.kind, "application/octet-stream"))
+
+
+def _current_notice(call: Call) -> Notice:
+    notice = _notice_of(call)
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_POST
+def not_accept_objections(request, call_pk: int):
+    """不予受理 for the objections ticked in the list of the notice."""
+    call = _managed_call(request, call_pk)
+    notice = _current_notice(call)
+    form = NotAcceptForm(request.POST, notice=notice)
+    if form.is_valid() and form.cleaned_data["objections"]:
+        try:
+            done = services.not_accept_objections(
+                notice=notice, objection_ids=[o.pk for o in form.cleaned_data["objections"]], user=request.user,
+                reason=form.cleaned_data["reason"], explanation=form.cleaned_data["explanation"], request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("publicity:manage-notice", call_pk=call.pk)
+        messages.success(request, _("%(n)s objection(s) not accepted; the objectors are notified.") % {"n": len(done)})
+        return redirect("publicity:manage-notice", call_pk=call.pk)
+    if form.is_valid():
+        form.add_error("objections", _("Choose the objections."))
+    return _notice_page(request, call, notice, status=400, not_accept_form=form)
+
+
+@login_required
+def postal_objection(request, call_pk: int):
+    """书面来函: the officer registers an objection received by post, with the scan of the letter."""
+    call = _managed_call(request, call_pk)
+    notice = _current_notice(call)
+    status = 200
+    if request.method == "POST":
+        form = PostalObjectionForm(request.POST, request.FILES, notice=notice)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                objection = services.register_postal_objection(
+                    notice=notice, item=data["item"], postmarked_on=data["postmarked_on"], scans=data["scans"],
+                    user=request.user, request=request,
+                    values={k: data[k] for k in ("name", "organization", "id_type", "id_number", "phone", "email",
+                                                 "postal_address", "facts")})
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("The letter is registered as objection %(code)s.")
+                                 % {"code": objection.tracking_code})
+                return redirect("publicity:objection-manage", pk=objection.pk)
+        else:
+            status = 400
+    else:
+        form = PostalObjectionForm(notice=notice)
+    return render(request, "publicity/postal_objection.html", {
+        "call": call, "notice": notice, "form": form, "files_dropped": status != 200 and bool(request.FILES)},
+        status=status)
 
 
 @login_required
@@ -326,20 +429,115 @@ def designate(request, call_pk: int):
         except ValidationError as exc:
             _errors_to(form, exc)
         else:
-            messages.success(request, _("The bases are designated and listed in the public directory."))
+            if selectors.designation_of(call).is_published:
+                messages.success(request, _("The bases are designated and listed in the public directory."))
+            else:
+                messages.success(request, _("The designation document is drafted and sent to the co-issuing "
+                                            "departments for countersignature (会签)."))
             return redirect("publicity:manage-notice", call_pk=call.pk)
     return _notice_page(request, call, _notice_of(call), status=400, designate_form=form)
 
 
-def designation_document(request, call_pk: int, fmt: str):
-    """The designation document is public once issued."""
-    designation = selectors.designation_of(get_object_or_404(Call, pk=call_pk))
+@login_required
+@require_POST
+def designation_offline(request, call_pk: int):
+    """线下会签: the organiser records a department's signature on paper with the scanned document."""
+    call = _managed_call(request, call_pk)
+    designation = selectors.designation_of(call)
+    if designation is None or designation.is_published:
+        messages.error(request, _("No designation document is awaiting countersignature."))
+        return redirect("publicity:manage-notice", call_pk=call.pk)
+    awaited = services.awaited_countersigns(designation)
+    form = OfflineCountersignForm(request.POST, request.FILES, organizations=awaited)
+    if form.is_valid():
+        try:
+            services.record_offline_countersign(designation=designation, user=request.user, request=request,
+                                                **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The paper countersignature is recorded with its scan."))
+            return redirect("publicity:manage-notice", call_pk=call.pk)
+    return _notice_page(request, call, _notice_of(call), status=400, offline_form=form)
+
+
+@login_required
+@require_POST
+def designation_publish(request, call_pk: int):
+    call = _managed_call(request, call_pk)
+    designation = selectors.designation_of(call)
     if designation is None:
+        messages.error(request, _("Draft the designation document first."))
+        return redirect("publicity:manage-notice", call_pk=call.pk)
+    try:
+        services.publish_designation(designation=designation, user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The bases are designated and listed in the public directory."))
+    return redirect("publicity:manage-notice", call_pk=call.pk)
+
+
+@login_required
+def countersign(request, call_pk: int):
+    """The co-issuing department's page: the draft designation document and its 会签."""
+    call = get_object_or_404(Call.objects.select_related("organiser"), pk=call_pk)
+    orgs = services.countersigning_organizations(request.user, call)
+    if not orgs and not request.user.has_perm("applications.manage_call", call):
+        raise Http404
+    designation = selectors.designation_of(call)
+    awaiting = designation is not None and not designation.is_published
+    form, status = CountersignForm(), 200
+    if request.method == "POST":
+        if not orgs:
+            raise PermissionDenied
+        form = CountersignForm(request.POST)
+        status = 400
+        if not awaiting:
+            messages.error(request, _("No designation document is awaiting countersignature."))
+        elif form.is_valid():
+            try:
+                services.countersign_designation(designation=designation, user=request.user, request=request,
+                                                 opinion=form.cleaned_data["opinion"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your department's countersignature is recorded."))
+                return redirect("publicity:countersign", call_pk=call.pk)
+    signed = {c.organization_id for c in designation.countersigns.all()} if designation else set()
+    notice = designation.notice if designation else None
+    return render(request, "publicity/countersign.html", {
+        "call": call, "designation": designation, "awaiting": awaiting, "form": form,
+        "rows": selectors.countersign_rows(designation) if designation else [],
+        "bases": notice.items.filter(removed=False) if notice else [],
+        "can_sign": awaiting and any(o.pk not in signed for o in orgs),
+    }, status=status)
+
+
+@login_required
+def countersign_scan(request, call_pk: int, pk: int):
+    call = get_object_or_404(Call, pk=call_pk)
+    if not (request.user.has_perm("applications.manage_call", call)
+            or services.countersigning_organizations(request.user, call)):
+        raise Http404
+    item = get_object_or_404(Countersign.objects.exclude(scan=""), pk=pk, designation__call=call)
+    from django.http import FileResponse
+
+    from applications.views import CONTENT_TYPES
+
+    record_event(verb="designation.scan_downloaded", actor=request.user, target=call,
+                 data={"countersign": item.pk}, request=request)
+    return FileResponse(item.scan.open("rb"), as_attachment=True, filename=item.scan_name,
+                        content_type=CONTENT_TYPES.get(item.scan_kind, "application/octet-stream"))
+
+
+def designation_document(request, call_pk: int, fmt: str):
+    """The designation document is public once issued (never while it awaits countersignature)."""
+    designation = selectors.designation_of(get_object_or_404(Call, pk=call_pk))
+    if designation is None or not designation.is_published:
         raise Http404
     file = {"pdf": designation.document_pdf, "docx": designation.document_docx}.get(fmt)
     if not file:
         raise Http404
-    from django.http import FileResponse
-
-    return FileResponse(file.open("rb"), as_attachment=fmt == "docx",
-                        filename=f"{designation.document_number}.{fmt}")
+    return private_file_response(file, as_attachment=fmt == "docx", filename=f"{designation.document_number}.{fmt}")

@@ -23,12 +23,12 @@ from copy import copy
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from applications.exports import BODY_FONT, EMPTY, HEADING_FONT, cn_date
 from applications.models import Call
+from portal.documents import EMPTY, cn_date
+from portal.documents.pdf import DocumentMeta, render_pdf
+from portal.documents.xlsx import print_setup, set_properties
 from review.imports import TEMPLATE_HEADERS
 from review.models import ScoreSheet, Specialty
 from review.selectors.experts import ranking, rubric_of
@@ -178,8 +178,9 @@ def _status_labels() -> dict[str, str]:
 
 # --- ranking: Excel ------------------------------------------------------------------------------
 
-def _summary_sheet(ws, cells: _Cells, rows: list[dict]) -> None:
+def _summary_sheet(ws, cells: _Cells, rows: list[dict], *, number: str, title: str) -> None:
     _widths(ws, [w for _label, w in SUMMARY_HEADERS])
+    print_setup(ws, number=number, title=title)
     ws.freeze_panes = "C2"
     ws.append(cells.header(ws, [label for label, _w in SUMMARY_HEADERS]))
     for item in rows:
@@ -199,7 +200,7 @@ def _sheets_ordered(call: Call, *order_by: str):
 
 
 def _detail_sheets(wb, cells: _Cells, titles: SheetTitles, sheets, criteria: list, *, key, start, first_label: str,
-                   first_width: float, first_value) -> None:
+                   first_width: float, first_value, number: str, title: str) -> None:
     """One worksheet per run of consecutive ``sheets`` with the same ``key``, written as the rows
     arrive (nothing held but the current row); ``start(sheet)`` gives (title, fallback, heading)."""
     labels = [first_label] + [_criterion_label(c) for c in criteria] + ["总分", "状态", "评审意见"]
@@ -215,6 +216,7 @@ def _detail_sheets(wb, cells: _Cells, titles: SheetTitles, sheets, criteria: lis
             name, fallback, heading = start(sheet)
             ws, current = _new_sheet(wb, titles(name, fallback)), k
             _widths(ws, widths)
+            print_setup(ws, number=number, title=f"{title} · {heading}", header_rows=2)
             ws.freeze_panes = "B3"
             ws.append(cells.title(ws, heading))
             ws.append(cells.header(ws, labels))
@@ -237,10 +239,14 @@ def ranking_xlsx(call: Call) -> bytes:
         rows = ranking(call)
         criteria = rubric_of(call)
         wb = Workbook(write_only=True)
+        title = f"{call.title} 专家评审结果"
+        set_properties(wb, DocumentMeta(title=title, author=call.organiser.name, subject=call.title,
+                                        keywords=[call.document_number, "专家评审结果"]))
+        printed = {"number": call.document_number, "title": title}
         summary = wb.create_sheet(SUMMARY_TITLE)
         cells = _Cells(summary)
         titles = SheetTitles(reserved=[SUMMARY_TITLE])
-        _summary_sheet(summary, cells, rows)
+        _summary_sheet(summary, cells, rows, **printed)
         del rows
 
         # One sheet per expert, in the order of the pool; the parks by name.
@@ -249,7 +255,7 @@ def ranking_xlsx(call: Call) -> bytes:
                                                "application__park__name", "application_id"),
             criteria, key=lambda s: s.assignment.expert_id,
             start=lambda s: (_expert_name(s), "专家", f"评审专家：{_expert_name(s)}"),
-            first_label="园区名称", first_width=40, first_value=lambda s: s.application.park.name)
+            first_label="园区名称", first_width=40, first_value=lambda s: s.application.park.name, **printed)
 
         # One sheet per application that has score sheets, by park name; the experts by name.
         _detail_sheets(
@@ -257,7 +263,7 @@ def ranking_xlsx(call: Call) -> bytes:
                                                "assignment__expert__user__full_name", "assignment__expert_id"),
             criteria, key=lambda s: s.application_id,
             start=lambda s: (s.application.park.name, "园区", f"园区：{s.application.park.name}"),
-            first_label="评审专家", first_width=16, first_value=_expert_name)
+            first_label="评审专家", first_width=16, first_value=_expert_name, **printed)
 
         out = BytesIO()
         wb.save(out)
@@ -272,8 +278,6 @@ def _fmt(value) -> str:
 
 def ranking_pdf(call: Call) -> bytes:
     """The summary of the ranking of ``call`` as PDF (WeasyPrint, template ``pdf/ranking.html``)."""
-    from weasyprint import HTML
-
     with translation.override("zh-hans"):
         rows = []
         sheets = 0
@@ -288,8 +292,11 @@ def ranking_pdf(call: Call) -> bytes:
                 "flagged": YES if item["flagged"] else "", "is_flagged": item["flagged"],
             })
         now = timezone.localtime()
-        html = render_to_string("pdf/ranking.html", {
-            "title": f"{call.title} 专家评审结果汇总",
+        title = f"{call.title} 专家评审结果汇总"
+        meta = DocumentMeta(title=title, author=call.organiser.name, subject=call.title,
+                            keywords=[call.document_number, "专家评审结果汇总"], created=now)
+        return render_pdf("pdf/ranking.html", {
+            "title": title,
             "call": call,
             "method": str(call.get_ranking_method_display()),
             "range_flag": _points(call.score_range_flag),
@@ -298,11 +305,8 @@ def ranking_pdf(call: Call) -> bytes:
             "rows": rows,
             "n_applications": len(rows),
             "n_sheets": sheets,
-            "body_font": BODY_FONT,
-            "heading_font": HEADING_FONT,
             "empty": EMPTY,
-        })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        }, meta=meta)
 
 
 # --- the expert pool import template -------------------------------------------------------------
@@ -353,8 +357,11 @@ def expert_template_xlsx() -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     wb = Workbook()
+    set_properties(wb, DocumentMeta(title="评审专家信息导入模板", author="数字服务出口基地申报评审平台",
+                                    subject="评审专家库导入", keywords=["专家信息导入模板"]))
     ws = wb.active
     ws.title = "专家信息"
+    print_setup(ws, number="", title="评审专家信息导入模板")
     ws.append(TEMPLATE_HEADERS)
     for row in _template_rows(labels):
         ws.append(row)
@@ -376,6 +383,7 @@ def expert_template_xlsx() -> bytes:
     ws.freeze_panes = "A2"
 
     notes = wb.create_sheet("说明")
+    print_setup(notes, number="", title="评审专家信息导入模板 · 填写说明")
     notes.append(["列名", "是否必填", "填写说明"])
     for header in TEMPLATE_HEADERS:
         required, text = COLUMN_NOTES.get(header, ("选填", ""))

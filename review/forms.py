@@ -84,3 +84,15 @@ class SendForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reason for returning the list"), max_length=3000,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResendForm(forms.Form):
+    """Answer a return of the formal check: the returned park (revised) or a replacement."""
+
+    formal_return = forms.IntegerField(widget=forms.HiddenInput)
+    application = forms.TypedChoiceField(label=_("Park to re-send"), coerce=int)
+    letter_number = forms.CharField(label=_("Letter number (文号)"), max_length=60)
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [(a.pk, a.park.name) for a in applications]

@@ -10,11 +10,21 @@ class FormalCheckForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=FormalCheck.Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason (required to return)"), required=False, max_length=3000,
                              widget=forms.Textarea(attrs={"rows": 2}))
+    resend_deadline = forms.DateTimeField(
+        label=_("Re-send deadline (required to return)"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Only this application goes back to its unit; the rest of the list stays. The unit may "
+                    "re-send it (revised) or another park until this time, even after the recommendation "
+                    "deadline."))
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "return" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("Give the reason; the recommending unit will read it."))
+        if cleaned.get("decision") == "return":
+            if not (cleaned.get("reason") or "").strip():
+                self.add_error("reason", _("Give the reason; the recommending unit will read it."))
+            if not cleaned.get("resend_deadline") and "resend_deadline" not in self.errors:
+                self.add_error("resend_deadline", _("Set the deadline by which the unit may re-send."))
         return cleaned
 
 

@@ -19,7 +19,7 @@ def unit_todos(user) -> list[Todo]:
     todos = []
     for call in selectors.calls_reviewed_by(user):
         regions = units.unit_regions_of(user, call)
-        states = dict(Application.objects.filter(call=call, **units.park_region_filter(call, regions))
+        states = dict(Application.objects.filter(units.park_region_filter(call, regions), call=call)
                       .values_list("state").annotate(n=Count("pk")))
         todos.append(Todo(_("Applications to review: %(call)s") % {"call": call.title},
                           states.get(Application.State.SUBMITTED, 0), reverse("review:inbox", args=[call.pk]),
@@ -44,7 +44,7 @@ def coreview_todos(user) -> list[Todo]:
         regions = units.unit_regions_of(user, call, coreview=True)
         orgs = units.unit_organizations_of(user, call, coreview=True)
         waiting = Application.objects.filter(
-            call=call, state=Application.State.APPROVED, **units.park_region_filter(call, regions)).exclude(
+            units.park_region_filter(call, regions), call=call, state=Application.State.APPROVED).exclude(
             pk__in=CoReview.objects.filter(organization__in=orgs,
                                            version__number=F("version__application__latest_version_number"))
             .values("version__application_id"))

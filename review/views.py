@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +12,9 @@ from applications.models import Application, Call
 from applications.selectors import application_for_view, versions_of
 from applications.versions import compare_versions
 from portal.audit.services import record_event
-from review import selectors, services
-from review.forms import CoReviewForm, DecisionForm, RecommendationListForm, ReturnForm, SendForm
+from portal.files import private_file_response
+from review import quota, selectors, services
+from review.forms import CoReviewForm, DecisionForm, RecommendationListForm, ResendForm, ReturnForm, SendForm
 from review.models import Recommendation
 
 
@@ -115,7 +116,8 @@ def review_application(request, pk: int):
         "reviews": selectors.reviews_of(application),
         "changes": compare_versions(previous, latest) if previous else None, "previous": previous,
         "co_reviews": selectors.co_reviews_of_version(latest),
-        "can_decide": application.state == Application.State.SUBMITTED,
+        "can_decide": application.state == Application.State.SUBMITTED or (
+            application.state == Application.State.APPROVED and selectors.open_return_of(application) is not None),
     }, status=status)
 
 
@@ -175,6 +177,11 @@ def recommendation(request, call_pk: int):
         for field in list_form.fields.values():
             field.disabled = True
     send_form = SendForm(initial={"letter_number": current.letter_number if current else ""})
+    returns = list(selectors.open_returns(call, region_id))
+    resendable = [a for a in applications if a.state == Application.State.APPROVED]
+    resend_forms = {r.pk: ResendForm(applications=resendable,
+                                     initial={"formal_return": r.pk, "application": r.application_id})
+                    for r in returns}
     if request.method == "POST":
         action = request.POST.get("_action")
         if action == "save":
@@ -202,6 +209,25 @@ def recommendation(request, call_pk: int):
                                      % {"org": call.organiser.name})
                     return redirect("review:recommendation", call_pk=call.pk)
             status = 400
+        elif action == "resend":
+            resend_form = ResendForm(request.POST, applications=resendable)
+            formal_return = next((r for r in returns if str(r.pk) == request.POST.get("formal_return")), None)
+            if formal_return is None:
+                raise Http404
+            if resend_form.is_valid():
+                try:
+                    services.resend_after_return(
+                        formal_return=formal_return, user=request.user, request=request,
+                        application_id=resend_form.cleaned_data["application"],
+                        letter_number=resend_form.cleaned_data["letter_number"])
+                except ValidationError as exc:
+                    _add_errors(resend_form, exc)
+                else:
+                    messages.success(request, _("The park has been re-sent to %(org)s.")
+                                     % {"org": call.organiser.name})
+                    return redirect("review:recommendation", call_pk=call.pk)
+            resend_forms[formal_return.pk] = resend_form
+            status = 400
         else:
             raise Http404
     concurrences = selectors.concurrences(applications, call)
@@ -212,6 +238,8 @@ def recommendation(request, call_pk: int):
         "departments": selectors.co_departments(call, region_id),
         "rows": [(a, field, [concurrences[a.pk].get(k) for k in kinds]) for a, field in list_form.rows()],
         "gaps": services.co_review_gaps(current) if current and current.items.exists() else [],
+        "returns": [(r, resend_forms[r.pk]) for r in returns],
+        "quota_used": len(quota.counted_applications(call, region_id)),
     }, status=status)
 
 
@@ -225,8 +253,7 @@ def letter(request, pk: int, fmt: str):
         raise Http404
     record_event(verb="recommendation.letter_downloaded", actor=request.user, target=item,
                  organization=item.organization, data={"format": fmt}, request=request)
-    return FileResponse(file.open("rb"), as_attachment=True,
-                        filename=f"推荐函-{item.region.name}-{item.letter_number}.{fmt}")
+    return private_file_response(file, filename=f"推荐函-{item.region.name}-{item.letter_number}.{fmt}")
 
 
 # --- organiser -----------------------------------------------------------------------------------

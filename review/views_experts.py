@@ -51,7 +51,8 @@ def formal_list(request, call_pk: int):
     call = _call(request, call_pk)
     rows = [(a, FormalCheckForm(prefix=f"a{a.pk}")) for a in selectors.formal_check_list(call)]
     return render(request, "review/experts/formal.html", {"call": call, "rows": rows,
-                                                          "warnings": organiser_warnings(call)})
+                                                          "warnings": organiser_warnings(call),
+                                                          "open_returns": selectors.open_returns_of_call(call)})
 
 
 @login_required
@@ -63,16 +64,22 @@ def formal_decide(request, pk: int):
     if form.is_valid():
         try:
             services.formal_check(application=application, user=request.user, request=request,
-                                  decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"])
+                                  decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
+                                  resend_deadline=form.cleaned_data["resend_deadline"])
         except ValidationError as exc:
-            _flash(request, exc)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                _flash(request, exc)
         else:
             messages.success(request, _("Formal check recorded for %(park)s.") % {"park": application.park.name})
             return redirect("review:formal", call_pk=call.pk)
     rows = [(a, form if a.pk == pk else FormalCheckForm(prefix=f"a{a.pk}"))
             for a in selectors.formal_check_list(call)]
-    return render(request, "review/experts/formal.html", {"call": call, "rows": rows,
-                                                          "warnings": organiser_warnings(call)}, status=400)
+    return render(request, "review/experts/formal.html", {
+        "call": call, "rows": rows, "warnings": organiser_warnings(call),
+        "open_returns": selectors.open_returns_of_call(call)}, status=400)
 
 
 # --- expert pool ---------------------------------------------------------------------------------
@@ -244,7 +251,11 @@ def rubric(request, call_pk: int):
 
 @login_required
 def ranking(request, call_pk: int):
-    call = _call(request, call_pk)
+    return _ranking_page(request, _call(request, call_pk))
+
+
+def _ranking_page(request, call, *, proposal=None, errors=(), status=200):
+    """The ranking; after a refused proposal, with what the organiser checked and typed, and why."""
     # The whole ranking is computed (ranks need every application); one page of it is drawn.
     page = Paginator(selectors.ranking(call), 100).get_page(request.GET.get("page"))
     rows = page.object_list
@@ -260,7 +271,9 @@ def ranking(request, call_pk: int):
             "assignment__expert__user", "application__park").order_by("application__park__name"),
         "reopen_form": ReopenForm(),
         "warnings": organiser_warnings(call),
-    })
+        "proposal": proposal or {"ids": [], "note": "", "reason": "", "acknowledge": False},
+        "proposal_errors": list(errors),
+    }, status=status)
 
 
 @login_required
@@ -314,12 +327,15 @@ def propose(request, call_pk: int):
             continue
     order = {item["application"].pk: i for i, item in enumerate(selectors.ranking(call))}
     ids.sort(key=lambda pk: order.get(pk, 10**9))
+    proposal = {"ids": ids, "note": clean_text(request.POST.get("note"), max_length=2000),
+                "reason": clean_text(request.POST.get("missing_sheets_reason"), max_length=2000),
+                "acknowledge": request.POST.get("acknowledge_count") == "on"}
     try:
-        services.propose_candidates(call=call, user=request.user, application_ids=ids,
-                                    note=clean_text(request.POST.get("note"), max_length=2000), request=request)
+        services.propose_candidates(
+            call=call, user=request.user, application_ids=ids, request=request, note=proposal["note"],
+            acknowledge_count=proposal["acknowledge"], missing_sheets_reason=proposal["reason"])
     except ValidationError as exc:
-        _flash(request, exc)
-        return redirect("review:ranking", call_pk=call.pk)
+        return _ranking_page(request, call, proposal=proposal, errors=_errors(exc), status=400)
     messages.success(request, _("The candidate list is proposed to the co-reviewing departments."))
     return redirect("review:candidates", call_pk=call.pk)
 
@@ -354,8 +370,10 @@ def candidates(request, call_pk: int):
                 messages.success(request, _("Your department's opinion is recorded."))
                 return redirect("review:candidates", call_pk=call.pk)
         status = 400
+    given = {c.organization_id: c for c in candidate_list.concurrences.select_related("organization")}
     return render(request, "review/experts/candidates.html", {
         "call": call, "candidate_list": candidate_list, "form": form,
+        "co_issuers": [(org, given.get(org.pk)) for org in call.co_issuers.order_by("name")],
         "can_concur": request.user.has_perm("review.concur_candidates", call)
         and candidate_list.status == CandidateList.Status.PROPOSED,
         "is_organiser": request.user.has_perm("review.organise_expert_review", call),

@@ -33,9 +33,10 @@ def _eager_celery(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "limits"):
+        caches[alias].clear()
     yield
 
 

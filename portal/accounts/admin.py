@@ -36,7 +36,7 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     form = OrganizationForm
-    list_display = ("name", "kind", "region", "credit_code")
+    list_display = ("name", "kind", "region", "credit_code", "park_types")
     list_filter = ("kind",)
     search_fields = ("name", "credit_code")
     list_select_related = ("region",)

@@ -22,15 +22,15 @@ CITY_NAMES = {
 
 # username, full name, role, organisation name, email
 PARKS = [
-    # name, city code, credit-code prefix
-    ("广州人工智能与数字经济试验区琶洲核心片区管理委员会", "440100"),
-    ("广州开发区（黄埔区）数字经济产业园管理委员会", "440100"),
-    ("广州天河中央商务区管理委员会", "440100"),
-    ("深圳市南山软件产业基地管理服务中心", "440300"),
-    ("珠海高新技术产业开发区管理委员会", "440400"),
-    ("佛山高新技术产业开发区管理委员会", "440600"),
-    ("汕头高新技术产业开发区管理委员会", "440500"),
-    ("湛江经济技术开发区管理委员会", "440800"),
+    # name, city code, park types (ParkType values)
+    ("广州人工智能与数字经济试验区琶洲核心片区管理委员会", "440100", ["digital_park"]),
+    ("广州开发区（黄埔区）数字经济产业园管理委员会", "440100", ["edz", "digital_park"]),
+    ("广州天河中央商务区管理委员会", "440100", ["outsourcing_demo", "digital_park"]),
+    ("深圳市南山软件产业基地管理服务中心", "440300", ["outsourcing_demo", "digital_park"]),
+    ("珠海高新技术产业开发区管理委员会", "440400", ["htz"]),
+    ("佛山高新技术产业开发区管理委员会", "440600", ["htz"]),
+    ("汕头高新技术产业开发区管理委员会", "440500", ["htz"]),
+    ("湛江经济技术开发区管理委员会", "440800", ["edz"]),
 ]
 
 EXPERT_EMPLOYERS = [
@@ -64,6 +64,8 @@ USERS = [
     ("mofcom_officer", "赵卫东", Role.PROVINCIAL_OFFICER, "中华人民共和国商务部"),
     ("gd_cac", "邓志远", Role.PROVINCIAL_COREVIEWER, "中共广东省委网络安全和信息化委员会办公室"),
     ("gd_miit", "杨慧", Role.PROVINCIAL_COREVIEWER, "广东省工业和信息化厅"),
+    ("cac_coreview", "钱立", Role.PROVINCIAL_COREVIEWER, "中共中央网络安全和信息化委员会办公室"),
+    ("miit_coreview", "孔明远", Role.PROVINCIAL_COREVIEWER, "中华人民共和国工业和信息化部"),
     ("expert_chen", "陈教授", Role.EXPERT, "华南理工大学"),
     ("expert_zhou", "周研究员", Role.EXPERT, "中山大学"),
     ("expert_li", "李教授", Role.EXPERT, "深圳大学"),
@@ -82,11 +84,11 @@ def demo_credit_code(name: str, prefix: str) -> str:
     return first17 + credit_code_check_character(first17)
 
 
-def _org(name: str, kind: str, region: Region | None, prefix: str) -> Organization:
+def _org(name: str, kind: str, region: Region | None, prefix: str, park_types=()) -> Organization:
     region_code = region.code if region else "100000"
     org, _ = Organization.objects.update_or_create(
         name=name,
-        defaults={"kind": kind, "region": region,
+        defaults={"kind": kind, "region": region, "park_types": list(park_types),
                   "credit_code": demo_credit_code(name, prefix + region_code)},
     )
     return org
@@ -114,8 +116,8 @@ def load() -> dict:
         _org(f"{short}市商务局", K.CITY_COMMERCE, city, "11")
         _org(f"中共{short}市委网络安全和信息化委员会办公室", K.CITY_CAC, city, "11")
         _org(f"{short}市工业和信息化局", K.CITY_MIIT, city, "11")
-    for name, city_code in PARKS:
-        _org(name, K.PARK, regions[city_code], "12")
+    for name, city_code, park_types in PARKS:
+        _org(name, K.PARK, regions[city_code], "12", park_types)
     for name, city_code in EXPERT_EMPLOYERS:
         _org(name, K.OTHER, regions[city_code], "12")
 

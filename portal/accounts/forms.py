@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import Membership, Organization
+from portal.accounts.models import Membership, Organization, ParkType
 
 
 class LoginForm(AuthenticationForm):
@@ -27,9 +27,13 @@ class LoginForm(AuthenticationForm):
 
 
 class OrganizationForm(forms.ModelForm):
+    park_types = forms.MultipleChoiceField(
+        label=_("Park types"), required=False, choices=ParkType.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a park: what it is. A call accepts only the park types it lists."))
+
     class Meta:
         model = Organization
-        fields = ["name", "kind", "region", "credit_code"]
+        fields = ["name", "kind", "region", "credit_code", "park_types"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,15 +28,25 @@ class User(AbstractUser):
 
 
 class Region(models.Model):
-    """An administrative division (行政区划) with its GB/T 2260 code.
+    """An administrative division (行政区划) with its GB/T 2260 code, for the whole country: the 31
+    provinces, every prefecture-level city, and the districts and counties (区县) under them
+    (``portal/accounts/data/regions.csv``, loaded by a data migration).
 
-    Provinces carry their national class (东部 / 中部 / 西部 / 东北); Guangdong's cities carry
-    their provincial class (珠三角 / 粤东西北). These classes select the thresholds of a call.
+    The four 直辖市 (北京, 天津, 上海, 重庆) are a province and a city at once: the province row and a city row
+    (code XX0100) under it, both ``is_municipality``; their districts hang on the city. County-level cities
+    directly under a province (省直辖县级行政区划) are districts whose parent is the province. New areas
+    without a code of their own (e.g. 南京江北新区) are districts with ``is_new_area`` and a project code
+    ``<city code>X<nn>``.
+
+    Provinces carry their national class (东部 / 中部 / 西部 / 东北); Guangdong's cities carry their
+    provincial class (珠三角 / 粤东西北). A call's own region classes (``applications.CallRegionClass``)
+    select its threshold rows.
     """
 
     class Level(models.TextChoices):
         PROVINCE = "province", pgettext_lazy("region level", "Province")
         CITY = "city", pgettext_lazy("region level", "City")
+        DISTRICT = "district", pgettext_lazy("region level", "District or county")
 
     class NationalClass(models.TextChoices):
         EAST = "east", _("Eastern region")
@@ -48,7 +58,7 @@ class Region(models.Model):
         PRD = "prd", _("Pearl River Delta")
         EWN = "ewn", _("Eastern, western and northern Guangdong")
 
-    code = models.CharField(_("division code"), max_length=6, unique=True)
+    code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=40)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
@@ -67,6 +77,13 @@ class Region(models.Model):
     is_trade_pilot = models.BooleanField(
         _("service trade innovation pilot area"), default=False
     )
+    is_municipality = models.BooleanField(
+        _("municipality directly under the central government (直辖市)"), default=False,
+        help_text=_("Both the province and the city of a 直辖市 carry it."))
+    is_functional_area = models.BooleanField(
+        _("functional area (development zone with a statistical code)"), default=False)
+    is_new_area = models.BooleanField(
+        _("new area without a division code of its own"), default=False)
 
     class Meta:
         verbose_name = _("region")
@@ -76,12 +93,39 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def ancestors(self) -> list["Region"]:
+        """This region and the regions above it, nearest first (district, city, province)."""
+        chain, region = [], self
+        while region is not None and len(chain) < 4:
+            chain.append(region)
+            region = region.parent
+        return chain
+
     @property
-    def province(self) -> "Region":
-        return self if self.level == self.Level.PROVINCE else self.parent
+    def province(self) -> "Region | None":
+        return next((r for r in self.ancestors() if r.level == self.Level.PROVINCE), None)
+
+    @property
+    def city(self) -> "Region | None":
+        """The prefecture-level city of this region (a 直辖市's city row for the municipality itself);
+        None for a province and for a county-level city directly under a province."""
+        if self.level == self.Level.PROVINCE:
+            if self.is_municipality:
+                return Region.objects.filter(parent=self, level=self.Level.CITY).first()
+            return None
+        return next((r for r in self.ancestors() if r.level == self.Level.CITY), None)
 
     def effective_national_class(self) -> str:
         return self.province.national_class if self.province else ""
+
+
+class ParkType(models.TextChoices):
+    """园区类型: what a park is (seed 000 二; seed 001 二). A call lists the types it accepts."""
+
+    OUTSOURCING_DEMO_PARK = "outsourcing_demo", _("Provincial service outsourcing demonstration park")
+    ECONOMIC_DEVELOPMENT_ZONE = "edz", _("Economic and technological development zone")
+    HIGH_TECH_ZONE = "htz", _("High-tech industrial development zone")
+    DIGITAL_ECONOMY_PARK = "digital_park", _("Digital economy industrial park or cluster")
 
 
 class Organization(models.Model):
@@ -107,6 +151,10 @@ class Organization(models.Model):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
     )
+    park_types = models.JSONField(
+        _("park types"), default=list, blank=True,
+        help_text=_("For a park: what it is (a park may be several, e.g. a high-tech zone that is also a "
+                    "provincial service outsourcing demonstration park). A call accepts only its types."))
 
     class Meta:
         verbose_name = _("organisation")
@@ -123,6 +171,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def park_type_labels(self) -> list[str]:
+        return [str(ParkType(t).label) for t in self.park_types or [] if t in ParkType.values]
+
+    def clean(self) -> None:
+        bad = [t for t in self.park_types or [] if t not in ParkType.values]
+        if bad or not isinstance(self.park_types, list):
+            raise ValidationError({"park_types": _("Unknown park type.")})
 
 
 class Role(models.TextChoices):

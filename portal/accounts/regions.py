@@ -1,5 +1,12 @@
 """Reference data: the 31 mainland provinces (GB/T 2260) with their national class, and the
-21 prefecture-level cities of Guangdong with their provincial class (DOMAIN.md §2)."""
+21 prefecture-level cities of Guangdong with their provincial class (DOMAIN.md §2); and the regions of
+the whole country (every prefecture-level city, the districts and counties), shipped as
+``data/regions.csv`` (built by ``scripts/build_regions.py``, which names its source)."""
+
+import csv
+from pathlib import Path
+
+MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
 
 PROVINCES = [
     ("110000", "北京市", "east"), ("120000", "天津市", "east"), ("130000", "河北省", "east"),
@@ -42,3 +49,50 @@ def load_reference_regions(Region) -> None:
             defaults={"name": name, "level": "city", "parent": provinces["440000"],
                       "provincial_class": provincial_class},
         )
+
+
+COUNTRY_FILE = Path(__file__).resolve().parent / "data" / "regions.csv"
+
+
+def country_rows() -> list[dict]:
+    with COUNTRY_FILE.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def load_country_regions(Region) -> int:
+    """Create or update every region of the shipped file (provinces, cities, districts, in that order).
+    ``Region`` is the model (historical in migrations). Returns how many rows were created."""
+    rows = country_rows()
+    existing = {r.code: r for r in Region.objects.all()}
+    created = 0
+    for level in ("province", "city", "district"):
+        ids = {code: r.pk for code, r in existing.items()}
+        new, changed = [], []
+        for row in (r for r in rows if r["level"] == level):
+            if row["parent"] and row["parent"] not in ids:
+                raise ValueError(f"regions.csv: {row['code']} {row['name']} has an unknown parent {row['parent']}")
+            flags = set(row["flags"].split())
+            values = {
+                "name": row["name"], "level": level, "parent_id": ids.get(row["parent"]) if row["parent"] else None,
+                "is_outsourcing_demo_city": "demo" in flags, "is_trade_pilot": "pilot" in flags,
+                "is_municipality": "municipality" in flags or (level == "province" and row["code"][:2] in
+                                                               MUNICIPALITY_PREFIXES),
+                "is_functional_area": "functional" in flags, "is_new_area": "new_area" in flags,
+            }
+            if row["national_class"]:
+                values["national_class"] = row["national_class"]
+            region = existing.get(row["code"])
+            if region is None:
+                new.append(Region(code=row["code"], **values))
+            else:
+                for name, value in values.items():
+                    setattr(region, name, value)
+                changed.append(region)
+        Region.objects.bulk_create(new, batch_size=500)
+        created += len(new)
+        fields = ["name", "level", "parent_id", "is_outsourcing_demo_city", "is_trade_pilot", "is_municipality",
+                  "is_functional_area", "is_new_area", "national_class"]
+        Region.objects.bulk_update(changed, [f.removesuffix("_id") if f == "parent_id" else f for f in fields],
+                                   batch_size=500)
+        existing = {r.code: r for r in Region.objects.all()}
+    return created

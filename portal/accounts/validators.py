@@ -86,3 +86,60 @@ def validate_phone(value: str) -> None:
 def validate_mobile(value: str) -> None:
     if not MOBILE_RE.match(value.replace(" ", "")):
         raise ValidationError(_("Enter a mainland mobile number of 11 digits."), code="mobile")
+
+
+# --- identity documents of people with or without a mainland resident ID -------------------------
+
+IDENTITY_FORMATS = {
+    # 港澳居民来往内地通行证: H (Hong Kong) or M (Macao) and 8 digits (10 on cards issued before 2013).
+    "hk_macao_permit": (re.compile(r"^[HM](\d{8}|\d{10})$"),
+                        _("A Mainland Travel Permit for Hong Kong and Macao Residents is H or M followed by 8 "
+                          "(or 10) digits, e.g. H12345678.")),
+    # 台湾居民来往大陆通行证: 8 digits (10 digits on the booklet issued before 2015).
+    "taiwan_permit": (re.compile(r"^(\d{8}|\d{10})$"),
+                      _("A Mainland Travel Permit for Taiwan Residents number has 8 (or 10) digits.")),
+    # 护照: 5 to 17 letters and digits, at least one digit (formats differ between countries).
+    "passport": (re.compile(r"^(?=.*\d)[A-Z0-9]{5,17}$"),
+                 _("A passport number has 5 to 17 letters and digits.")),
+}
+
+
+def normalize_identity_document(kind: str, value: str) -> str:
+    """The number of an identity document of the given kind, normalised (upper case, no spaces or hyphens);
+    ValidationError naming the expected format when it does not match."""
+    compact = "".join((value or "").split()).replace("-", "").upper()
+    if kind == "resident_id":
+        if not is_valid_id_number(compact):
+            raise ValidationError(_("This resident ID number is not valid (18 characters, check character wrong?)."),
+                                  code="id_number")
+    elif kind == "credit_code":
+        if not is_valid_credit_code(compact):
+            raise ValidationError(_("This unified social credit code is not valid (check the last character)."),
+                                  code="credit_code")
+    elif kind in IDENTITY_FORMATS:
+        pattern, message = IDENTITY_FORMATS[kind]
+        if not pattern.match(compact):
+            raise ValidationError(message, code=kind)
+    else:
+        raise ValidationError(_("Choose the type of identity document."), code="id_type")
+    return compact
+
+
+INTERNATIONAL_RE = re.compile(r"^\+([1-9]\d{0,3})(\d{4,14})$")
+
+
+def normalize_mobile(value: str) -> str:
+    """A mainland mobile number (11 digits, also written +86 …) or, for others, a number with its country
+    code: ``+852 9123 4567`` → ``+85291234567`` (E.164, 8 to 15 digits)."""
+    compact = "".join((value or "").split()).replace("-", "").replace("(", "").replace(")", "")
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if MOBILE_RE.match(compact):
+        return compact
+    digits = compact[1:]
+    if compact.startswith("+") and INTERNATIONAL_RE.match(compact) and 8 <= len(digits) <= 15:
+        return compact
+    raise ValidationError(_("Enter a mainland mobile number of 11 digits, or a number with its country code, "
+                            "e.g. +852 9123 4567."), code="mobile")

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "portal.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self):
+        from portal import checks  # noqa: F401 - registers the deploy checks

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,7 +37,10 @@ class AuditEvent(models.Model):
     target_repr = models.CharField(_("object"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by record_event before the hash is computed (the time is part of what the hash proves).
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("hash of this event"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

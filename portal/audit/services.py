@@ -1,32 +1,14 @@
 """The one way to write the audit log."""
 
-import ipaddress
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from portal.audit import chain
 from portal.audit.models import AuditEvent
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
-def client_ip(request) -> str | None:
-    """The client's address: the first X-Forwarded-For entry (set by the reverse proxy) when it is a valid IP
-    address, otherwise the connection's address."""
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        first = _valid_ip(forwarded.split(",")[0])
-        if first:
-            return first
-    return _valid_ip(request.META.get("REMOTE_ADDR") or "")
+from portal.clientip import client_ip
 
 
 def record_event(
@@ -38,12 +20,13 @@ def record_event(
     data: dict[str, Any] | None = None,
     request=None,
 ) -> AuditEvent:
-    """Append one event. ``request`` supplies the IP address; ``actor`` defaults to its user."""
+    """Append one event, linked to the one before it (see portal.audit.chain). ``request`` supplies the IP
+    address; ``actor`` defaults to its user."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         organization=organization,
         verb=verb,
@@ -53,3 +36,14 @@ def record_event(
         data=data or {},
         ip_address=client_ip(request),
     )
+    with transaction.atomic():
+        chain.lock_chain()
+        event.created_at = timezone.now()
+        event.prev_hash = chain.current_head()
+        event.entry_hash = chain.entry_hash(
+            prev_hash=event.prev_hash, actor_id=event.actor_id, organization_id=event.organization_id,
+            verb=event.verb, target_type_id=event.target_type_id, target_id=event.target_id,
+            target_repr=event.target_repr, data=event.data, ip_address=event.ip_address,
+            created_at=event.created_at)
+        event.save()
+    return event

@@ -41,12 +41,34 @@ def check_broker() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def check_fonts() -> tuple[bool, str]:
+    """A CJK font for the PDF documents (without one they refuse to render)."""
+    from portal.documents.fonts import font_report
+
+    try:
+        return font_report()
+    except Exception as exc:  # noqa: BLE001 - Pango/fontconfig not loadable: no PDFs either
+        return False, type(exc).__name__
+
+
+def check_beat() -> tuple[bool, str]:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True, "eager"
+    from portal.home.beat import beat_is_alive
+
+    return beat_is_alive()
+
+
 def health() -> tuple[bool, dict]:
+    """The web node's health (database, cache, broker) and, reported beside it, Celery beat's heartbeat: a stale
+    beat is shown but does not make the web node unhealthy (restarting web would not help it)."""
     report = {}
     healthy = True
     for name, check in (("database", check_database), ("cache", check_cache),
-                        ("broker", check_broker)):
+                        ("broker", check_broker), ("fonts", check_fonts)):
         ok, detail = check()
         healthy = healthy and ok
         report[name] = {"ok": ok, "detail": detail}
+    ok, detail = check_beat()
+    report["beat"] = {"ok": ok, "detail": detail}
     return healthy, report

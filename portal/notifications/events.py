@@ -129,6 +129,15 @@ EVENTS: tuple[Event, ...] = (
        _("{name}:\n\nYour objection to {park} on “{notice}” has been decided: {outcome}.\n\n{reply}\n\nYou "
          "can also read it with your tracking code and phone number at {link}"),
        "call park notice code name outcome reply link"),
+    _e("designation.countersign_requested", _("Designation document awaits countersignature (会签)"),
+       _("the co-issuing departments"),
+       _("A designation document awaits your department's countersignature (会签)"),
+       _("The designation document of {call} ({document}) awaits your department's countersignature (会签)."),
+       "call document link"),
+    _e("designation.countersigned", _("Designation document countersigned"), _("the organiser"),
+       _("Every co-issuing department has countersigned the designation document"),
+       _("Every co-issuing department has countersigned the designation document of {call} ({document}). "
+         "It can be published."), "call document link"),
     _e("designation.designated", _("Designated (已认定)"), _("the park"),
        _("{park} is designated: {call}"),
        _("{park} is designated as a digital service export base by document {document}."),

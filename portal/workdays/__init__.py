@@ -1,11 +1,13 @@
 """Chinese official working days (工作日): weekends and statutory holidays off, make-up days (调休) on.
 
-``chinesecalendar`` knows the years the State Council has published; the admin-editable
-``WorkdayOverride`` table takes precedence and covers years the library does not know yet. A date
-that neither covers raises ``UnknownYear``: never a silent Monday-to-Friday guess.
+``chinesecalendar`` knows the years the State Council has published. A later year is known once an
+officer has entered its State Council notice (``CalendarYear``: number, date, holiday ranges, make-up
+working days) and declared it complete. The admin-editable ``WorkdayOverride`` table corrects single
+days of a known year. A date of a year that neither the library nor a declared record covers raises
+``UnknownYear``, whatever overrides exist: never a silent Monday-to-Friday guess.
 """
 
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 
 class UnknownYear(Exception):
@@ -15,37 +17,67 @@ class UnknownYear(Exception):
 
         super().__init__(gettext(
             "The working-day calendar of %(year)s is not known: the chinesecalendar library does not cover it "
-            "and no overrides are entered for %(year)s. Enter that year's holidays and make-up working days "
-            "under System administration → Workday overrides, or upgrade chinesecalendar once it publishes "
-            "%(year)s.") % {"year": year})
+            "and the State Council's holiday schedule for %(year)s has not been entered and declared complete "
+            "(single workday overrides do not make a year known). An officer enters the notice, its holidays "
+            "and make-up working days under Working-day calendar → %(year)s and declares the year complete.")
+            % {"year": year})
 
 
-def _overrides_for(years: set[int]) -> tuple[dict[date, bool], set[int]]:
-    from portal.workdays.models import WorkdayOverride
+def library_knows(year: int) -> bool:
+    """Whether the chinesecalendar library has the State Council's schedule of ``year``."""
+    import chinese_calendar
 
-    rows = WorkdayOverride.objects.filter(date__year__in=years).values_list("date", "is_workday")
-    overrides = dict(rows)
-    return overrides, {d.year for d in overrides}
+    if not MINYEAR <= year <= MAXYEAR:
+        return False
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def year_is_known(year: int) -> bool:
+    from portal.workdays.models import CalendarYear
+
+    return library_knows(year) or CalendarYear.objects.filter(year=year, declared_complete=True).exists()
 
 
 class Calendar:
-    """Answers is_workday for a span of dates with one query for the overrides."""
+    """Answers is_workday for a span of years with two queries (overrides, declared years).
+
+    Order: a year neither the library nor a declared year record covers is unknown, whatever overrides
+    exist; then a single override; then the declared record's holidays and make-up days; then the
+    library; then the week."""
 
     def __init__(self, years: set[int]):
-        self.overrides, self.override_years = _overrides_for(years)
+        from portal.workdays.models import CalendarYear, WorkdayOverride
+
+        self.overrides = dict(WorkdayOverride.objects.filter(date__year__in=years)
+                              .values_list("date", "is_workday"))
+        self.declared = {record.year: (record.days_off(), record.days_on())
+                         for record in CalendarYear.objects.filter(year__in=years, declared_complete=True)}
+        self.library = {year: library_knows(year) for year in years}
 
     def is_workday(self, day: date) -> bool:
+        known_by_library = self.library.get(day.year)
+        if known_by_library is None:
+            known_by_library = self.library[day.year] = library_knows(day.year)
+        declared = self.declared.get(day.year)
+        if not known_by_library and declared is None:
+            raise UnknownYear(day.year)
         if day in self.overrides:
             return self.overrides[day]
-        import chinese_calendar
+        if declared is not None:
+            days_off, days_on = declared
+            if day in days_off:
+                return False
+            if day in days_on:
+                return True
+        if known_by_library:
+            import chinese_calendar
 
-        try:
             return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if day.year in self.override_years:
-                # The year is covered by entered overrides: other days follow the week.
-                return day.weekday() < 5
-            raise UnknownYear(day.year) from None
+        return day.weekday() < 5
 
 
 def is_workday(day: date) -> bool:

@@ -6,3 +6,10 @@ class WorkdaysConfig(AppConfig):
     name = "portal.workdays"
     label = "workdays"
     verbose_name = _("Working days")
+
+    def ready(self):
+        from portal.home.workspaces import register_panel
+        from portal.workdays import panels
+
+        register_panel("province", panels.calendar_panel)
+        register_panel("system", panels.calendar_panel)

@@ -38,6 +38,15 @@ class FormalCheck(models.Model):
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    # A return sends this one application back to its unit (the rest of the list stays where it is).
+    # The unit may re-send it (revised) or a replacement until this deadline, even after the call's
+    # recommendation deadline; the re-send closes the return.
+    resend_deadline = models.DateTimeField(_("re-send deadline"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("re-sent at"), null=True, blank=True)
+    resent_application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application re-sent"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+")
+    resend_letter_number = models.CharField(_("re-send letter number"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("formal check")
@@ -46,6 +55,10 @@ class FormalCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_decision_display()}"
+
+    @property
+    def is_open_return(self) -> bool:
+        return self.decision == self.Decision.RETURN and self.resolved_at is None
 
 
 class ExpertProfile(models.Model):
@@ -269,6 +282,9 @@ class CandidateList(ConcurrentTransitionMixin, models.Model):
                                     related_name="+")
     proposed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    count_acknowledged = models.BooleanField(
+        _("list size outside the notice's number acknowledged"), default=False)
+    missing_sheets_reason = models.TextField(_("decision on missing score sheets"), blank=True)
 
     class Meta:
         verbose_name = _("candidate list")
@@ -296,6 +312,9 @@ class CandidateItem(models.Model):
                                     related_name="candidate_items")
     rank = models.PositiveSmallIntegerField(_("rank"))
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    missing_sheets = models.JSONField(
+        _("missing score sheets"), default=list, blank=True,
+        help_text=_("The experts whose sheets were not submitted when the organiser accepted the candidate."))
 
     class Meta:
         ordering = ["rank"]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from applications import units
 from applications.models import Application, ApplicationVersion, Call
 from portal.accounts.models import Membership, Organization, Region
-from review.models import CoReview, PreliminaryReview, Recommendation
+from review.models import CoReview, FormalCheck, PreliminaryReview, Recommendation
 
 REVIEWABLE_STATES = [Application.State.SUBMITTED, Application.State.RETURNED, Application.State.APPROVED,
                      Application.State.REJECTED, Application.State.RECOMMENDED]
@@ -20,8 +20,8 @@ def _latest_version(field: str):
 def inbox(user, call: Call, *, state: str | None = None) -> QuerySet[Application]:
     """The unit's applications for a call, with their latest version's figures, in 2 queries."""
     regions = units.unit_regions_of(user, call)
-    qs = Application.objects.filter(call=call, state__in=REVIEWABLE_STATES,
-                                    **units.park_region_filter(call, regions))
+    qs = Application.objects.filter(units.park_region_filter(call, regions), call=call,
+                                    state__in=REVIEWABLE_STATES)
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("park__region").annotate(
@@ -53,8 +53,8 @@ def coreview_list(user, call: Call) -> QuerySet[Application]:
                                    version__number=OuterRef("latest_version_number"),
                                    organization__in=orgs)
     return Application.objects.filter(
+        units.park_region_filter(call, regions),
         call=call, state__in=[Application.State.APPROVED, Application.State.RECOMMENDED],
-        **units.park_region_filter(call, regions),
     ).select_related("park__region").annotate(
         my_stance=Subquery(mine.values("stance")[:1]),
         my_opinion=Subquery(mine.values("opinion")[:1]),
@@ -75,9 +75,22 @@ def _items():
 
 def approved_applications(call: Call, region_id: int) -> QuerySet[Application]:
     return Application.objects.filter(
+        units.park_region_filter(call, [region_id]),
         call=call, state__in=[Application.State.APPROVED, Application.State.RECOMMENDED],
-        **units.park_region_filter(call, [region_id]),
     ).select_related("park__region").order_by("park__name")
+
+
+def open_returns(call: Call, region_id: int) -> QuerySet[FormalCheck]:
+    """Applications of the unit returned at the formal check and not yet answered by a re-send."""
+    of_unit = Application.objects.filter(units.park_region_filter(call, [region_id]), call=call)
+    return FormalCheck.objects.filter(
+        application__in=of_unit, decision=FormalCheck.Decision.RETURN, resolved_at__isnull=True,
+    ).select_related("application__park").order_by("decided_at", "pk")
+
+
+def open_return_of(application: Application) -> FormalCheck | None:
+    return FormalCheck.objects.filter(application=application, decision=FormalCheck.Decision.RETURN,
+                                      resolved_at__isnull=True).order_by("-decided_at", "-pk").first()
 
 
 def concurrences(applications, call: Call) -> dict[int, dict[str, str]]:
@@ -97,7 +110,8 @@ def concurrences(applications, call: Call) -> dict[int, dict[str, str]]:
 
 def unit_regions_for_call(call: Call) -> QuerySet[Region]:
     if call.recommending_tier == "city":
-        return Region.objects.filter(parent=call.region) if call.region_id else Region.objects.none()
+        return Region.objects.filter(parent=call.region, level=Region.Level.CITY) if call.region_id \
+            else Region.objects.none()
     return Region.objects.filter(level=Region.Level.PROVINCE)
 
 
@@ -107,10 +121,14 @@ def overview(call: Call) -> list[dict]:
     recommendations = {r.region_id: r for r in Recommendation.objects.filter(call=call)
                        .select_related("organization").annotate(parks=Count("items"))}
     field = "park__region_id" if call.recommending_tier == "city" else "park__region__parent_id"
-    counts = dict(Application.objects.filter(call=call).values_list(field).annotate(
-        n=Count("pk", filter=Q(state__in=REVIEWABLE_STATES))).values_list(field, "n"))
+    from review.quota import COUNTED_STATES
+
+    counts = {row[0]: row[1:] for row in Application.objects.filter(call=call).values_list(field).annotate(
+        n=Count("pk", filter=Q(state__in=REVIEWABLE_STATES)),
+        counted=Count("pk", filter=Q(state__in=COUNTED_STATES))).values_list(field, "n", "counted")}
     return [{"region": region, "recommendation": recommendations.get(region.pk),
-             "applications": counts.get(region.pk, 0)} for region in regions]
+             "applications": counts.get(region.pk, (0, 0))[0],
+             "counted": counts.get(region.pk, (0, 0))[1]} for region in regions]
 
 
 def unit_reviewers(call: Call, region_ids) -> QuerySet[Membership]:

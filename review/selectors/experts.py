@@ -51,6 +51,13 @@ def formal_check_list(call: Call) -> QuerySet[Application]:
     ).order_by("park__region__code", "park__name")
 
 
+def open_returns_of_call(call: Call) -> QuerySet[FormalCheck]:
+    """Every return of the formal check in the call not yet answered by a re-send, for the organiser."""
+    return FormalCheck.objects.filter(application__call=call, decision=FormalCheck.Decision.RETURN,
+                                      resolved_at__isnull=True).select_related("application__park__region") \
+        .order_by("resend_deadline", "pk")
+
+
 def applications_for_review(call: Call) -> QuerySet[Application]:
     return Application.objects.filter(call=call, state__in=RANKABLE_STATES).select_related("park__region")
 

@@ -1,7 +1,5 @@
 """Decisions of the preliminary review, co-review and recommendation: checked, atomic, audited."""
 
-from collections import Counter
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -13,12 +11,19 @@ from django_fsm import TransitionNotAllowed
 from applications import units
 from applications.models import Application, ApplicationVersion, Call
 from applications.selectors import latest_version, park_memberships_for_application
-from portal.accounts.models import Membership, Region, Role
+from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify, notify_event
-from review import selectors
-from review.models import CheckStatus, CoReview, PreliminaryReview, Recommendation, RecommendationItem
+from review import quota, selectors
+from review.models import (
+    CheckStatus,
+    CoReview,
+    FormalCheck,
+    PreliminaryReview,
+    Recommendation,
+    RecommendationItem,
+)
 
 
 def _require(user, perm: str, obj) -> None:
@@ -40,6 +45,28 @@ def _notify_park(application: Application, event: str, context: dict) -> None:
 
 # --- preliminary review --------------------------------------------------------------------------
 
+def _check_checklist(call: Call, checklist: dict, decision: str) -> None:
+    """The unit's checklist of the call's basic conditions (seed 000 附件1 三: the six 申报条件),
+    required here whoever calls: every condition assessed, and none waived by an approval.
+
+    The conditions are requirements; only the business thresholds admit "可适当降低条件"."""
+    expected = [f"c{i}" for i in range(1, len(call.basic_conditions) + 1)]
+    checklist = checklist if isinstance(checklist, dict) else {}
+    errors = {}
+    for key in expected:
+        entry = checklist.get(key)
+        if not isinstance(entry, dict) or entry.get("status") not in CheckStatus.values:
+            errors[f"{key}_status"] = _("Assess this condition.")
+        elif decision == PreliminaryReview.Decision.APPROVE and entry["status"] != CheckStatus.MET:
+            errors[f"{key}_status"] = _(
+                "A basic condition is a requirement: the application cannot pass the preliminary review "
+                "while this condition is not met. Return it for clarification or do not recommend it.")
+    unknown = set(checklist) - set(expected)
+    if unknown or errors:
+        errors.setdefault("__all__", []).append(_("Assess every basic condition."))
+        raise ValidationError(errors, code="checklist")
+
+
 @transaction.atomic
 def decide(*, application: Application, version_number: int, user, decision: str,
            checklist: dict, opinion: str = "", reasons: str = "", request=None) -> PreliminaryReview:
@@ -51,15 +78,18 @@ def decide(*, application: Application, version_number: int, user, decision: str
             _("This decision was made on version %(old)s, but the park has since submitted version "
               "%(new)s. Reload the page and review the latest version.")
             % {"old": version_number, "new": application.latest_version_number}, code="stale_version")
-    if application.state != Application.State.SUBMITTED:
+    formal_return = None
+    if application.state == Application.State.APPROVED and decision != PreliminaryReview.Decision.APPROVE:
+        # Returned at the formal check: the unit may send it back to the park for revision (the park
+        # may then resubmit until the organiser's re-send deadline) or decide not to recommend it.
+        formal_return = selectors.open_return_of(application)
+    if application.state != Application.State.SUBMITTED and formal_return is None:
         raise ValidationError(_("A decision has already been taken on this version (%(state)s).")
                               % {"state": application.get_state_display()}, code="decided")
     reasons = (reasons or "").strip()
     if decision in (PreliminaryReview.Decision.RETURN, PreliminaryReview.Decision.REJECT) and not reasons:
         raise ValidationError({"reasons": _("Give the reasons; the park will read them.")})
-    bad = [k for k, v in checklist.items() if v.get("status") not in CheckStatus.values]
-    if bad:
-        raise ValidationError(_("Assess every basic condition."))
+    _check_checklist(application.call, checklist, decision)
     version = ApplicationVersion.objects.get(application=application, number=version_number)
     organization = units.unit_organizations_of(user, application.call)[0]
     review = PreliminaryReview.objects.create(
@@ -68,6 +98,8 @@ def decide(*, application: Application, version_number: int, user, decision: str
     {PreliminaryReview.Decision.RETURN: application.return_for_revision,
      PreliminaryReview.Decision.REJECT: application.reject,
      PreliminaryReview.Decision.APPROVE: application.approve}[decision]()
+    if formal_return is not None and decision == PreliminaryReview.Decision.RETURN:
+        application.revision_deadline = formal_return.resend_deadline
     application.save()
     record_event(verb=f"review.{decision}", actor=user, target=application, organization=organization,
                  data={"version": version_number, "reasons": reasons}, request=request)
@@ -130,28 +162,14 @@ def _unit_organization(user, call):
 
 
 def check_quota(call: Call, applications: list[Application]) -> None:
-    """At most the call's quota per unit (city call) or per pilot city (national call)."""
-    quota = call.quota_per_unit
-    if call.recommending_tier == Call.RecommendingTier.CITY:
-        if len(applications) > quota:
-            raise ValidationError(
-                _("At most %(quota)s parks may be recommended per city; the list has %(n)s.")
-                % {"quota": quota, "n": len(applications)}, code="quota")
-        return
-    for application in applications:
-        city = application.park.region
-        if city is None or city.level != Region.Level.CITY or not (
-                city.is_outsourcing_demo_city or city.is_trade_pilot):
-            raise ValidationError(
-                _("%(park)s is not in a service outsourcing demonstration city or service trade "
-                  "pilot area, so it cannot be recommended to this call.")
-                % {"park": application.park.name}, code="not_pilot")
-    per_city = Counter(a.park.region for a in applications)
-    for city, n in per_city.items():
-        if n > quota:
-            raise ValidationError(
-                _("At most %(quota)s park per pilot city may be recommended; %(city)s has %(n)s.")
-                % {"quota": quota, "city": city.name, "n": n}, code="quota")
+    """At most the call's quota per unit (city call) or per pilot place (national call)."""
+    quota.check_quota(call, applications)
+
+
+def _lock_unit(call: Call, region_id: int) -> Recommendation | None:
+    """Lock the unit's recommendation row: every change that can add to the unit's count of parks
+    recommended or beyond takes this lock first, so the quota holds under concurrent requests."""
+    return Recommendation.objects.select_for_update().filter(call=call, region_id=region_id).first()
 
 
 @transaction.atomic
@@ -173,7 +191,7 @@ def save_recommendation(*, call: Call, user, application_ids: list[int], request
         raise ValidationError(_("Only applications of your unit that passed the preliminary review can be "
                                 "recommended."))
     chosen = [approved[pk] for pk in application_ids]
-    check_quota(call, chosen)
+    quota.check_unit_quota(call, region_id, chosen)
     recommendation.items.all().delete()
     RecommendationItem.objects.bulk_create([
         RecommendationItem(recommendation=recommendation, application=a, rank=rank,
@@ -191,14 +209,16 @@ def co_review_gaps(recommendation: Recommendation) -> list[str]:
     if not call.co_review_required:
         return []
     kinds = units.unit_roles(call).coreviewer_kinds
-    gaps = []
-    for item in recommendation.items.select_related("application__park", "version"):
-        concurred = set(CoReview.objects.filter(version=item.version, stance=CoReview.Stance.CONCUR,
-                                                organization__kind__in=kinds)
-                        .values_list("organization__kind", flat=True))
-        if set(kinds) - concurred:
-            gaps.append(item.application.park.name)
-    return gaps
+    return [item.application.park.name
+            for item in recommendation.items.select_related("application__park", "version")
+            if not _concurred_by_both(kinds, item.version)]
+
+
+def _concurred_by_both(kinds, version: ApplicationVersion) -> bool:
+    concurred = set(CoReview.objects.filter(version=version, stance=CoReview.Stance.CONCUR,
+                                            organization__kind__in=kinds)
+                    .values_list("organization__kind", flat=True))
+    return not set(kinds) - concurred
 
 
 @transaction.atomic
@@ -225,8 +245,13 @@ def send_recommendation(*, call: Call, user, letter_number: str, request=None) -
         raise ValidationError(
             _("Both co-reviewing departments must concur on every recommended park first. Missing for: "
               "%(parks)s.") % {"parks": "、".join(gaps)}, code="co_review")
-    listed = recommendation.items.select_related("application__park__region")
-    check_quota(call, [item.application for item in listed])
+    listed = [_locked_application(item.application) for item in recommendation.items.all()]
+    stale = [a.park.name for a in listed if a.state != Application.State.APPROVED]
+    if stale:
+        raise ValidationError(
+            _("These parks are no longer awaiting recommendation: %(parks)s. Save the list again.")
+            % {"parks": "、".join(stale)}, code="stale_list")
+    quota.check_unit_quota(call, recommendation.region_id, listed)
     try:
         recommendation.send()
     except TransitionNotAllowed as exc:
@@ -236,8 +261,7 @@ def send_recommendation(*, call: Call, user, letter_number: str, request=None) -
     recommendation.sent_by = user
     recommendation.organization = organization
     recommendation.save()
-    for item in recommendation.items.select_related("application"):
-        application = _locked_application(item.application)
+    for application in listed:
         application.recommend()
         application.save()
     record_event(verb="recommendation.sent", actor=user, target=recommendation, organization=organization,
@@ -253,6 +277,76 @@ def send_recommendation(*, call: Call, user, letter_number: str, request=None) -
                  context={"unit": organization.name, "count": recommendation.items.count(), "call": call.title},
                  link=reverse("review:overview", args=[call.pk]))
     return recommendation
+
+
+def _cn_datetime(value) -> str:
+    value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+
+
+@transaction.atomic
+def resend_after_return(*, formal_return: FormalCheck, user, application_id: int, letter_number: str,
+                        request=None) -> RecommendationItem:
+    """Answer a return of the formal check: re-send the returned application (revised or not) or a
+    replacement of the same unit, until the deadline the organiser set with the return (which may
+    be after the call's recommendation deadline). The quota is checked against every park of the
+    unit that is recommended or beyond, under the unit's lock."""
+    call = formal_return.application.call
+    organization = _unit_organization(user, call)
+    region_id = organization.region_id
+    recommendation = _lock_unit(call, region_id)
+    if recommendation is None:
+        raise PermissionDenied
+    _require(user, "review.prepare_recommendation", recommendation)
+    formal_return = FormalCheck.objects.select_for_update(of=("self",)).select_related(
+        "application__park__region").get(
+        pk=formal_return.pk)
+    if units.unit_region_id(call, formal_return.application.park) != region_id:
+        raise PermissionDenied
+    if not formal_return.is_open_return:
+        raise ValidationError(_("This return has already been answered."), code="answered")
+    if recommendation.status != Recommendation.Status.SENT:
+        raise ValidationError(_("The organiser returned the whole list: send the list again instead."),
+                              code="list_returned")
+    if formal_return.resend_deadline and timezone.now() > formal_return.resend_deadline:
+        raise ValidationError(
+            _("The deadline the organiser set for re-sending (%(deadline)s) has passed.")
+            % {"deadline": _cn_datetime(formal_return.resend_deadline)}, code="deadline")
+    letter_number = (letter_number or "").strip()
+    if not letter_number:
+        raise ValidationError({"letter_number": _("Enter the letter's document number (文号).")})
+    candidates = {a.pk: a for a in selectors.approved_applications(call, region_id)}
+    if application_id not in candidates or candidates[application_id].state != Application.State.APPROVED:
+        raise ValidationError({"application": _(
+            "Choose an application of your unit that passed the preliminary review and is not "
+            "recommended.")})
+    application = _locked_application(candidates[application_id])
+    version = latest_version(application)
+    if call.co_review_required and not _concurred_by_both(units.unit_roles(call).coreviewer_kinds, version):
+        raise ValidationError(
+            _("Both co-reviewing departments must concur on every recommended park first. Missing for: "
+              "%(parks)s.") % {"parks": application.park.name}, code="co_review")
+    quota.check_unit_quota(call, region_id, [application])
+    application.recommend()
+    application.save()
+    last_rank = recommendation.items.order_by("-rank").values_list("rank", flat=True).first() or 0
+    item = RecommendationItem.objects.create(recommendation=recommendation, application=application,
+                                             version=version, rank=last_rank + 1)
+    formal_return.resolved_at = timezone.now()
+    formal_return.resent_application = application
+    formal_return.resend_letter_number = letter_number
+    formal_return.save(update_fields=["resolved_at", "resent_application", "resend_letter_number"])
+    record_event(verb="recommendation.resent", actor=user, target=application, organization=organization,
+                 data={"formal_check": formal_return.pk, "returned": formal_return.application_id,
+                       "letter_number": letter_number, "version": version.number}, request=request)
+    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
+                                         is_active=True).select_related("user")
+    notify(recipients=[m.user for m in officers],
+           title=_("%(unit)s re-sent a recommendation") % {"unit": organization.name},
+           body=_("%(park)s is recommended in place of the application returned at the formal check "
+                  "(letter %(number)s).") % {"park": application.park.name, "number": letter_number},
+           link=reverse("review:formal", args=[call.pk]))
+    return item
 
 
 @transaction.atomic
@@ -273,6 +367,8 @@ def return_recommendation(*, recommendation: Recommendation, user, reason: str,
         application = _locked_application(item.application)
         application.withdraw_recommendation()
         application.save()
+    # Single returns of the formal check are absorbed: the unit sends its whole list again.
+    selectors.open_returns(recommendation.call, recommendation.region_id).update(resolved_at=timezone.now())
     record_event(verb="recommendation.returned", actor=user, target=recommendation,
                  organization=recommendation.call.organiser, data={"reason": reason}, request=request)
     reviewers = selectors.unit_reviewers(recommendation.call, [recommendation.region_id])
@@ -334,7 +430,6 @@ def remind_candidate_concurrence(*, today=None) -> int:
     working days after it was proposed (the same daily beat task as the units' reminders)."""
     from portal.workdays import UnknownYear, workdays_between
     from review.models import CandidateConcurrence, CandidateList
-    from review.services.experts import _candidate_kinds
 
     today = today or timezone.localdate()
     sent = 0
@@ -350,10 +445,8 @@ def remind_candidate_concurrence(*, today=None) -> int:
         call = candidate_list.call
         given = set(CandidateConcurrence.objects.filter(candidate_list=candidate_list)
                     .values_list("organization_id", flat=True))
-        members = Membership.objects.filter(role=Role.PROVINCIAL_COREVIEWER, is_active=True,
-                                            organization__kind__in=_candidate_kinds(call)).select_related("user")
-        if call.level != Call.Level.NATIONAL:
-            members = members.filter(organization__region=call.region)
+        members = Membership.objects.filter(role=Role.PROVINCIAL_COREVIEWER, is_active=True, user__is_active=True,
+                                            organization__in=call.co_issuers.all()).select_related("user")
         recipients = [m.user for m in members if m.organization_id not in given]
         notify_event(event="candidates.reminder", call=call, recipients=recipients,
                      context={"call": call.title, "deadline": cn_day(candidate_list.proposed_at)},
@@ -368,7 +461,7 @@ def _remind_coreviewers(call: Call, region_ids: list[int], left: int, deadline) 
     if not call.co_review_required:
         return 0
     waiting = Application.objects.filter(
-        call=call, state=Application.State.APPROVED, **units.park_region_filter(call, region_ids)
+        units.park_region_filter(call, region_ids), call=call, state=Application.State.APPROVED,
     ).select_related("park__region")
     given = set(CoReview.objects.filter(
         version__application__in=waiting, version__number=F("version__application__latest_version_number"))

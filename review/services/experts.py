@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from applications.exports import cn_date
 from applications.models import Application, Call
 from applications.selectors import latest_version, park_memberships_for_application
 from portal.accounts.models import Membership, Organization, Role, User
+from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
+from portal.documents import cn_date
 from portal.notifications.services import notify, notify_event
 from review import assignment as solver
 from review.models import (
@@ -58,41 +59,62 @@ def _organiser_of(user, call: Call) -> None:
 # --- formal check --------------------------------------------------------------------------------
 
 @transaction.atomic
-def formal_check(*, application: Application, user, decision: str, reason: str = "", request=None) -> FormalCheck:
+def formal_check(*, application: Application, user, decision: str, reason: str = "", resend_deadline=None,
+                 request=None) -> FormalCheck:
+    """Pass a recommended application, or return this one application to its recommending unit.
+
+    A return leaves the rest of the unit's list where it is; the unit may re-send the application
+    (revised) or a replacement until ``resend_deadline`` (review.services.city.resend_after_return)."""
+    _organiser_of(user, application.call)
+    item = RecommendationItem.objects.filter(
+        application=application, recommendation__status=Recommendation.Status.SENT).first()
+    # The unit's lock first (the order every quota-changing service follows), then the application.
+    recommendation = Recommendation.objects.select_for_update().get(pk=item.recommendation_id) if item else None
     application = Application.objects.select_for_update(of=("self",)).select_related("call", "park").get(
         pk=application.pk)
-    _organiser_of(user, application.call)
     if application.state != Application.State.RECOMMENDED:
         raise ValidationError(_("Only recommended applications awaiting the formal check can be checked."),
                               code="state")
+    if decision not in FormalCheck.Decision.values:
+        raise ValidationError({"decision": _("Choose pass or return.")})
     reason = (reason or "").strip()
-    if decision == FormalCheck.Decision.RETURN and not reason:
-        raise ValidationError({"reason": _("Give the reason; the recommending unit will read it.")})
+    if decision == FormalCheck.Decision.RETURN:
+        errors = {}
+        if not reason:
+            errors["reason"] = _("Give the reason; the recommending unit will read it.")
+        if resend_deadline is None:
+            errors["resend_deadline"] = _("Set the deadline by which the unit may re-send.")
+        elif resend_deadline <= timezone.now():
+            errors["resend_deadline"] = _("The re-send deadline must be in the future.")
+        if errors:
+            raise ValidationError(errors)
+    else:
+        resend_deadline = None
     check = FormalCheck.objects.create(application=application, version=latest_version(application),
-                                       officer=user, decision=decision, reason=reason)
+                                       officer=user, decision=decision, reason=reason,
+                                       resend_deadline=resend_deadline)
     if decision == FormalCheck.Decision.PASS:
         application.pass_formal_check()
         application.save()
     else:
         application.withdraw_recommendation()
         application.save()
-        item = RecommendationItem.objects.select_related("recommendation").filter(
-            application=application, recommendation__status=Recommendation.Status.SENT).first()
         if item:
-            recommendation = Recommendation.objects.select_for_update().get(pk=item.recommendation_id)
-            recommendation.return_to_unit()
-            recommendation.return_reason = _("Formal check: %(park)s returned: %(reason)s") % {
-                "park": application.park.name, "reason": reason}
-            recommendation.save()
             item.delete()
             from review.selectors import unit_reviewers
 
-            notify_event(event="formal_check.return", call=application.call,
-                         recipients=[m.user for m in unit_reviewers(application.call, [recommendation.region_id])],
-                         context={"call": application.call.title, "park": application.park.name, "reason": reason},
-                         link=reverse("review:recommendation", args=[application.call_id]))
+            deadline = timezone.localtime(resend_deadline)
+            notify(recipients=[m.user for m in unit_reviewers(application.call, [recommendation.region_id])],
+                   title=_("An application was returned after the formal check"),
+                   body=_("Formal check: %(park)s returned: %(reason)s. You may re-send it (revised) or "
+                          "another park until %(deadline)s.")
+                   % {"park": application.park.name, "reason": reason,
+                      "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
+                   link=reverse("review:recommendation", args=[application.call_id]), event="formal_check.return")
     record_event(verb=f"formal_check.{decision}", actor=user, target=application,
-                 organization=application.call.organiser, data={"reason": reason}, request=request)
+                 organization=application.call.organiser,
+                 data={"reason": reason, **({"resend_deadline": resend_deadline.isoformat()}
+                                            if resend_deadline else {})}, request=request)
     notify_event(event=f"formal_check.{decision}", call=application.call,
                  recipients=[m.user for m in park_memberships_for_application(application)],
                  context={"call": application.call.title, "park": application.park.name, "reason": reason},
@@ -526,8 +548,45 @@ def record_panel_opinion(*, application: Application, panel: Panel, user, text: 
     return opinion
 
 
+def candidate_count_warning(call: Call, n: int) -> str:
+    """Seed 001 四(二): "提出候选名单（10个左右）": a list outside 80–120% of the number stated needs the
+    organiser's acknowledgement. Empty when the size is within it or the call states no number."""
+    bounds = call.candidates_range
+    if bounds is None or bounds[0] <= n <= bounds[1]:
+        return ""
+    return _("The notice states about %(about)s candidates (%(low)s to %(high)s without a warning); the list has "
+             "%(n)s. Acknowledge the number to propose it.") % {
+        "about": call.candidates_about, "low": bounds[0], "high": bounds[1], "n": n}
+
+
+def missing_sheets(call: Call, application_ids: list[int]) -> dict[int, list[str]]:
+    """Per application: the score sheets the call requires (``experts_per_application``) that are not
+    submitted, named by expert, and those never assigned."""
+    wanted = call.experts_per_application
+    named: dict[int, list[str]] = {pk: [] for pk in application_ids}
+    submitted: dict[int, int] = dict.fromkeys(application_ids, 0)
+    for assignment in Assignment.objects.filter(call=call, application_id__in=application_ids).select_related(
+            "expert__user", "sheet"):
+        sheet = getattr(assignment, "sheet", None)
+        if sheet is not None and sheet.status == ScoreSheet.Status.SUBMITTED:
+            submitted[assignment.application_id] += 1
+        else:
+            named[assignment.application_id].append(assignment.expert.user.display_name)
+    result = {}
+    for pk in application_ids:
+        unassigned = wanted - submitted[pk] - len(named[pk])
+        missing = named[pk] + ([_("%(n)s sheet(s) never assigned") % {"n": unassigned}] if unassigned > 0 else [])
+        if submitted[pk] < wanted:
+            result[pk] = missing
+    return result
+
+
 @transaction.atomic
-def propose_candidates(*, call: Call, user, application_ids: list[int], note: str = "", request=None) -> CandidateList:
+def propose_candidates(*, call: Call, user, application_ids: list[int], note: str = "",
+                       acknowledge_count: bool = False, missing_sheets_reason: str = "",
+                       request=None) -> CandidateList:
+    """Propose the candidate list. Refused above or below "about N" unless acknowledged, and for a
+    candidate missing some of the call's sheets unless the organiser records why (both audited)."""
     _organiser_of(user, call)
     candidate_list, _new = CandidateList.objects.select_for_update().get_or_create(call=call)
     if candidate_list.status != CandidateList.Status.DRAFT:
@@ -538,37 +597,71 @@ def propose_candidates(*, call: Call, user, application_ids: list[int], note: st
     unknown = [pk for pk in application_ids if pk not in ranked or not ranked[pk]["n"]]
     if unknown:
         raise ValidationError(_("Only applications with submitted score sheets can be candidates."))
+    warning = candidate_count_warning(call, len(application_ids))
+    if warning and not acknowledge_count:
+        raise ValidationError(warning, code="count_warning")
+    missing = missing_sheets(call, application_ids)
+    missing_sheets_reason = (missing_sheets_reason or "").strip()
+    if missing and not missing_sheets_reason:
+        names = "；".join(f"{ranked[pk]['application'].park.name}：{'、'.join(who)}" for pk, who in missing.items())
+        raise ValidationError(
+            _("Every candidate needs the call's %(n)s submitted score sheets. Missing: %(missing)s. Record the "
+              "decision to propose them anyway, with its reason.") % {"n": call.experts_per_application,
+                                                                     "missing": names},
+            code="missing_sheets")
     candidate_list.items.all().delete()
     CandidateItem.objects.bulk_create([
-        CandidateItem(candidate_list=candidate_list, application_id=pk, rank=i, score=ranked[pk]["score"])
+        CandidateItem(candidate_list=candidate_list, application_id=pk, rank=i, score=ranked[pk]["score"],
+                      missing_sheets=missing.get(pk, []))
         for i, pk in enumerate(application_ids, start=1)])
     candidate_list.propose()
     candidate_list.proposed_by = user
     candidate_list.proposed_at = timezone.now()
     candidate_list.note = note
+    candidate_list.count_acknowledged = bool(warning)
+    candidate_list.missing_sheets_reason = missing_sheets_reason if missing else ""
     candidate_list.save()
     record_event(verb="candidates.proposed", actor=user, target=call, organization=call.organiser,
-                 data={"applications": application_ids}, request=request)
-    coreviewers = Membership.objects.filter(
-        role=Role.PROVINCIAL_COREVIEWER, is_active=True,
-        organization__kind__in=_candidate_kinds(call), organization__region=call.region).select_related("user")
-    notify_event(event="candidates.proposed", call=call, recipients=[m.user for m in coreviewers],
+                 data={"applications": application_ids,
+                       **({"count_acknowledged": warning} if warning else {})}, request=request)
+    if missing:
+        record_event(verb="candidates.missing_sheets_accepted", actor=user, target=call,
+                     organization=call.organiser, request=request,
+                     data={"missing": {str(pk): who for pk, who in missing.items()},
+                           "reason": missing_sheets_reason})
+    if not call.co_issuers.exists():
+        # A call issued by the organiser alone (no 会同): nobody else concurs.
+        candidate_list.mark_concurred()
+        candidate_list.save()
+        return candidate_list
+    notify_event(event="candidates.proposed", call=call, recipients=co_issuer_users(call),
                  context={"call": call.title, "count": len(application_ids)},
                  link=reverse("review:candidates", args=[call.pk]))
     return candidate_list
 
 
-def _candidate_kinds(call: Call) -> tuple[str, str]:
-    if call.level == Call.Level.NATIONAL:
-        return (Organization.Kind.MINISTRY,)
-    return (Organization.Kind.PROVINCE_CAC, Organization.Kind.PROVINCE_MIIT)
+def co_issuer_users(call: Call) -> list:
+    """The co-reviewers of the call's named co-issuing departments (会同单位), and only them."""
+    return [m.user for m in Membership.objects.filter(
+        role=Role.PROVINCIAL_COREVIEWER, is_active=True, organization__in=call.co_issuers.all(),
+        user__is_active=True).select_related("user")]
 
 
 def candidate_coreviewer_orgs(user, call: Call) -> list[Organization]:
-    kinds = _candidate_kinds(call)
-    return [m.organization for m in Membership.objects.filter(
-        user=user, role=Role.PROVINCIAL_COREVIEWER, is_active=True, organization__kind__in=kinds).select_related(
-        "organization") if call.level == Call.Level.NATIONAL or m.organization.region_id == call.region_id]
+    """The co-issuing departments of ``call`` in which ``user`` is a co-reviewer (DOMAIN.md §2a: 会同 means
+    the named departments; another ministry is not one of them)."""
+    if not user.is_authenticated:
+        return []
+    co_issuers = set(call.co_issuers.values_list("pk", flat=True))
+    return [m.organization for m in memberships_of(user)
+            if m.role == Role.PROVINCIAL_COREVIEWER and m.organization_id in co_issuers]
+
+
+def missing_concurrences(candidate_list: CandidateList) -> list[Organization]:
+    """The co-issuers that have not concurred (yet) with the proposed list."""
+    concurred = set(candidate_list.concurrences.filter(stance=CandidateConcurrence.Stance.CONCUR)
+                    .values_list("organization_id", flat=True))
+    return [org for org in candidate_list.call.co_issuers.order_by("name") if org.pk not in concurred]
 
 
 @transaction.atomic
@@ -579,6 +672,8 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
         raise PermissionDenied
     if candidate_list.status != CandidateList.Status.PROPOSED:
         raise ValidationError(_("The candidate list is not awaiting concurrence."))
+    if stance not in CandidateConcurrence.Stance.values:
+        raise ValidationError({"stance": _("Choose concur or object.")})
     opinion = (opinion or "").strip()
     if not opinion:
         raise ValidationError({"opinion": _("Write your department's opinion.")})
@@ -587,13 +682,8 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
         defaults={"reviewer": user, "stance": stance, "opinion": opinion})
     record_event(verb=f"candidates.{stance}", actor=user, target=call, organization=orgs[0],
                  data={"opinion": opinion}, request=request)
-    if call.level == Call.Level.PROVINCIAL:
-        concurred = set(candidate_list.concurrences.filter(stance=CandidateConcurrence.Stance.CONCUR)
-                        .values_list("organization__kind", flat=True))
-        if set(_candidate_kinds(call)) <= concurred:
-            candidate_list.mark_concurred()
-            candidate_list.save()
-    elif candidate_list.concurrences.filter(stance=CandidateConcurrence.Stance.CONCUR).count() >= 2:
+    # Concurred once each named co-issuer concurs: all of them, and no other department counts.
+    if not missing_concurrences(candidate_list):
         candidate_list.mark_concurred()
         candidate_list.save()
     if candidate_list.status == CandidateList.Status.CONCURRED:

@@ -279,7 +279,7 @@ def test_submission_refused_when_a_section_is_incomplete(new_application, park_u
 
 
 def test_a_threshold_miss_needs_a_justification(new_application, park_user):
-    fill_completely(new_application, park_user, figures=demo_data.PAZHOU)  # ICT exports 1.78 < 2
+    fill_completely(new_application, park_user, figures=demo_data.PAZHOU)  # ICT exports 1.76 < 2
     with pytest.raises(ValidationError) as exc:
         services.submit_application(application=new_application, user=park_user, justification="太短")
     assert exc.value.code == "justification"

@@ -277,7 +277,9 @@ def test_docx_has_headings_toc_tables_hashes_and_cjk_fonts(version):
         settings_xml = package.read("word/settings.xml").decode()
     assert 'TOC \\o "1-3" \\h \\z \\u' in xml
     assert 'w:fldCharType="separate"' in xml
-    assert 'w:eastAsia="Noto Serif CJK SC"' in styles and 'w:eastAsia="Noto Sans CJK SC"' in styles
+    # The typefaces GB/T 9704 names: 仿宋_GB2312 for the text, 黑体 and 楷体_GB2312 for headings.
+    assert 'w:eastAsia="仿宋_GB2312"' in styles and 'w:eastAsia="黑体"' in styles
+    assert 'w:eastAsia="楷体_GB2312"' in styles
     assert "<w:updateFields" in settings_xml
 
     # The cover page comes first, then the TOC, then the chapters.

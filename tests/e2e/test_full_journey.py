@@ -107,7 +107,7 @@ DOSSIERS = {
             "cybersecurity": "严格落实《网络安全法》《数据安全法》，建立等级保护测评、数据出境安全评估和应急处置"
                              "机制，每年开展网络安全攻防演练。",
             "ict_output": "680.00", "ict_value_added": "255.00", "ict_exports": "47.03",
-            "digital_enterprise_count": "101",
+            "enterprises_trade_direct": "60", "enterprises_outsourcing": "51", "enterprises_both": "10",
         },
         "advantages": {
             "positioning": "建设具有全球影响力的湾区创新策源地和数字服务出口高地。", "rd_investment": "312.00",
@@ -138,7 +138,7 @@ DOSSIERS = {
             "cybersecurity": "落实《网络安全法》《数据安全法》，设立园区网络安全应急指挥中心，"
                              "重点企业通过等保三级测评。",
             "ict_output": "18.60", "ict_value_added": "7.90", "ict_exports": "0.38",
-            "digital_enterprise_count": "23",
+            "enterprises_trade_direct": "15", "enterprises_outsourcing": "10", "enterprises_both": "2",
         },
         "advantages": {
             "positioning": "打造粤东数字服务出口门户和面向东南亚华侨华人市场的数字服务枢纽。", "rd_investment": "9.80",
@@ -362,6 +362,9 @@ def test_a_batch_of_bases_from_the_call_to_the_public_directory(demo, clock, peo
     province.locator('[name="title"]').fill(CALL_TITLE)
     province.locator('[name="document_number"]').fill(CALL_NUMBER)
     province.locator('[name="issuers"]').fill(ISSUERS)
+    # 会同: the province's 网信 and 工信 departments are proposed as the co-issuers.
+    for name in ("中共广东省委网络安全和信息化委员会办公室", "广东省工业和信息化厅"):
+        expect(province.get_by_label(name, exact=True)).to_be_checked()
     expect(province.locator('[name="level"]')).to_have_value("provincial")
     expect(province.locator('[name="quota_per_unit"]')).to_have_value("5")
     expect(province.locator('[name="publicity_days"]')).to_have_value("5")
@@ -773,6 +776,32 @@ def test_a_batch_of_bases_from_the_call_to_the_public_directory(demo, clock, peo
     designate_form.locator('[name="document_number"]').fill(DESIGNATION_NUMBER)
     shot(province, "guide-province-14-designate", designate_form)
     click_and_wait(province, designate_form.locator('button[type="submit"]'))
+    expect(success(province)).to_be_visible()
+    # 会签: the document is issued jointly; 省委网信办 countersigns in the portal, 省工信厅 signed on paper and
+    # the province records it with the scan (线下会签); only then can it be published.
+    countersigns = province.locator('[data-testid="countersigns"] tbody tr')
+    expect(countersigns).to_have_count(2)
+    expect(province.locator('form[action$="/designation/publish/"] button')).to_be_disabled()
+    cac = people("gd_cac")
+    cac.locator(f'a[href="/publicity/countersign/calls/{call_id}/"]').click()
+    expect(cac.locator('[data-testid="designation-title"]')).to_be_visible()
+    expect(cac.locator('[data-testid="designated-bases"] li')).to_have_count(2)
+    cac.locator('textarea[name="opinion"]').fill("同意发文。")
+    shot(cac, "guide-coreview-05-countersign")
+    click_and_wait(cac, cac.locator('main form button[type="submit"]'))
+    expect(success(cac)).to_be_visible()
+    province.reload()
+    expect(countersigns.filter(has_text="网络安全和信息化")).to_have_attribute("data-signed", "online")
+    scan = tmp_path / "省工信厅会签件.pdf"
+    scan.write_bytes(_pdf("countersigned"))
+    offline = province.locator('[data-testid="offline-form"]')
+    offline.locator('select[name="organization"]').select_option(label="广东省工业和信息化厅")
+    offline.locator('input[name="scan"]').set_input_files(scan)
+    shot(province, "guide-province-15a-offline-countersign", offline)
+    click_and_wait(province, offline.locator('button[type="submit"]'))
+    expect(success(province)).to_be_visible()
+    expect(countersigns.filter(has_text="工业和信息化厅")).to_have_attribute("data-signed", "offline")
+    click_and_wait(province, province.locator('form[action$="/designation/publish/"] button'))
     expect(success(province)).to_be_visible()
     designated = province.locator('[data-testid="designated"]')
     expect(designated).to_contain_text(DESIGNATION_NUMBER)

@@ -54,7 +54,7 @@ FOUNDATIONS = {
                      "机制，每年开展网络安全攻防演练。",
     "ict_output": "680.00",
     "ict_value_added": "255.00",
-    "digital_enterprise_count": "101",
+    "enterprises_trade_direct": "60", "enterprises_outsourcing": "51", "enterprises_both": "10",
 }
 ADVANTAGES = {
     "positioning": "建设具有全球影响力的湾区创新策源地和数字服务出口高地。",

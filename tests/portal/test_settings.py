@@ -37,10 +37,20 @@ def test_refuses_to_start_without_allowed_hosts_when_debug_is_off():
 
 
 def test_check_deploy_is_clean_with_production_settings():
+    from cryptography.fernet import Fernet
+
     result = _run(["check", "--deploy", "--fail-level", "WARNING"], DEBUG="0",
-                  SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="portal.example.gov.cn")
+                  SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="portal.example.gov.cn",
+                  FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(), FIELD_HASH_KEY=secrets.token_urlsafe(32))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_requires_the_field_keys():
+    result = _run(["check", "--deploy"], DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64),
+                  ALLOWED_HOSTS="portal.example.gov.cn")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY" in result.stderr and "FIELD_HASH_KEY" in result.stderr
 
 
 def test_email_url_parsing():

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.workdays import UnknownYear, add_workdays, is_workday, workdays_between
-from portal.workdays.models import WorkdayOverride
+from portal.workdays.models import CalendarYear, WorkdayOverride
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,9 @@ def test_an_unknown_year_raises_a_clear_error_naming_it():
 
 
 def test_overrides_take_precedence_and_cover_a_new_year():
+    # 2027 is known once its schedule is declared complete (here with no holiday of its own).
+    CalendarYear.objects.create(year=2027, notice_number="国办发明电〔2026〕12号", notice_date=date(2026, 11, 10),
+                                declared_complete=True)
     WorkdayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, note="元旦")
     WorkdayOverride.objects.create(date=date(2026, 12, 31), is_workday=False, note="测试：调整为休息")
     # 2026-12-28 Mon..30 Wed, 12-31 off (override), 2027-01-01 off, 01-04 Mon, 01-05 Tue.

@@ -16,6 +16,7 @@ from portal.accounts.models import Organization, User
 from publicity import documents
 from publicity.models import DesignatedBase, Designation, Notice, NoticeItem, Objection, ObjectionFile
 from tests.applications.conftest import calls, gd_call  # noqa: F401
+from tests.archival import assert_archivable, title_lines_in_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,8 @@ def test_notice_pdf(notice, tmp_path):
     assert in_order(text, ["匿名异议", "广东省商务厅2026年11月23日"])
     assert "本公示已撤回" not in text
     assert_cjk_embedded(pdf, tmp_path)
+    assert_archivable(pdf, title=notice.title, author="广东省商务厅", keywords=notice.call.document_number,
+                      subject=notice.call.title)
 
 
 def test_notice_context_lists_removed_items_normally(notice):
@@ -231,6 +234,8 @@ def test_receipt_pdf(objection, tmp_path, settings):
     assert "https://fwmy.example.gov.cn/publicity/objections/status/" in text
     assert "手机号码" in text
     assert_cjk_embedded(pdf, tmp_path)
+    assert_archivable(pdf, title="异议受理回执 YY-ABCD-EFGH-JKLM", author="广东省商务厅",
+                      keywords="YY-ABCD-EFGH-JKLM", subject=objection.notice.title, check_title_lines=False)
     # Nor in the raw file (metadata included).
     assert ID_NUMBER.encode() not in pdf
 
@@ -317,14 +322,20 @@ def test_designation_pdf(designation, tmp_path):
     assert "2026年11月23日至2026年11月27日" in text
     assert in_order(text, ["特此通知。"] + GD_ISSUERS + ["2026年12月8日"])
     assert_cjk_embedded(pdf, tmp_path)
+    assert_archivable(pdf, title="关于认定第二批广东省数字服务出口基地的通知", author="广东省商务厅",
+                      keywords="粤商务服字〔2026〕45号", subject=designation.call.title)
+    # The title in two balanced lines (it used to end "…通 / 知"), measured in the PDF's text.
+    assert title_lines_in_pdf(pdf, designation.title) == ["关于认定第二批广东省", "数字服务出口基地的通知"]
 
 
 def test_designation_docx(designation):
     content = documents.designation_docx(designation)
     document = Document(io.BytesIO(content))
     text = docx_text(document)
-    assert in_order(text, GD_ISSUERS + ["粤商务服字〔2026〕45号", "关于认定第二批广东省数字服务出口基地的通知",
-                                        PROVINCIAL_ADDRESSEE, "特此通知。"])
+    # The title is one paragraph, in two balanced lines (GB/T 9704: no lone character on a line).
+    title = next(p for p in document.paragraphs if "关于认定" in p.text)
+    assert title.text == "关于认定第二批广东省\n数字服务出口基地的通知"
+    assert in_order(text, GD_ISSUERS + ["粤商务服字〔2026〕45号", title.text, PROVINCIAL_ADDRESSEE, "特此通知。"])
     assert ZHUHAI not in text
     # The same text as the PDF: every paragraph of the shared context.
     context = documents.designation_context(designation)
@@ -339,7 +350,7 @@ def test_designation_docx(designation):
         assert paragraph.runs[0].font.color.rgb == RGBColor(0xCC, 0x00, 0x00)
     # East Asian fonts set, in Chinese.
     rpr = document.styles["Normal"].element.rPr
-    assert rpr.rFonts.get(qn("w:eastAsia")) == "Noto Serif CJK SC"
+    assert rpr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"  # as GB/T 9704 names it
     assert rpr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
     assert document.core_properties.title == "关于认定第二批广东省数字服务出口基地的通知"
     assert document.core_properties.keywords == "粤商务服字〔2026〕45号"

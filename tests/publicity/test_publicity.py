@@ -94,8 +94,18 @@ def test_a_window_into_an_unknown_year_is_refused_with_the_year_named(draft, off
         services.publish_notice(notice=draft, user=officer, publication_date=date(2026, 12, 28))
     assert "2027" in exc.value.messages[0]
     assert Notice.objects.get(pk=draft.pk).status == "draft"
-    # The organiser enters next year's New Year holiday: now the window is known.
+    # A single override for next year's New Year holiday does not make 2027 known.
     WorkdayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, note="元旦")
+    with pytest.raises(ValidationError) as exc:
+        services.publish_notice(notice=draft, user=officer, publication_date=date(2026, 12, 28))
+    assert "2027" in exc.value.messages[0] and "尚未确认完整" in exc.value.messages[0]
+    # The officer enters the State Council's notice for 2027 and declares it complete: now the window is known.
+    from portal.workdays.services import declare_year_complete, save_calendar_year
+
+    save_calendar_year(year=2027, user=officer, notice_number="国办发明电〔2026〕12号", notice_date=date(2026, 11, 10),
+                       holidays=[{"name": "元旦", "first": date(2027, 1, 1), "last": date(2027, 1, 1)}],
+                       makeup_days=[])
+    declare_year_complete(year=2027, user=officer)
     notice = services.publish_notice(notice=draft, user=officer, publication_date=date(2026, 12, 28))
     assert notice.window_end == date(2027, 1, 4)  # 28, 29, 30, 31 Dec; 1 Jan off; Mon 4 Jan
 
@@ -201,7 +211,7 @@ def _file(notice, client=None, **overrides):
     return Objection.objects.order_by("-pk").first()
 
 
-def test_designation_waits_for_the_window_and_every_decision(published, officer, frozen, mailoutbox,
+def test_designation_waits_for_the_window_and_every_decision(published, officer, frozen, mailoutbox, user_named,
                                                             django_capture_on_commit_callbacks):
     frozen(datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI))
     items = list(published.items.all())
@@ -226,6 +236,10 @@ def test_designation_waits_for_the_window_and_every_decision(published, officer,
     with django_capture_on_commit_callbacks(execute=True):
         designation = services.designate(call=published.call, user=officer, document_number="粤商务服字〔2027〕1号",
                                          document_date=date(2027, 1, 8))
+        # Issued jointly: both co-issuing departments countersign (会签) before it is published.
+        for name in ("gd_cac", "gd_miit"):
+            services.countersign_designation(designation=designation, user=user_named(name))
+        designation = services.publish_designation(designation=designation, user=officer)
     names = set(designation.bases.values_list("name", flat=True))
     assert items[0].park_name not in names and {items[1].park_name, items[2].park_name} == names
     directory = Client().get(reverse("bases")).content.decode()

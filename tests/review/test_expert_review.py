@@ -2,6 +2,7 @@
 
 import io
 import statistics
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,13 +10,23 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
-from applications.models import Application
+from applications.models import Application, Call
 from portal.accounts.models import Organization, Region, User
 from portal.audit.models import AuditEvent
+from portal.notifications.models import Notification
 from review import services
-from review.models import Assignment, CandidateList, Conflict, ExpertProfile, Recommendation, ScoreSheet
+from review.models import (
+    Assignment,
+    CandidateList,
+    Conflict,
+    ExpertProfile,
+    FormalCheck,
+    Recommendation,
+    ScoreSheet,
+)
 from review.selectors.experts import ranking
 from tests.review.conftest import bulk_applications, extra_parks
 
@@ -82,14 +93,20 @@ def test_formal_check_pass_and_return_to_the_unit(submit_for, user_named, office
                  {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": ""})
     assert bad.status_code == 400
     c.post(reverse("review:formal-decide", args=[applications[1].pk]),
-           {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": "缺少盖章页"})
+           {f"a{applications[1].pk}-decision": "return", f"a{applications[1].pk}-reason": "缺少盖章页",
+            f"a{applications[1].pk}-resend_deadline": (timezone.localtime() + timedelta(days=3)).strftime(
+                "%Y-%m-%dT%H:%M")})
     for a in applications:
         a.refresh_from_db()
     assert applications[0].state == "formal_passed"
     assert applications[1].state == "approved"
+    # Only the returned application goes back to the unit: the list stays sent, with the other park.
     recommendation = Recommendation.objects.get(call=applications[0].call)
-    assert recommendation.status == "returned" and "缺少盖章页" in recommendation.return_reason
+    assert recommendation.status == "sent"
+    returned = FormalCheck.objects.get(application=applications[1], decision="return")
+    assert returned.reason == "缺少盖章页" and returned.is_open_return
     assert list(recommendation.items.values_list("application_id", flat=True)) == [applications[0].pk]
+    assert Notification.objects.filter(recipient=city, body__contains="缺少盖章页").exists()
     assert AuditEvent.objects.filter(verb="formal_check.return").exists()
 
 
@@ -338,6 +355,8 @@ def test_ranking_page_runs_the_same_queries_for_10_and_100_applications(gd_call,
 def test_candidates_proposed_and_concurred_by_both_departments(gd_call, experts, passed, officer, user_named,
                                                               client_for):
     services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    Call.objects.filter(pk=gd_call.pk).update(experts_per_application=3)  # every sheet the call needs
+    gd_call.refresh_from_db()
     _score_application(gd_call, passed[0], experts[:3], [80, 85, 90], officer)
     c = client_for("gd_officer")
     c.post(reverse("review:propose", args=[gd_call.pk]), {"candidate": [passed[0].pk]})
@@ -410,3 +429,83 @@ def test_experts_are_reminded_two_and_one_working_days_before_the_deadline(gd_ca
     assert services.remind_experts(today=date(2026, 9, 29)) == 0  # three left
     _sheet(assignment, [str(c.max_points) for c in gd_call.rubric.all()])
     assert services.remind_experts(today=date(2026, 10, 8)) == 0  # submitted: nothing to remind
+
+
+# --- numbers the notices state (issue 14, point 6) ------------------------------------------------
+
+def test_about_ten_national_candidates_warns_under_8_or_over_12_until_acknowledged(calls, experts, officer, user_named,
+                                                                                   client_for):
+    """001 四(二): "商务部会同中央网信办、工业和信息化部……提出候选名单（10个左右）": a list under 8 or over 12
+    is proposed only when the organiser acknowledges the number; the acknowledgement is audited."""
+    _gd, national = calls
+    assert national.candidates_about == 10 and national.candidates_range == (8, 12)
+    mofcom = user_named("mofcom_officer")
+    Call.objects.filter(pk=national.pk).update(experts_per_application=1)
+    national.refresh_from_db()
+    apps = bulk_applications(national, extra_parks("440600", 13, "国家候选"), "formal_passed",
+                             user_named("park_huangpu"))
+    services.save_rubric(call=national, user=mofcom, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    for i, application in enumerate(apps):
+        _score_application(national, application, experts[i % 5:i % 5 + 1], [70 + i], mofcom)
+    with pytest.raises(ValidationError) as exc:
+        services.propose_candidates(call=national, user=mofcom, application_ids=[a.pk for a in apps[:7]])
+    assert exc.value.code == "count_warning" and "10" in exc.value.messages[0]
+    with pytest.raises(ValidationError) as exc:
+        services.propose_candidates(call=national, user=mofcom, application_ids=[a.pk for a in apps])
+    assert exc.value.code == "count_warning"
+    page = client_for("mofcom_officer").get(reverse("review:ranking", args=[national.pk])).content.decode()
+    assert 'data-testid="candidates-about"' in page
+    assert not CandidateList.objects.filter(call=national, status="proposed").exists()
+    services.propose_candidates(call=national, user=mofcom, application_ids=[a.pk for a in apps[:7]],
+                                acknowledge_count=True)
+    candidate_list = CandidateList.objects.get(call=national)
+    assert candidate_list.status == "proposed" and candidate_list.count_acknowledged
+    event = AuditEvent.objects.get(verb="candidates.proposed")
+    assert "10" in event.data["count_acknowledged"]
+
+
+def test_about_ten_candidates_needs_no_acknowledgement_between_8_and_12(calls, experts, user_named):
+    """001 四(二): "10个左右": 8 to 12 candidates are "about 10"."""
+    _gd, national = calls
+    mofcom = user_named("mofcom_officer")
+    Call.objects.filter(pk=national.pk).update(experts_per_application=1)
+    national.refresh_from_db()
+    apps = bulk_applications(national, extra_parks("440600", 8, "国家"), "formal_passed", user_named("park_huangpu"))
+    services.save_rubric(call=national, user=mofcom, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    for i, application in enumerate(apps):
+        _score_application(national, application, experts[i % 5:i % 5 + 1], [80 + i], mofcom)
+    services.propose_candidates(call=national, user=mofcom, application_ids=[a.pk for a in apps])
+    assert not CandidateList.objects.get(call=national).count_acknowledged
+
+
+def test_a_candidate_needs_every_configured_sheet_or_an_audited_decision_naming_the_missing(
+        gd_call, experts, passed, officer, client_for):
+    """000 四(二) and 001 四(二): "组织专家评审": every candidate needs the call's sheets (5 experts here);
+    with fewer, only an organiser decision naming the missing sheets lets it through, audited."""
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    _score_application(gd_call, passed[0], experts[:3], [80, 85, 90], officer)
+    pending = services.assign_manually(application=passed[0], experts=[experts[3]], user=officer)[0]
+    with pytest.raises(ValidationError) as exc:
+        services.propose_candidates(call=gd_call, user=officer, application_ids=[passed[0].pk])
+    assert exc.value.code == "missing_sheets"
+    message = exc.value.messages[0]
+    assert pending.expert.user.display_name in message and "1" in message  # one never assigned
+    c = client_for("gd_officer")
+    refused = c.post(reverse("review:propose", args=[gd_call.pk]), {"candidate": [passed[0].pk], "note": "按排名"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert 'data-testid="proposal-error"' in body and pending.expert.user.display_name in body
+    assert f'value="{passed[0].pk}" aria-label="{passed[0].park.name}" checked' in body  # the choice is kept
+    assert ">按排名</textarea>" in body
+    assert not CandidateList.objects.filter(call=gd_call, status="proposed").exists()
+    c.post(reverse("review:propose", args=[gd_call.pk]),
+           {"candidate": [passed[0].pk], "missing_sheets_reason": "两位专家因回避未评分，经研究按三份评分表确定。"})
+    candidate_list = CandidateList.objects.get(call=gd_call)
+    assert candidate_list.status == "proposed"
+    item = candidate_list.items.get()
+    assert pending.expert.user.display_name in item.missing_sheets and len(item.missing_sheets) == 2
+    event = AuditEvent.objects.get(verb="candidates.missing_sheets_accepted")
+    assert event.data["reason"].startswith("两位专家")
+    assert event.data["missing"][str(passed[0].pk)] == item.missing_sheets
+    page = client_for("gd_cac").get(reverse("review:candidates", args=[gd_call.pk])).content.decode()
+    assert 'data-testid="missing-sheets"' in page and pending.expert.user.display_name not in page

@@ -18,6 +18,7 @@ from review.letters import copied_to, letter_context, letter_subject, render_doc
 from review.models import Recommendation, RecommendationItem
 from review.selectors import co_departments
 from tests.applications.conftest import calls, gd_call  # noqa: F401
+from tests.archival import assert_archivable, title_lines_in_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_context_of_a_city_letter(gz_recommendation):
     assert "以下3个园区" in body
     # The exact version recommended: 琶洲's v1 (1050.00), not its later v2 (999.99).
     assert [row[0] for row in context["rows"]] == ["1", "2", "3"]
-    assert context["rows"][1][2:] == ["1050.00", "593.58", "1.78", "156", "陈立明\n020-89091234"]
+    assert context["rows"][1][2:] == ["1050.00", "593.58", "1.76", "156", "陈立明\n020-89091234"]
     assert context["rows"][0][2] == "2468.35"
     assert context["rows"][2][2] == "8936.00"
     assert len(context["attachments"]) == 3 and context["attachments"][0] == f"1. {TIANHE}申报材料"
@@ -168,6 +169,11 @@ def test_pdf_of_a_city_letter(gz_recommendation, tmp_path):
     assert "999.99" not in text
     assert "2026年11月23日" in text
     assert re.search(f"抄送：{GD_CAC}[，、]{GD_MIIT}", text), text
+    call = gz_recommendation.call
+    assert_archivable(pdf, title="关于推荐第二批广东省数字服务出口基地的函", author="广州市商务局",
+                      keywords="穗商务函〔2026〕15号", subject=call.title)
+    assert title_lines_in_pdf(pdf, "关于推荐第二批广东省数字服务出口基地的函") == [
+        "关于推荐第二批广东省数字服务出口基地的函"]  # 20 characters: one line of the text width
 
 
 def test_pdf_of_a_national_letter(national_recommendation, tmp_path):
@@ -205,7 +211,7 @@ def test_docx_of_a_city_letter(gz_recommendation):
 
     # East Asian fonts are named, not left to the theme (which would pick a Japanese font).
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert fonts.get(qn("w:eastAsia")) == "Noto Serif CJK SC"
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"  # as GB/T 9704 names it
     assert document.core_properties.title == "关于推荐第二批广东省数字服务出口基地的函"
 
 

@@ -18,6 +18,7 @@ from review.exports import SheetTitles, expert_template_xlsx, ranking_pdf, ranki
 from review.imports import TEMPLATE_HEADERS, check_expert_row, read_xlsx
 from review.models import Assignment, ExpertProfile, Panel, PanelOpinion, RubricCriterion, ScoreSheet
 from tests.applications.conftest import calls, gd_call  # noqa: F401
+from tests.archival import assert_archivable
 from tests.review.conftest import bulk_applications, extra_parks
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,35 @@ def test_ranking_workbook_has_the_summary_one_sheet_per_expert_and_per_applicati
     assert set(names[1:6]) == {"陈教授", "李教授", "周研究员", "黄教授", "徐教授广外评审"}
     assert sorted(names[6:]) == sorted([NANSHAN, PAZHOU, HUANGPU])
     assert all(len(n) <= 31 for n in names)
+
+
+def assert_prints(ws, *, number: str, title: str, header_rows: int) -> None:
+    """A4 landscape, fitted to the page width, header rows repeated, 文号 and title in the header, page numbers."""
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == f"$1:${header_rows}"
+    assert (ws.oddHeader.left.text or "") == number and ws.oddHeader.right.text == title
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_ranking_workbook_prints_and_has_its_properties(scored):
+    call = scored["call"]
+    wb = load_workbook(BytesIO(ranking_xlsx(call)))
+    title = f"{call.title} 专家评审结果"
+    assert_prints(wb["汇总"], number=call.document_number, title=title, header_rows=1)
+    assert_prints(wb["陈教授"], number=call.document_number, title=f"{title} · 评审专家：陈教授", header_rows=2)
+    assert_prints(wb[PAZHOU], number=call.document_number, title=f"{title} · 园区：{PAZHOU}", header_rows=2)
+    props = wb.properties
+    assert props.title == title and props.creator == call.organiser.name and props.subject == call.title
+    assert call.document_number in props.keywords and props.language == "zh-CN"
+
+
+def test_expert_template_prints_and_has_its_properties(demo):
+    wb = load_workbook(BytesIO(expert_template_xlsx()))
+    assert_prints(wb["专家信息"], number="", title="评审专家信息导入模板", header_rows=1)
+    assert_prints(wb["说明"], number="", title="评审专家信息导入模板 · 填写说明", header_rows=1)
+    assert wb.properties.title == "评审专家信息导入模板"
 
 
 def test_summary_rows_in_rank_order_with_the_statistics(scored):
@@ -265,6 +295,9 @@ def test_ranking_pdf_shows_the_summary(scored, tmp_path):
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
     fonts = fonts.replace("-", "")
     assert "NotoSerifCJKSC" in fonts and "NotoSansCJKSC" in fonts
+    assert_archivable(pdf, title=f"{call.title} 专家评审结果汇总", author=call.organiser.name, subject=call.title,
+                      keywords=", ".join(k for k in (call.document_number, "专家评审结果汇总") if k),
+                      check_title_lines=False)
 
 
 def test_ranking_pdf_is_landscape(scored, tmp_path):

@@ -21,7 +21,7 @@ import tracemalloc
 import zipfile
 import zlib
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -835,7 +835,9 @@ def test_formal_check_and_return_forms(approved, user_named):
     prefix = f"a{approved.pk}"
     findings = Findings()
     fuzz(findings, "formal check", url=reverse("review:formal-decide", args=[approved.pk]),
-         user=user_named("gd_officer"), baseline={f"{prefix}-decision": "return", f"{prefix}-reason": "缺少盖章页"},
+         user=user_named("gd_officer"),
+         baseline={f"{prefix}-decision": "return", f"{prefix}-reason": "缺少盖章页",
+                   f"{prefix}-resend_deadline": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")},
          snapshot=lambda: review_snapshot(approved.call))
     fuzz(findings, "return recommendation", url=reverse("review:recommendation-return", args=[recommendation.pk]),
          user=user_named("gd_officer"), baseline={"reason": "请补充会签文件"},
@@ -958,9 +960,11 @@ def test_expert_scoring_forms(pool, user_named):
          baseline={"application": str(passed[0].pk), "text": "专家组认为该园区基础扎实。"}, raw_fields=["application"],
          snapshot=snapshot)
     fuzz(findings, "propose candidates", url=reverse("review:propose", args=[call.pk]), user=officer,
-         baseline={"candidate": [str(passed[1].pk)], "note": "按评审排名"}, raw_fields=["candidate", "note"],
-         snapshot=snapshot)
-    review_services.propose_candidates(call=call, user=officer, application_ids=[passed[1].pk])
+         baseline={"candidate": [str(passed[1].pk)], "note": "按评审排名",
+                   "missing_sheets_reason": "其余专家回避，经研究按已提交评分表确定。"},
+         raw_fields=["candidate", "note"], snapshot=snapshot)
+    review_services.propose_candidates(call=call, user=officer, application_ids=[passed[1].pk],
+                                       missing_sheets_reason="其余专家回避，经研究按已提交评分表确定。")
     fuzz(findings, "concur on candidates", url=reverse("review:candidates", args=[call.pk]),
          user=user_named("gd_cac"), baseline={"stance": "concur", "opinion": "同意该候选名单。"},
          fields=["stance", "opinion", "_action"], raw_fields=["_action"], snapshot=snapshot)

@@ -42,6 +42,9 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "home": ("get", EVERYONE), "healthz": ("get", EVERYONE), "bases": ("get", EVERYONE),
     "favicon": ("get", EVERYONE), "help": ("get", EVERYONE), "help-guide": ("get", EVERYONE),
     "help-image": ("get", EVERYONE),
+    # /metrics is decided by the network (the test client connects from loopback, the allowed default), not by
+    # the role: tests/ops/test_observability.py checks the refusals.
+    "metrics": ("get", EVERYONE),
     "switch-language": ("get", EVERYONE), "set_language": ("post", EVERYONE),
     "login": ("get", EVERYONE), "logout": ("post", EVERYONE),
     "password_reset": ("get", EVERYONE), "password_reset_done": ("get", EVERYONE),
@@ -56,6 +59,7 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     # applications
     "applications:calls": ("get", OFFICERS), "applications:call-new": ("get", OFFICERS),
     "applications:call-detail": ("get", SIGNED_IN), "applications:call-edit": ("get", {"gd_officer"}),
+    "applications:call-region-classes": ("get", {"gd_officer"}),
     "applications:call-open": ("post", {"gd_officer"}), "applications:call-close": ("post", {"gd_officer"}),
     "applications:start": ("post", PARKS),
     "applications:call-documents": ("get", {"gd_officer"}),
@@ -94,7 +98,18 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "publicity:objection-receipt": ("get", NOBODY), "publicity:objection-receipt-pdf": ("get", NOBODY),
     "publicity:designation-document": ("get", NOBODY),
     "publicity:manage-notice": ("get", {"gd_officer"}), "publicity:designate": ("post", {"gd_officer"}),
+    # 会签: the organiser records paper countersignatures and publishes; the call's co-issuers countersign
+    "publicity:designation-offline": ("post", {"gd_officer"}),
+    "publicity:designation-publish": ("post", {"gd_officer"}),
+    "publicity:countersign": ("get", {"gd_officer", "gd_cac"}), "publicity:countersign-scan": ("get", NOBODY),
     "publicity:objection-manage": ("get", {"gd_officer"}), "publicity:objection-file": ("get", {"gd_officer"}),
+    # the working-day calendar: kept by the organisers' officers and the administrators
+    "workdays:years": ("get", OFFICERS | {"sysadmin"}), "workdays:year": ("get", OFFICERS | {"sysadmin"}),
+    "publicity:postal-objection": ("get", {"gd_officer"}), "publicity:objections-not-accept": ("post", {"gd_officer"}),
+    # The captcha of the objection form, public: an image for a live key (the probe's unknown key gets 410 Gone,
+    # alike for everybody); a new key only for a script's request (X-Requested-With), so 404 to the probe.
+    # tests/publicity/test_objection_abuse.py serves both.
+    "captcha-image": ("get", EVERYONE), "captcha-refresh": ("get", NOBODY),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -193,7 +208,7 @@ def _kwargs(name: str, pattern: URLPattern, world: dict) -> dict:
     values = {"call_pk": world["call"], "key": "cover", "number": 2, "fmt": "pdf", "attachment_pk": world["attachment"],
               "file_pk": world["objection_file"], "code": world["tracking_code"], "user_pk": world["user"],
               "uidb64": "MQ", "token": "set-password", "event": "application.submitted",
-              "slug": "park", "name": "guide-park-01-start.png", "document_pk": 1}
+              "slug": "park", "name": "guide-park-01-start.png", "document_pk": 1, "year": 2027}
     kwargs = {}
     for converter in pattern.pattern.converters:
         if converter == "pk":
