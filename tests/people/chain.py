@@ -52,7 +52,8 @@ def to_candidates(call, application, u):
     review_services.confirm_no_conflict(assignment=assignment, user=expert.user)
     review_services.save_sheet(assignment=assignment, user=expert.user, comment="",
                                scores={str(c.pk): "5" for c in call.rubric.all()}, submit=True)
-    review_services.propose_candidates(call=call, user=officer, application_ids=[application.pk])
+    review_services.propose_candidates(call=call, user=officer, application_ids=[application.pk],
+                                       missing_sheets_reason="一名专家评审，余者回避")
     for name in ("gd_cac", "gd_miit"):
         review_services.concur_candidates(call=call, user=u(name), stance=CandidateConcurrence.Stance.CONCUR,
                                           opinion="同意")
@@ -69,5 +70,13 @@ def publish(call, u, monkeypatch, publication_date=date(2026, 12, 24)):
 
 def designate(call, u, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 31, 9, 0, tzinfo=SHANGHAI))
-    return publicity_services.designate(call=call, user=u("gd_officer"), document_number="粤商务服字〔2027〕1号",
-                                        document_date=date(2027, 1, 8))
+    designation = publicity_services.designate(call=call, user=u("gd_officer"),
+                                               document_number="粤商务服字〔2027〕1号", document_date=date(2027, 1, 8))
+    return publish_jointly(designation, u)
+
+
+def publish_jointly(designation, u):
+    """Issued jointly: both co-issuing departments countersign (会签), then the organiser publishes."""
+    for name in ("gd_cac", "gd_miit"):
+        publicity_services.countersign_designation(designation=designation, user=u(name))
+    return publicity_services.publish_designation(designation=designation, user=u("gd_officer"))

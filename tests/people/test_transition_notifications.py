@@ -17,6 +17,7 @@ from publicity import services as publicity_services
 from review import services as review_services
 from review.models import CandidateConcurrence, CandidateList, ExpertProfile
 from tests.applications.conftest import fill_completely
+from tests.people import chain
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -84,7 +85,8 @@ def test_the_whole_chain_tells_the_next_person(submitted, gd_call, user_named, m
         review_services.save_sheet(assignment=assignment, user=expert.user, comment="",
                                    scores={str(c.pk): "5" for c in gd_call.rubric.all()}, submit=True)
         # Candidate list → the provincial co-reviewers, then (concurred) → the organiser and the park.
-        review_services.propose_candidates(call=gd_call, user=u("gd_officer"), application_ids=[submitted.pk])
+        review_services.propose_candidates(call=gd_call, user=u("gd_officer"), application_ids=[submitted.pk],
+                                           missing_sheets_reason="一名专家评审，余者回避")
         assert "candidates.proposed" in _events_of("gd_cac") and "candidates.proposed" in _events_of("gd_miit")
         for name in ("gd_cac", "gd_miit"):
             review_services.concur_candidates(call=gd_call, user=u(name), stance=CandidateConcurrence.Stance.CONCUR,
@@ -106,8 +108,10 @@ def test_the_whole_chain_tells_the_next_person(submitted, gd_call, user_named, m
         assert publicity_services.close_due_notices() == 1
         assert "notice.closed" in _events_of("gd_officer")
         # Designation → the park (已认定).
-        publicity_services.designate(call=gd_call, user=u("gd_officer"), document_number="粤商务服字〔2027〕1号",
-                                     document_date=date(2027, 1, 8))
+        designation = publicity_services.designate(call=gd_call, user=u("gd_officer"),
+                                                   document_number="粤商务服字〔2027〕1号",
+                                                   document_date=date(2027, 1, 8))
+        chain.publish_jointly(designation, u)
     designated = _last("park_huangpu", "designation.designated")
     assert "粤商务服字〔2027〕1号" in designated.body and submitted.park.name in designated.title
     # Every message is Chinese (no English source text leaked), and was e-mailed.
@@ -143,8 +147,10 @@ def test_parks_not_on_the_notice_or_removed_by_an_objection_learn_why(gd_call, u
         publicity_services.decide_objection(objection=objection, user=officer, outcome="upheld",
                                             reply="经核查，出口额存在重复统计，异议成立。")
         timezone.now = lambda: datetime(2026, 12, 31, 9, 0, tzinfo=SHANGHAI)
-        publicity_services.designate(call=gd_call, user=officer, document_number="粤商务服字〔2027〕1号",
-                                     document_date=date(2027, 1, 8))
+        designation = publicity_services.designate(call=gd_call, user=officer,
+                                                   document_number="粤商务服字〔2027〕1号",
+                                                   document_date=date(2027, 1, 8))
+        chain.publish_jointly(designation, user_named)
     finally:
         timezone.now = real_now
     removed = _last("park_pazhou", "designation.not_selected")

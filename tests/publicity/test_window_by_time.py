@@ -40,7 +40,7 @@ def test_a_notice_past_its_window_reads_as_closed_without_the_beat_task(publishe
     assert posted.status_code == 403 and not notice.objections.exists()
 
 
-def test_designation_after_the_window_needs_no_beat_task(published, officer, frozen):  # noqa: F811
+def test_designation_after_the_window_needs_no_beat_task(published, officer, frozen, user_named):  # noqa: F811
     frozen(datetime(2026, 12, 30, 23, 0, tzinfo=SHANGHAI))
     with pytest.raises(ValidationError) as exc:
         services.designate(call=published.call, user=officer, document_number="粤商务服字〔2027〕1号",
@@ -50,4 +50,7 @@ def test_designation_after_the_window_needs_no_beat_task(published, officer, fro
     assert Notice.objects.get(pk=published.pk).status == "published"
     designation = services.designate(call=published.call, user=officer, document_number="粤商务服字〔2027〕1号",
                                      document_date=date(2027, 1, 8))
+    for name in ("gd_cac", "gd_miit"):  # issued jointly: countersigned (会签) before it is published
+        services.countersign_designation(designation=designation, user=user_named(name))
+    designation = services.publish_designation(designation=designation, user=officer)
     assert designation.bases.count() == published.items.count()
