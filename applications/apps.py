@@ -18,3 +18,7 @@ class ApplicationsConfig(AppConfig):
         from portal.audit import lifecycle
 
         lifecycle.register("applications.application", application_events)
+        from applications import todo
+        from portal.home.todo import register_todo
+
+        register_todo("park", todo.park_todos)

@@ -5,6 +5,7 @@ Applications go through the services, like a user's would: drafts, and submitted
 """
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -292,9 +293,43 @@ def _evidence_and_conditions(application: Application, user: User) -> None:
                           complete=True, base_revision=section.revision)
 
 
+DOCUMENTS = Path(__file__).resolve().parent / "demo_documents"
+
+
+def _docx(title: str, text: str) -> bytes:
+    """The text of seed 000 as a Word document (paragraph per line)."""
+    from io import BytesIO
+
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = title
+    for line in text.splitlines():
+        if line.strip():
+            document.add_paragraph(line.strip())
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def load_documents(call: Call) -> int:
+    """The call's notice and its 编制指南 (the text of 粤商务服函〔2022〕122号), on the call's page."""
+    if call.documents.exists():
+        return 0
+    officer = User.objects.get(username="gd_officer")
+    for kind, name, title in (("notice", "gd2022-notice.txt", "关于组织申报第二批广东省数字服务出口基地的通知"),
+                              ("guide", "gd2022-guide.txt", "广东省数字服务出口基地申报材料编制指南")):
+        content = _docx(title, (DOCUMENTS / name).read_text(encoding="utf-8"))
+        upload = SimpleUploadedFile(f"{title}.docx", content, content_type=(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+        services.add_call_document(call=call, user=officer, uploaded_file=upload, kind=kind, title=title)
+    return 2
+
+
 @transaction.atomic
 def load() -> dict:
     gd, _national = load_calls()
+    load_documents(gd)
     plan = [
         ("park_pazhou", PAZHOU, "submit", PAZHOU_JUSTIFICATION),
         ("park_huangpu", HUANGPU, "draft", ""),

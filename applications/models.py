@@ -427,3 +427,36 @@ class DossierExport(RenderedFile):
 
     def __str__(self) -> str:
         return f"{self.version} · {self.format}"
+
+
+def call_document_path(instance, filename: str) -> str:
+    return f"private/calls/{instance.call_id}/{instance.sha256}"
+
+
+class CallDocument(models.Model):
+    """A document of the call that parks download from its page: the notice (申报通知), the dossier
+    guide (编制指南), a template."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("Notice of the call")
+        GUIDE = "guide", _("Dossier guide (编制指南)")
+        OTHER = "other", _("Other document")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(storage=private_storage, upload_to=call_document_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call document")
+        verbose_name_plural = _("call documents")
+        ordering = ["kind", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title

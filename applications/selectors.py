@@ -41,8 +41,10 @@ def application_for_view(pk: int) -> Application:
 
 
 def sections_of(application: Application) -> dict[str, DossierSection]:
+    """Every section of the outline; a section without its row (data recorded before the portal
+    existed) reads as empty rather than failing the page."""
     found = {s.key: s for s in DossierSection.objects.filter(application=application)}
-    return {s.key: found[s.key] for s in SECTIONS if s.key in found}
+    return {s.key: found.get(s.key) or DossierSection(application=application, key=s.key) for s in SECTIONS}
 
 
 def merged_data(sections: dict[str, DossierSection]) -> dict:

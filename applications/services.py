@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import eligibility
+from applications import eligibility, units
 from applications.dossier import DERIVED_SECTIONS, EVIDENCE_KEY, SECTIONS
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import (
@@ -34,7 +34,8 @@ from portal.accounts.models import Organization, ParkType, Region, Role
 from portal.audit.services import record_event
 from portal.background import request_rendering, run_rendering
 from portal.home.caching import bump_public_cache
-from portal.notifications.services import notify
+from portal.notifications.events import cn_day
+from portal.notifications.services import notify_event
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -431,10 +432,14 @@ def submit_application(*, application: Application, user, justification: str = "
                  organization=application.park,
                  data={"version": number, "misses": len(missed)}, request=request)
     link = reverse("applications:detail", args=[application.pk])
-    notify(recipients=[m.user for m in park_memberships_for_application(application)],
-           title=_("Application submitted: %(call)s (version %(n)s)") % {"call": call.title, "n": number},
-           body=_("The dossier of %(park)s has been submitted as version %(n)s.")
-           % {"park": application.park.name, "n": number}, link=link)
+    context = {"call": call.title, "park": application.park.name, "version": number,
+               "deadline": cn_day(call.recommend_deadline)}
+    notify_event(event="application.submitted", call=call, context=context, link=link,
+                 recipients=[m.user for m in park_memberships_for_application(application)])
+    region_id = units.unit_region_id(call, application.park)
+    notify_event(event="application.received", call=call, context=context,
+                 link=reverse("review:review", args=[application.pk]),
+                 recipients=[m.user for m in units.unit_members(call, [region_id])] if region_id else [])
     return version
 
 
@@ -461,3 +466,37 @@ def render_export(*, export_id: int) -> DossierExport:
         DossierExport, export_id, render=render,
         filename=lambda e: f"dossier-{e.version.application_id}-v{e.version.number}.{e.format}",
         select_related=("version__application__call", "version__application__park"))
+
+
+# --- call documents ------------------------------------------------------------------------------
+
+@transaction.atomic
+def add_call_document(*, call: Call, user, uploaded_file, kind: str, title: str = "", request=None):
+    """A document parks download from the call's page (the notice, the 编制指南), checked by content."""
+    from applications.models import CallDocument
+
+    _require(user, "applications.manage_call", call)
+    if kind not in CallDocument.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    name = safe_display_name(uploaded_file.name or "")
+    file_kind, sha256 = check_upload(uploaded_file, name=name, max_bytes=settings.DOSSIER_MAX_FILE_MB * 1024 * 1024)
+    title = (title or "").strip()[:200] or name.rsplit(".", 1)[0]
+    document = CallDocument(call=call, kind=kind, title=title, original_name=name, file_kind=file_kind,
+                            size=uploaded_file.size, sha256=sha256, uploaded_by=user)
+    uploaded_file.seek(0)
+    document.file.save(name, uploaded_file, save=False)
+    document.save()
+    record_event(verb="call.document_added", actor=user, target=call, organization=call.organiser,
+                 data={"document": document.pk, "name": name, "sha256": sha256}, request=request)
+    transaction.on_commit(bump_public_cache)
+    return document
+
+
+@transaction.atomic
+def remove_call_document(*, document, user, request=None) -> None:
+    _require(user, "applications.manage_call", document.call)
+    call = document.call
+    record_event(verb="call.document_removed", actor=user, target=call, organization=call.organiser,
+                 data={"document": document.pk, "name": document.original_name}, request=request)
+    document.delete()
+    transaction.on_commit(bump_public_cache)

@@ -85,3 +85,16 @@ def park_region_filter(call, region_ids) -> Q:
                                                      park__region__level=Region.Level.DISTRICT)
     return (Q(park__region_id__in=region_ids) | Q(park__region__parent_id__in=region_ids)
             | Q(park__region__parent__parent_id__in=region_ids))
+
+
+def unit_members(call, region_ids, *, coreview: bool = False):
+    """Active memberships of the units of ``region_ids``: their reviewers, or their co-reviewing
+    departments' staff (网信, 工信)."""
+    from portal.accounts.models import Membership
+
+    roles = unit_roles(call)
+    if coreview:
+        qs = Membership.objects.filter(role=roles.coreviewer_role, organization__kind__in=roles.coreviewer_kinds)
+    else:
+        qs = Membership.objects.filter(role=roles.reviewer_role, organization__kind=roles.reviewer_kind)
+    return qs.filter(is_active=True, organization__region_id__in=list(region_ids)).select_related("user")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views
+from applications import views, views_documents, views_messages
 
 app_name = "applications"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("calls/<int:pk>/open/", views.call_transition, {"action": "open"}, name="call-open"),
     path("calls/<int:pk>/close/", views.call_transition, {"action": "close"}, name="call-close"),
     path("calls/<int:call_pk>/start/", views.start, name="start"),
+    path("calls/<int:pk>/messages/", views_messages.message_templates, name="call-messages"),
+    path("calls/<int:pk>/documents/", views_documents.call_documents, name="call-documents"),
+    path("calls/<int:pk>/documents/<int:document_pk>/", views_documents.call_document, name="call-document"),
+    path("calls/<int:pk>/messages/<str:event>/", views_messages.message_template, name="call-message"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/section/<str:key>/", views.section, name="section"),
     path("<int:pk>/section/<str:key>/autosave/", views.autosave, name="autosave"),

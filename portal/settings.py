@@ -449,6 +449,12 @@ if SENTRY_DSN:
 
 PORTAL_NAME = _("Digital Service Export Base Application and Review Platform")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The footer of a government website (政府网站): who runs it, how to reach them, and its registrations.
+PORTAL_SPONSOR = os.environ.get("PORTAL_SPONSOR", "广东省商务厅")  # 主办单位
+PORTAL_CONTACT = os.environ.get("PORTAL_CONTACT", "服务贸易处 020-38819191")  # 联系方式
+PORTAL_SITE_CODE = os.environ.get("PORTAL_SITE_CODE", "")  # 网站标识码
+PORTAL_ICP = os.environ.get("PORTAL_ICP", "")  # ICP备案号, e.g. 粤ICP备05070829号
+PORTAL_PSB = os.environ.get("PORTAL_PSB", "")  # 公安机关备案号, e.g. 粤公网安备 44010402000001号
 
 # Dossier uploads: per file and per dossier, in MB.
 DOSSIER_MAX_FILE_MB = int(os.environ.get("DOSSIER_MAX_FILE_MB", "20"))

@@ -1,10 +1,13 @@
 from captcha import views as captcha_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from portal import observability
 from portal.accounts import views as account_views
+from portal.home import help as help_views
 from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
 from publicity import views as publicity_views
@@ -16,6 +19,10 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", home_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=static("portal/favicon.svg"), permanent=True), name="favicon"),
+    path("help/", help_views.help_index, name="help"),
+    path("help/<str:slug>/", help_views.help_guide, name="help-guide"),
+    path("help/img/<str:name>", help_views.help_image, name="help-image"),
     path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,4 +12,10 @@ class PublicityConfig(AppConfig):
 
         register_panel("home", panels.home_panel)
         register_panel("province", panels.organiser_panel)
+        register_panel("park", panels.park_timeline_panel)
+        register_panel("application", panels.application_timeline_panel)
         register_panel("coreview", panels.countersign_panel)
+        from portal.home.todo import register_todo
+        from publicity import todo
+
+        register_todo("province", todo.organiser_todos)

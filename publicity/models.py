@@ -64,6 +64,19 @@ class Notice(ConcurrentTransitionMixin, models.Model):
     def is_public(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    @property
+    def current_status(self) -> str:
+        """The status decided by time when read: a published notice whose window has ended is closed,
+        whether or not the beat task has recorded it yet."""
+        from django.utils import timezone
+
+        if self.status == self.Status.PUBLISHED and self.closes_at and timezone.now() > self.closes_at:
+            return self.Status.CLOSED
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return str(self.Status(self.current_status).label)
+
 
 class NoticeItem(models.Model):
     """A candidate on the notice, with what the public sees frozen at publication."""

@@ -16,6 +16,32 @@ def organiser_panel(request) -> str:
     return render_to_string("publicity/panels/organiser.html", {"calls": calls}, request=request)
 
 
+TIMELINES_SHOWN = 3
+
+
+def park_timeline_panel(request) -> str:
+    """The park's workspace: the state timeline of each of its applications."""
+    from applications.selectors import applications_of_parks, parks_of
+    from publicity.timeline import timeline
+
+    # The most recently updated applications (a park has one or two; the page stays a constant cost).
+    applications = list(applications_of_parks(parks_of(request.user))[:TIMELINES_SHOWN])
+    if not applications:
+        return ""
+    return render_to_string("publicity/panels/timelines.html",
+                            {"rows": [(a, timeline(a)) for a in applications]}, request=request)
+
+
+def application_timeline_panel(request, application) -> str:
+    """The application's page, for its park."""
+    from publicity.timeline import timeline
+
+    if not request.user.has_perm("applications.view_draft", application):
+        return ""
+    return render_to_string("publicity/panels/timelines.html",
+                            {"rows": [(application, timeline(application))], "single": True}, request=request)
+
+
 def countersign_panel(request) -> str:
     """Co-reviewers of a co-issuing department: designation documents awaiting their 会签."""
     designations = selectors.designations_awaiting(request.user)

@@ -9,8 +9,12 @@ def public_notices() -> QuerySet[Notice]:
         Prefetch("items", queryset=NoticeItem.objects.order_by("order"))).order_by("-publication_date", "-pk")
 
 
-def current_notices() -> QuerySet[Notice]:
-    return public_notices().filter(status=Notice.Status.PUBLISHED)
+def current_notices(now=None) -> QuerySet[Notice]:
+    """Notices whose window has not ended (decided by time, not by the beat task)."""
+    from django.utils import timezone
+
+    return public_notices().filter(status=Notice.Status.PUBLISHED).filter(
+        Q(closes_at__isnull=True) | Q(closes_at__gte=now or timezone.now()))
 
 
 def objections_of(notice: Notice) -> QuerySet[Objection]:

@@ -14,13 +14,15 @@ from django_fsm import TransitionNotAllowed
 
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
+from applications.selectors import park_memberships_for_application
 from portal.accounts.models import Membership, Role
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.crypto import keyed_hash
 from portal.documents import cn_date
 from portal.home.caching import bump_public_cache
-from portal.notifications.services import notify
+from portal.notifications.events import cn_day
+from portal.notifications.services import notify_event
 from portal.ratelimit import RateLimited  # noqa: F401 - raised by the checks below, caught by the views
 from portal.ratelimit import hit as _hit
 from portal.workdays import UnknownYear, add_workdays
@@ -132,7 +134,13 @@ def notice_window(call: Call, publication_date) -> tuple:
 
 
 @transaction.atomic
-def publish_notice(*, notice: Notice, user, publication_date, request=None) -> Notice:
+def publish_notice(*, notice: Notice, user, publication_date, fields: dict | None = None,
+                   base_revision: int | None = None, request=None) -> Notice:
+    """Publish the draft; with ``fields`` the text typed in the same form is saved first, and nothing
+    is saved if publishing is refused (one form, one step)."""
+    if fields is not None:
+        update_notice(notice=notice, user=user, fields=fields, request=request,
+                      base_revision=notice.revision if base_revision is None else base_revision)
     notice = Notice.objects.select_for_update().select_related("call").get(pk=notice.pk)
     _require(user, "applications.manage_call", notice.call)
     if notice.status != Notice.Status.DRAFT:
@@ -157,7 +165,22 @@ def publish_notice(*, notice: Notice, user, publication_date, request=None) -> N
                  data={"publication_date": publication_date.isoformat(), "window_end": last_day.isoformat()},
                  request=request)
     transaction.on_commit(bump_public_cache)
+    for item in notice.items.select_related("application__park"):
+        notify_event(event="notice.published", call=notice.call,
+                     recipients=[m.user for m in park_memberships_for_application(item.application)],
+                     context={"call": notice.call.title, "park": item.park_name, "notice": notice.title,
+                              "window": window_text(notice)},
+                     link=reverse("publicity:notice", args=[notice.pk]))
     return notice
+
+
+def window_text(notice: Notice) -> str:
+    return f"{cn_day(notice.publication_date)}至{cn_day(notice.window_end)}"
+
+
+def _officers(call: Call):
+    return [m.user for m in Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
+                                                      is_active=True).select_related("user")]
 
 
 @transaction.atomic
@@ -181,7 +204,8 @@ def withdraw_notice(*, notice: Notice, user, reason: str, request=None) -> Notic
 
 
 def close_due_notices(*, now=None) -> int:
-    """Celery beat: close every published notice whose window has ended."""
+    """Celery beat: record the closing of every published notice whose window has ended and tell the
+    organiser. Nothing depends on it: the window is decided by time wherever it is read."""
     now = now or timezone.now()
     closed = 0
     for pk in Notice.objects.filter(status=Notice.Status.PUBLISHED, closes_at__lt=now).values_list("pk", flat=True):
@@ -192,6 +216,9 @@ def close_due_notices(*, now=None) -> int:
             notice.close()
             notice.save()
             record_event(verb="notice.closed", target=notice, organization=notice.call.organiser)
+            notify_event(event="notice.closed", call=notice.call, recipients=_officers(notice.call),
+                         context={"call": notice.call.title, "notice": notice.title, "window": window_text(notice)},
+                         link=reverse("publicity:manage-notice", args=[notice.call_id]))
             closed += 1
     if closed:
         bump_public_cache()
@@ -290,12 +317,10 @@ def _store_files(objection: Objection, checked: list) -> None:
 
 
 def _notify_officers(notice: Notice, objection: Objection) -> None:
-    officers = Membership.objects.filter(organization=notice.call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                         is_active=True).select_related("user")
-    notify(recipients=[m.user for m in officers], title=_("New objection %(code)s") % {"code": objection.tracking_code},
-           body=_("An objection to %(park)s was filed on the notice “%(notice)s”.")
-           % {"park": objection.item.park_name, "notice": notice.title},
-           link=reverse("publicity:objection-manage", args=[objection.pk]))
+    notify_event(event="objection.received", call=notice.call, recipients=_officers(notice.call),
+                 context={"call": notice.call.title, "park": objection.item.park_name, "notice": notice.title,
+                          "code": objection.tracking_code},
+                 link=reverse("publicity:objection-manage", args=[objection.pk]))
 
 
 @transaction.atomic
@@ -526,19 +551,21 @@ def decide_objection(*, objection: Objection, user, outcome: str, reply: str, re
 def send_reply_email(*, objection_id: int) -> None:
     from django.core.mail import send_mail
 
-    objection = Objection.objects.select_related("notice").get(pk=objection_id)
+    from portal.notifications.services import render_event
+
+    objection = Objection.objects.select_related("notice__call", "item").get(pk=objection_id)
     if not objection.email:  # a letter without an email address: the officer replies by post
         return
-    outcome = objection.get_outcome_display()
-    if objection.not_accepted_reason:
-        outcome = f"{outcome}（{objection.get_not_accepted_reason_display()}）"
-    link = settings.PORTAL_BASE_URL + reverse("publicity:objection-status")
-    send_mail(_("Reply to your objection %(code)s") % {"code": objection.tracking_code},
-              _("%(name)s:\n\nYour objection to %(park)s on “%(notice)s” has been decided: %(outcome)s."
-                "\n\n%(reply)s\n\nYou can also read it with your tracking code and phone number at %(link)s")
-              % {"name": objection.name, "park": objection.item.park_name, "notice": objection.notice.title,
-                 "outcome": outcome, "reply": objection.reply, "link": link},
-              None, [objection.email])
+    with translation.override(settings.LANGUAGE_CODE):
+        outcome = str(objection.get_outcome_display())
+        if objection.not_accepted_reason:
+            outcome = f"{outcome}（{objection.get_not_accepted_reason_display()}）"
+    title, body = render_event(
+        event="objection.decided", call=objection.notice.call, link=reverse("publicity:objection-status"),
+        context={"call": objection.notice.call.title, "name": objection.name, "park": objection.item.park_name,
+                 "notice": objection.notice.title, "outcome": outcome, "reply": objection.reply,
+                 "code": objection.tracking_code})
+    send_mail(title, body, None, [objection.email])
 
 
 # --- designation ---------------------------------------------------------------------------------
@@ -555,7 +582,8 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
     notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
     if notice is None or notice.status == Notice.Status.DRAFT:
         raise ValidationError(_("Publish the candidate list first."), code="no_notice")
-    if notice.status == Notice.Status.PUBLISHED or (notice.closes_at and timezone.now() <= notice.closes_at):
+    # Decided by time when read: the beat task that records the closing only sends the mail.
+    if notice.closes_at is None or timezone.now() <= notice.closes_at:
         raise ValidationError(_("The notice period ends on %(date)s; designation is possible after it.")
                               % {"date": cn_date(notice.window_end)}, code="window_open")
     undecided = notice.objections.exclude(status=Objection.Status.DECIDED).count()
@@ -578,11 +606,10 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
     for org in co_issuers:
         record_event(verb="designation.countersign_requested", actor=user, target=call, organization=org,
                      data={"designation": designation.pk, "department": org.name}, request=request)
-    notify(recipients=_co_issuer_users(call, co_issuers),
-           title=_("A designation document awaits your department's countersignature (会签)"),
-           body=_("%(title)s (%(number)s), call: %(call)s.")
-           % {"title": designation.title, "number": document_number, "call": call.title},
-           link=reverse("publicity:countersign", args=[call.pk]))
+    notify_event(event="designation.countersign_requested", call=call,
+                 recipients=_co_issuer_users(call, co_issuers),
+                 context={"call": call.title, "document": document_number},
+                 link=reverse("publicity:countersign", args=[call.pk]))
     return designation
 
 
@@ -615,11 +642,9 @@ def _locked_draft(designation: Designation) -> Designation:
 def _countersigned(designation: Designation, countersign: Countersign, request) -> None:
     call = designation.call
     if not awaited_countersigns(designation):
-        officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                             is_active=True).select_related("user")
-        notify(recipients=[m.user for m in officers],
-               title=_("Every co-issuing department has countersigned the designation document"),
-               body=call.title, link=reverse("publicity:manage-notice", args=[call.pk]))
+        notify_event(event="designation.countersigned", call=call, recipients=_officers(call),
+                     context={"call": call.title, "document": designation.document_number},
+                     link=reverse("publicity:manage-notice", args=[call.pk]))
 
 
 @transaction.atomic
@@ -706,11 +731,41 @@ def _publish(designation: Designation, user, request) -> Designation:
                        "countersigned_by": list(designation.countersigns.values_list("organization__name",
                                                                                      flat=True))},
                  request=request)
+    _tell_parks_the_outcome(call, notice, designation)
     from publicity.tasks import render_designation_documents
 
     transaction.on_commit(lambda: render_designation_documents.delay(designation.pk))
     transaction.on_commit(bump_public_cache)
     return designation
+
+
+def _tell_parks_the_outcome(call: Call, notice: Notice, designation: Designation) -> None:
+    """已认定 to the designated parks; 未入选 with the reason to the others that reached the expert stage."""
+    from applications.models import Application
+
+    context = {"call": call.title, "document": designation.document_number}
+    link = reverse("bases")
+    on_notice = {}
+    for item in notice.items.select_related("application__park"):
+        on_notice[item.application_id] = item
+        if item.removed:
+            upheld = item.objections.filter(outcome=Objection.Outcome.UPHELD).order_by("-decided_at").first()
+            reason = _("An objection to it was upheld: %(reply)s") % {"reply": upheld.reply if upheld else ""}
+            event = "designation.not_selected"
+        else:
+            reason, event = "", "designation.designated"
+        notify_event(event=event, call=call, link=link if event.endswith("designated") else "",
+                     recipients=[m.user for m in park_memberships_for_application(item.application)],
+                     context={**context, "park": item.park_name, "reason": reason})
+    others = Application.objects.filter(
+        call=call, state__in=[Application.State.FORMAL_PASSED, Application.State.RECOMMENDED]
+    ).exclude(pk__in=on_notice).select_related("park")
+    for application in others:
+        notify_event(event="designation.not_selected", call=call,
+                     recipients=[m.user for m in park_memberships_for_application(application)],
+                     context={**context, "park": application.park.name,
+                              "reason": _("It was not on the candidate list after the expert review.")},
+                     link=reverse("applications:detail", args=[application.pk]))
 
 
 def store_designation_documents(*, designation_id: int) -> None:

@@ -185,74 +185,95 @@ def _managed_call(request, pk: int) -> Call:
     return call
 
 
+def _notice_of(call: Call) -> Notice | None:
+    return Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
+
+
+def _errors_to(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _notice_page(request, call: Call, notice: Notice | None, *, status: int = 200, **forms):
+    from portal.lists import filtered_page
+    from publicity.filters import ObjectionFilter
+    from review.todo import organiser_warnings
+
+    listing = filtered_page(request, ObjectionFilter, selectors.objections_of(notice) if notice
+                            else Objection.objects.none(), per_page=50, notice=notice)
+    context = {
+        "call": call, "notice": notice,
+        "form": NoticeForm(instance=notice) if notice else None,
+        "publish_form": PublishForm(initial={"publication_date": timezone.localdate()}),
+        "withdraw_form": WithdrawForm(),
+        **listing, "objections": listing["page"].object_list,
+        **_designation_context(call, offline_form=forms.pop("offline_form", None)),
+        "not_accept_form": NotAcceptForm(notice=notice) if notice else None,
+        "warnings": organiser_warnings(call),
+    }
+    context.update(forms)
+    return render(request, "publicity/manage_notice.html", context, status=max(status, listing["filter_status"]))
+
+
 @login_required
 def manage_notice(request, call_pk: int):
+    """The notice in one form (text, where objections go, publication date: save or publish), its
+    withdrawal, the objections and the designation."""
     call = _managed_call(request, call_pk)
-    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
-    status = 200
+    notice = _notice_of(call)
     if request.method == "POST" and request.POST.get("_action") == "draft":
         try:
             services.draft_notice(call=call, user=request.user, request=request)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("publicity:manage-notice", call_pk=call.pk)
-    form = NoticeForm(instance=notice) if notice else None
-    publish_form = PublishForm(initial={"publication_date": timezone.localdate()})
-    withdraw_form = WithdrawForm()
-    if request.method == "POST" and notice:
-        action = request.POST.get("_action")
-        try:
-            if action == "save":
-                form = NoticeForm(request.POST, instance=Notice.objects.get(pk=notice.pk))
-                if form.is_valid():
-                    try:
-                        services.update_notice(notice=notice, user=request.user, request=request,
-                                               fields={f: form.cleaned_data[f] for f in form.fields},
-                                               base_revision=_int(request.POST.get("_revision")))
-                    except services.EditConflict:
-                        form.add_error(None, _("Someone else saved this notice after you opened it. Your text is "
-                                               "kept below; reload to see theirs before saving again."))
-                        status = 409
-                    else:
-                        messages.success(request, _("The draft notice is saved."))
-                        return redirect("publicity:manage-notice", call_pk=call.pk)
-                else:
-                    status = 400
-            elif action == "publish":
-                publish_form = PublishForm(request.POST)
-                if publish_form.is_valid():
-                    services.publish_notice(notice=notice, user=request.user, request=request,
-                                            publication_date=publish_form.cleaned_data["publication_date"])
-                    messages.success(request, _("The notice is published."))
-                    return redirect("publicity:manage-notice", call_pk=call.pk)
-                status = 400
-            elif action == "withdraw":
-                withdraw_form = WithdrawForm(request.POST)
-                if withdraw_form.is_valid():
-                    services.withdraw_notice(notice=notice, user=request.user, request=request,
-                                             reason=withdraw_form.cleaned_data["reason"])
-                    messages.success(request, _("The notice is withdrawn."))
-                    return redirect("publicity:manage-notice", call_pk=call.pk)
-                status = 400
-        except ValidationError as exc:
-            target = {"publish": publish_form, "withdraw": withdraw_form}.get(action, form)
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    target.add_error(field if field in target.fields else None, errors)
+    if request.method != "POST" or notice is None:
+        return _notice_page(request, call, notice)
+    action = request.POST.get("_action")
+    if action == "withdraw":
+        withdraw_form = WithdrawForm(request.POST)
+        if withdraw_form.is_valid():
+            try:
+                services.withdraw_notice(notice=notice, user=request.user, request=request,
+                                         reason=withdraw_form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _errors_to(withdraw_form, exc)
             else:
-                target.add_error(None, exc)
-            status = 400
-    from portal.lists import filtered_page
-    from publicity.filters import ObjectionFilter
-
-    listing = filtered_page(request, ObjectionFilter, selectors.objections_of(notice) if notice
-                            else Objection.objects.none(), per_page=50, notice=notice)
-    return render(request, "publicity/manage_notice.html", {
-        "call": call, "notice": notice, "form": form, "publish_form": publish_form, **listing,
-        "withdraw_form": withdraw_form, "objections": listing["page"].object_list,
-        **_designation_context(call),
-        "not_accept_form": NotAcceptForm(notice=notice) if notice else None,
-    }, status=max(status, listing["filter_status"]))
+                messages.success(request, _("The notice is withdrawn."))
+                return redirect("publicity:manage-notice", call_pk=call.pk)
+        return _notice_page(request, call, notice, status=400, withdraw_form=withdraw_form)
+    form = NoticeForm(request.POST, instance=Notice.objects.get(pk=notice.pk))
+    publishing = action == "publish"
+    publish_form = PublishForm(request.POST) if publishing else PublishForm(
+        initial={"publication_date": request.POST.get("publication_date") or timezone.localdate()})
+    status = 400
+    if form.is_valid() and (not publishing or publish_form.is_valid()):
+        fields = {f: form.cleaned_data[f] for f in form.fields}
+        revision = _int(request.POST.get("_revision"))
+        try:
+            if publishing:
+                services.publish_notice(notice=notice, user=request.user, request=request, fields=fields,
+                                        base_revision=revision,
+                                        publication_date=publish_form.cleaned_data["publication_date"])
+            else:
+                services.update_notice(notice=notice, user=request.user, request=request, fields=fields,
+                                       base_revision=revision)
+        except services.EditConflict:
+            form.add_error(None, _("Someone else saved this notice after you opened it. Your text is "
+                                   "kept below; reload to see theirs before saving again."))
+            status = 409
+        except ValidationError as exc:
+            target = publish_form if publishing and getattr(exc, "code", None) != "published" else form
+            if hasattr(exc, "error_dict") and any(f in form.fields for f in exc.error_dict):
+                target = form
+            _errors_to(target, exc)
+        else:
+            messages.success(request, _("The notice is published.") if publishing else _("The draft notice is saved."))
+            return redirect("publicity:manage-notice", call_pk=call.pk)
+    return _notice_page(request, call, notice, status=status, form=form, publish_form=publish_form)
 
 
 def _designation_context(call, offline_form=None) -> dict:
@@ -312,7 +333,8 @@ def manage_objection(request, pk: int):
                     return redirect("publicity:objection-manage", pk=pk)
             status = 400
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            # Next to the field, in the form that keeps what was typed.
+            _errors_to(decide_form if action == "decide" else note_form, exc)
             status = 400
     record_event(verb="objection.viewed", actor=request.user, target=objection, request=request)
     return render(request, "publicity/manage_objection.html", {
@@ -336,7 +358,7 @@ def objection_file(request, pk: int, file_pk: int):
 
 
 def _current_notice(call: Call) -> Notice:
-    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
+    notice = _notice_of(call)
     if notice is None:
         raise Http404
     return notice
@@ -369,19 +391,7 @@ def not_accept_objections(request, call_pk: int):
         return redirect("publicity:manage-notice", call_pk=call.pk)
     if form.is_valid():
         form.add_error("objections", _("Choose the objections."))
-    return render(request, "publicity/manage_notice.html", {
-        **_notice_page_context(call, notice), "not_accept_form": form}, status=400)
-
-
-def _notice_page_context(call: Call, notice: Notice | None) -> dict:
-    return {
-        "call": call, "notice": notice, "form": NoticeForm(instance=notice) if notice else None,
-        "publish_form": PublishForm(initial={"publication_date": timezone.localdate()}),
-        "withdraw_form": WithdrawForm(), "objections": selectors.objections_of(notice) if notice else [],
-        "designation": selectors.designation_of(call),
-        "designate_form": DesignateForm(initial={"document_date": timezone.localdate()}),
-        "not_accept_form": NotAcceptForm(notice=notice) if notice else None,
-    }
+    return _notice_page(request, call, notice, status=400, not_accept_form=form)
 
 
 @login_required
@@ -425,16 +435,15 @@ def designate(request, call_pk: int):
         try:
             services.designate(call=call, user=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _errors_to(form, exc)
         else:
             if selectors.designation_of(call).is_published:
                 messages.success(request, _("The bases are designated and listed in the public directory."))
             else:
                 messages.success(request, _("The designation document is drafted and sent to the co-issuing "
                                             "departments for countersignature (会签)."))
-    else:
-        messages.error(request, _("Enter the document number and date."))
-    return redirect("publicity:manage-notice", call_pk=call.pk)
+            return redirect("publicity:manage-notice", call_pk=call.pk)
+    return _notice_page(request, call, _notice_of(call), status=400, designate_form=form)
 
 
 @login_required
@@ -458,13 +467,7 @@ def designation_offline(request, call_pk: int):
         else:
             messages.success(request, _("The paper countersignature is recorded with its scan."))
             return redirect("publicity:manage-notice", call_pk=call.pk)
-    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
-    return render(request, "publicity/manage_notice.html", {
-        "call": call, "notice": notice, "form": NoticeForm(instance=notice) if notice else None,
-        "publish_form": PublishForm(), "withdraw_form": WithdrawForm(),
-        "objections": selectors.objections_of(notice) if notice else [],
-        **_designation_context(call, offline_form=form),
-    }, status=400)
+    return _notice_page(request, call, _notice_of(call), status=400, offline_form=form)
 
 
 @login_required

@@ -22,3 +22,11 @@ class ReviewConfig(AppConfig):
         from review.lifecycle import review_events
 
         lifecycle.register("applications.application", review_events)
+        from portal.home.todo import register_todo
+        from review import todo
+
+        register_todo("city", todo.unit_todos)
+        register_todo("province", todo.organiser_todos)
+        register_todo("province", todo.unit_todos)
+        register_todo("coreview", todo.coreview_todos)
+        register_todo("expert", todo.expert_todos)

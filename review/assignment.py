@@ -100,7 +100,26 @@ class Item:  # an application to cover
 class Shortfall:
     item_id: int
     missing: int
-    reason: str  # English, human-readable
+    reason: str  # English, human-readable (for logs and tests)
+    counts: dict | None = None  # needed, assigned, eligible, unavailable: for ``message``
+
+    @property
+    def message(self) -> str:
+        """The reason in the portal's language, for the organiser's page."""
+        from django.utils.translation import gettext as _
+
+        if not self.counts:
+            return self.reason
+        values = {**self.counts, "full": self.counts["eligible"] - self.counts["assigned"]}
+        if values["eligible"] < values["needed"]:
+            text = (_("only %(eligible)s eligible expert(s) (%(unavailable)s with a conflict or inactive)") % values
+                    if values["eligible"] else
+                    _("no eligible expert (%(unavailable)s with a conflict or inactive)") % values)
+            if values["full"] > 0:
+                text += _("; the other %(full)s at their maximum load") % values
+            return text
+        return _("the eligible experts are at their maximum load (%(eligible)s eligible, %(assigned)s assigned "
+                 "here, %(full)s full; %(unavailable)s with a conflict or inactive)") % values
 
 
 @dataclass
@@ -289,5 +308,7 @@ def _result(items: list[Item], experts: list[Expert], needed: list[int], pairs: 
             continue
         unavailable = len((item.excluded & known) | inactive)
         eligible = len(experts) - unavailable
-        shortfalls.append(Shortfall(item.id, want - got, _shortfall_reason(want, got, eligible, unavailable)))
+        shortfalls.append(Shortfall(item.id, want - got, _shortfall_reason(want, got, eligible, unavailable),
+                                    {"needed": want, "assigned": got, "eligible": eligible,
+                                     "unavailable": unavailable}))
     return Result(pairs=pairs, shortfalls=shortfalls, loads=loads)

@@ -35,6 +35,21 @@ def load() -> dict:
     return {"decisions": done}
 
 
+def _dossier_sections(call: Call) -> None:
+    """The recorded 2019 applications carry their dossier sections (what version 1 holds), like
+    every application started in the portal."""
+    from applications.dossier import SECTIONS
+    from applications.models import DossierSection
+
+    for application in Application.objects.filter(call=call).prefetch_related("versions", "sections"):
+        version = max(application.versions.all(), key=lambda v: v.number, default=None)
+        have = {s.key for s in application.sections.all()}
+        DossierSection.objects.bulk_create([
+            DossierSection(application=application, key=s.key, data=(version.data if version else {}).get(s.key, {}),
+                           complete=True)
+            for s in SECTIONS if s.key not in have])
+
+
 EXPERT_PROFILES = {
     # username: (title, city code, specialties, declared relations)
     "expert_chen": ("教授", "440100", ["software", "ai", "data"], ""),
@@ -66,6 +81,7 @@ def load_expert_stage() -> dict:
             "declared_relations": relations, "max_load": 20, "phone": ""})
     national = Call.objects.get(title=NATIONAL_TITLE)
     if Application.objects.filter(call=national).exists():
+        _dossier_sections(national)
         return {"expert_stage": "present"}
     officer = User.objects.get(username="mofcom_officer")
     submitted_at = datetime(2019, 8, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -84,6 +100,7 @@ def load_expert_stage() -> dict:
             application=application, number=1, data=application_demo.dossier(park, figures), attachments=[],
             eligibility=[], submitted_by=submitter, submitted_at=submitted_at)
         created.append(application)
+    _dossier_sections(national)
     services.ensure_default_rubric(national)
     services.detect_conflicts(call=national)
     Call.objects.filter(pk=national.pk).update(experts_per_application=3)

@@ -36,7 +36,10 @@ class DecisionForm(forms.Form):
                 for i in range(1, len(self.conditions) + 1)}
 
     def condition_rows(self):
-        return [(i, text, self[f"c{i}_status"], self[f"c{i}_remark"])
+        """(number, condition, assessment, remark, what the park declared): ``declared`` is set by the
+        view (``park_declarations``) with the park's explanation, its evidence and whether it changed."""
+        declared = getattr(self, "park_declarations", {})
+        return [(i, text, self[f"c{i}_status"], self[f"c{i}_remark"], declared.get(i))
                 for i, text in enumerate(self.conditions, start=1)]
 
 

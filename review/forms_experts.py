@@ -105,3 +105,7 @@ class ConcurForm(forms.Form):
     stance = forms.ChoiceField(label=_("Stance"), choices=[("concur", _("Concur")), ("object", _("Object"))],
                                widget=forms.RadioSelect)
     opinion = forms.CharField(label=_("Opinion"), max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DiscussionForm(forms.Form):
+    text = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -21,11 +21,14 @@ def coreview_panel(request) -> str:
 
 
 def organiser_panel(request) -> str:
+    from review.todo import unit_progress
+
     calls = [c for c in calls_managed_by(request.user) if c.status != "draft"
              and is_organiser_of_call(request.user, c)]
     if not calls:
         return ""
-    return render_to_string("review/panels/organiser.html", {"calls": calls}, request=request)
+    return render_to_string("review/panels/organiser.html", {
+        "calls": [(call, unit_progress(call)) for call in calls]}, request=request)
 
 
 def expert_panel(request) -> str:

@@ -82,3 +82,30 @@ rules.add_perm("review.record_panel_opinion",
                leads_a_panel_of | stands_in_for_a_conflicted_leader | is_organiser_of_call)
 rules.add_perm("review.view_candidates", is_organiser_of_call | concurs_on_candidates)
 rules.add_perm("review.concur_candidates", concurs_on_candidates)
+
+
+@rules.predicate
+def is_organiser_of_application(user, application) -> bool:
+    return application is not None and is_organiser_of_call(user, application.call)
+
+
+@rules.predicate
+def is_panel_expert_of(user, application) -> bool:
+    """An expert assigned to the application, or a member or leader of a panel of its call, without a
+    conflict of interest with it."""
+    from review.models import Assignment, Conflict, Panel
+
+    if application is None or not user.is_authenticated:
+        return False
+    if Conflict.objects.filter(application=application, expert__user=user).exclude(
+            status=Conflict.Status.DISMISSED).exists():
+        return False
+    if Assignment.objects.filter(application=application, expert__user=user).exists():
+        return True
+    from django.db.models import Q
+
+    return Panel.objects.filter(call_id=application.call_id).filter(
+        Q(leader__user=user) | Q(members__user=user)).exists()
+
+
+rules.add_perm("review.discuss_application", is_organiser_of_application | is_panel_expert_of)

@@ -34,4 +34,5 @@ urlpatterns = [
     # experts
     path("tasks/<int:pk>/", views_experts.task, name="task"),
     path("calls/<int:call_pk>/panel/", views_experts.panel_opinions, name="panel-opinions"),
+    path("applications/<int:pk>/discussion/", views_experts.discussion, name="discussion"),
 ]

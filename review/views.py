@@ -44,6 +44,22 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 # --- preliminary review --------------------------------------------------------------------------
 
+def park_declarations(version, previous, count: int) -> dict[int, dict]:
+    """Condition number → the park's explanation and evidence in ``version``, and whether either
+    changed since ``previous``."""
+    def of(v, i):
+        data = (v.data or {}).get("conditions", {}) if v else {}
+        return (data.get(f"c{i}_explanation", ""), sorted(str(e) for e in data.get(f"c{i}_evidence", []) or []))
+
+    names = {str(a["id"]): a["name"] for a in version.attachments or []}
+    result = {}
+    for i in range(1, count + 1):
+        explanation, evidence = of(version, i)
+        result[i] = {"explanation": explanation, "evidence": [names.get(e, e) for e in evidence],
+                     "changed": previous is not None and of(previous, i) != (explanation, evidence)}
+    return result
+
+
 @login_required
 def inbox(request, call_pk: int):
     call = _call(request, call_pk, "review.view_inbox")
@@ -82,8 +98,16 @@ def review_application(request, pk: int):
         else:
             status = 400
     else:
-        form = DecisionForm(initial={"version": latest.number}, conditions=conditions)
+        # On a resubmission the checklist of the last round is kept, for the reviewer to revise.
+        last = selectors.reviews_of(application).first()
+        initial = {"version": latest.number}
+        if last:
+            for key, item in (last.checklist or {}).items():
+                initial[f"{key}_status"] = item.get("status")
+                initial[f"{key}_remark"] = item.get("remark", "")
+        form = DecisionForm(initial=initial, conditions=conditions)
     previous = versions[1] if len(versions) > 1 else None
+    form.park_declarations = park_declarations(latest, previous, len(conditions))
     return render(request, "review/review.html", {
         "application": application, "version": latest, "versions": versions, "form": form,
         "reviews": selectors.reviews_of(application),

@@ -27,6 +27,7 @@ from review.forms_experts import (
 )
 from review.models import Assignment, CandidateList, Conflict, Panel, RankingExport, ScoreSheet
 from review.selectors import experts as selectors
+from review.todo import organiser_warnings
 
 
 def _call(request, pk: int, perm: str = "review.organise_expert_review") -> Call:
@@ -61,7 +62,8 @@ def _formal_context(request, call, failed: tuple[int, FormalCheckForm] | None = 
     listing = filtered_page(request, FormalFilter, selectors.formal_check_list(call), per_page=50)
     rows = [(a, failed[1] if failed and failed[0] == a.pk else FormalCheckForm(prefix=f"a{a.pk}"))
             for a in listing["page"].object_list]
-    return {"call": call, "rows": rows, "open_returns": selectors.open_returns_of_call(call), **listing}
+    return {"call": call, "rows": rows, "open_returns": selectors.open_returns_of_call(call),
+            "warnings": organiser_warnings(call), **listing}
 
 
 @login_required
@@ -322,6 +324,7 @@ def _ranking_page(request, call, *, proposal=None, errors=(), status=200):
         "sheets": ScoreSheet.objects.filter(assignment__call=call, application__in=ids).select_related(
             "assignment__expert__user", "application__park").order_by("application__park__name"),
         "reopen_form": ReopenForm(),
+        "warnings": organiser_warnings(call),
         "proposal": proposal or {"ids": [], "note": "", "reason": "", "acknowledge": False},
         "proposal_errors": list(errors),
     }, status=status)
@@ -556,11 +559,40 @@ def panel_opinions(request, call_pk: int):
         status = 400
         posted_form, posted_pk = form, application.pk
     opinions = {o.application_id: o.text for o in panel.opinions.all()} if panel else {}
+    sheets = selectors.panel_sheets(panel, apps)
     rows = []
     for a in apps:
         form = posted_form if a.pk == posted_pk else OpinionForm(initial={"text": opinions.get(a.pk, "")})
         allowed = panel is not None and services.may_write_panel_opinion(request.user, application=a, panel=panel)
-        rows.append((a, form, allowed, opinions.get(a.pk, "")))
+        rows.append((a, form, allowed, opinions.get(a.pk, ""), sheets.get(a.pk, [])))
     return render(request, "review/experts/panel_opinions.html", {
         "call": call, "panel": panel, "rows": rows, "panels": panels,
+    }, status=status)
+
+
+@login_required
+def discussion(request, pk: int):
+    """The application's discussion thread: its experts, the panel and the organiser."""
+    from review.forms_experts import DiscussionForm
+
+    application = get_object_or_404(Application.objects.select_related("call", "park"), pk=pk)
+    if not request.user.has_perm("review.discuss_application", application):
+        raise Http404
+    form = DiscussionForm()
+    status = 200
+    if request.method == "POST":
+        form = DiscussionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.post_to_discussion(application=application, user=request.user,
+                                            text=form.cleaned_data["text"], request=request)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect("review:discussion", pk=pk)
+        status = 400
+    return render(request, "review/experts/discussion.html", {
+        "application": application, "posts": selectors.discussion_of(application), "form": form,
+        "organiser": request.user.has_perm("review.organise_expert_review", application.call),
     }, status=status)

@@ -56,6 +56,8 @@ USERS = [
     ("sz_miit", "孙倩", Role.CITY_COREVIEWER, "深圳市工业和信息化局"),
     ("st_cac", "蔡伟", Role.CITY_COREVIEWER, "中共汕头市委网络安全和信息化委员会办公室"),
     ("st_miit", "陈晓", Role.CITY_COREVIEWER, "汕头市工业和信息化局"),
+    ("zj_cac", "莫振华", Role.CITY_COREVIEWER, "中共湛江市委网络安全和信息化委员会办公室"),
+    ("zj_miit", "梁嘉欣", Role.CITY_COREVIEWER, "湛江市工业和信息化局"),
     ("gd_officer", "王建华", Role.PROVINCIAL_OFFICER, "广东省商务厅"),
     ("gd_officer2", "李红梅", Role.PROVINCIAL_OFFICER, "广东省商务厅"),
     ("mofcom_officer", "赵卫东", Role.PROVINCIAL_OFFICER, "中华人民共和国商务部"),

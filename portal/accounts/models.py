@@ -235,7 +235,18 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["role", "is_active"])]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+        return f"{self.user} · {self.role_label} · {self.organization}"
+
+    @property
+    def role_label(self) -> str:
+        """The role as its holder is called: the officer role held in a ministry (商务部) is the national
+        officer (国家级业务人员), the co-reviewer role there the national co-reviewer."""
+        if self.organization.kind == Organization.Kind.MINISTRY:
+            if self.role == Role.PROVINCIAL_OFFICER:
+                return str(_("National officer"))
+            if self.role == Role.PROVINCIAL_COREVIEWER:
+                return str(_("National co-reviewer"))
+        return str(self.get_role_display())
 
     def clean(self) -> None:
         if self.organization_id and self.role:

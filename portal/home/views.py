@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 from portal.accounts.selectors import memberships_of
 from portal.home.caching import public_cache
 from portal.home.health import health
+from portal.home.help import WORKSPACE_GUIDES
+from portal.home.todo import todos_for
 from portal.home.workspaces import WORKSPACES_BY_KEY, render_panels, workspaces_for
 
 
@@ -33,9 +35,13 @@ def role_workspace(request, key: str):
     if not rules.test_rule(ws.rule, request.user):
         raise PermissionDenied
     memberships = [m for m in memberships_of(request.user) if m.role in ws.roles]
+    todos = todos_for(key, request.user)
     return render(request, f"home/workspace_{key}.html", {
         "workspace": ws,
         "memberships": memberships,
+        "todos": todos,
+        "todo_total": sum(t.count for t in todos),
+        "guide": WORKSPACE_GUIDES.get(key),
         "panels": render_panels(key, request),
     })
 

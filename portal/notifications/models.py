@@ -10,6 +10,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
         related_name="notifications",
     )
+    event = models.CharField(_("event"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -25,3 +26,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MessageTemplate(models.Model):
+    """The organiser's wording of one event's message for one call (邮件模板); without one, the
+    default of ``events.EVENTS`` applies. ``call_id`` names the call without a foreign key, so that
+    the shared core depends on no app."""
+
+    call_id = models.PositiveIntegerField(_("call"))
+    event = models.CharField(_("event"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [models.UniqueConstraint(fields=["call_id", "event"], name="message_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}:{self.event}"

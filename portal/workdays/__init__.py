@@ -109,3 +109,13 @@ def workdays_between(start: date, end: date) -> int:
     calendar = Calendar(set(range(start.year, end.year + 1)))
     return sum(1 for n in range(1, (end - start).days + 1)
                if calendar.is_workday(start + timedelta(days=n)))
+
+
+def unknown_year_message(year: int) -> str:
+    """What the portal's users read when a year's working days are not known (no library named)."""
+    from django.utils.translation import gettext
+
+    return gettext(
+        "The working days of %(year)s are not known yet: the State Council's holiday schedule for %(year)s has "
+        "not been entered. A system administrator enters it under System administration; until then no "
+        "deadline in %(year)s can be counted in working days.") % {"year": year}

@@ -16,6 +16,7 @@ from review.models.experts import (  # noqa: F401
     CandidateItem,
     CandidateList,
     Conflict,
+    DiscussionPost,
     ExpertDraw,
     ExpertProfile,
     FormalCheck,

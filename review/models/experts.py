@@ -462,3 +462,23 @@ class RankingExport(RenderedFile):
 
     def __str__(self) -> str:
         return f"{self.call} · {self.format}"
+
+
+class DiscussionPost(models.Model):
+    """评审讨论: a message in the thread of one application, for its experts and the organiser (never
+    shown to the park or the recommending unit)."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT,
+                                    related_name="discussion_posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("discussion message")
+        verbose_name_plural = _("discussion messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["application", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -151,13 +151,13 @@ def co_departments(call: Call, region_id: int) -> list[Organization]:
 def days_left(call: Call) -> dict:
     """Calendar and working days left before the recommendation deadline (working days may be
     unknown when the deadline lies in a year the calendar does not cover yet)."""
-    from portal.workdays import UnknownYear, workdays_between
+    from portal.workdays import UnknownYear, unknown_year_message, workdays_between
 
     today = timezone.localdate()
     deadline = timezone.localtime(call.recommend_deadline).date()
     try:
         working, calendar_error = workdays_between(today, deadline), ""
     except UnknownYear as exc:
-        working, calendar_error = None, str(exc)
+        working, calendar_error = None, unknown_year_message(exc.year)
     return {"calendar": (deadline - today).days, "deadline": deadline, "working": working,
             "calendar_error": calendar_error}

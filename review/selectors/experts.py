@@ -238,3 +238,23 @@ def sheets_for_chart(call: Call, application_ids=None) -> dict[int, list[Decimal
 def candidate_list_of(call: Call) -> CandidateList | None:
     return CandidateList.objects.filter(call=call).prefetch_related("items__application__park__region",
                                                                     "concurrences__organization").first()
+
+
+def discussion_of(application: Application):
+    from review.models import DiscussionPost
+
+    return DiscussionPost.objects.filter(application=application).select_related("author").order_by("created_at", "pk")
+
+
+def panel_sheets(panel, applications) -> dict[int, list]:
+    """Application id → the submitted sheets of the panel's members (and leader), for the leader
+    writing the panel opinion."""
+    if panel is None:
+        return {}
+    members = set(panel.members.values_list("pk", flat=True)) | ({panel.leader_id} if panel.leader_id else set())
+    result: dict[int, list] = {}
+    for sheet in ScoreSheet.objects.filter(application__in=applications, status=ScoreSheet.Status.SUBMITTED,
+                                           assignment__expert__in=members).select_related(
+            "assignment__expert__user").order_by("assignment__expert__user__full_name", "pk"):
+        result.setdefault(sheet.application_id, []).append(sheet)
+    return result

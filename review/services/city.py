@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,8 @@ from applications.models import Application, ApplicationVersion, Call
 from applications.selectors import latest_version, park_memberships_for_application
 from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
-from portal.notifications.services import notify
+from portal.notifications.events import cn_day
+from portal.notifications.services import notify, notify_event
 from review import quota, selectors
 from review.models import (
     CheckStatus,
@@ -34,9 +36,11 @@ def _locked_application(application: Application) -> Application:
         "call", "park__region").get(pk=application.pk)
 
 
-def _notify_park(application: Application, title: str, body: str) -> None:
-    notify(recipients=[m.user for m in park_memberships_for_application(application)], title=title,
-           body=body, link=reverse("applications:detail", args=[application.pk]))
+def _notify_park(application: Application, event: str, context: dict) -> None:
+    notify_event(event=event, call=application.call, recipients=[
+        m.user for m in park_memberships_for_application(application)],
+        context={"call": application.call.title, "park": application.park.name, **context},
+        link=reverse("applications:detail", args=[application.pk]))
 
 
 # --- preliminary review --------------------------------------------------------------------------
@@ -99,16 +103,16 @@ def decide(*, application: Application, version_number: int, user, decision: str
     application.save()
     record_event(verb=f"review.{decision}", actor=user, target=application, organization=organization,
                  data={"version": version_number, "reasons": reasons}, request=request)
-    titles = {
-        PreliminaryReview.Decision.RETURN: _("Your application was returned for revision"),
-        PreliminaryReview.Decision.REJECT: _("Your application will not be recommended"),
-        PreliminaryReview.Decision.APPROVE: _("Your application passed the preliminary review"),
-    }
-    body = _("%(unit)s on version %(n)s: %(decision)s.") % {
-        "unit": organization.name, "n": version_number, "decision": review.get_decision_display()}
-    if reasons:
-        body += "\n" + _("Reasons: %(reasons)s") % {"reasons": reasons}
-    _notify_park(application, titles[decision], body)
+    context = {"unit": organization.name, "version": version_number, "reason": reasons,
+               "decision": review.get_decision_display()}
+    _notify_park(application, f"review.{decision}", context)
+    if decision == PreliminaryReview.Decision.APPROVE and application.call.co_review_required:
+        region_id = units.unit_region_id(application.call, application.park)
+        notify_event(event="coreview.requested", call=application.call,
+                     recipients=[m.user for m in units.unit_members(application.call, [region_id], coreview=True)],
+                     context={"call": application.call.title, "park": application.park.name,
+                              "deadline": cn_day(application.call.recommend_deadline), **context},
+                     link=reverse("review:coreview-list", args=[application.call_id]))
     return review
 
 
@@ -139,6 +143,12 @@ def co_review(*, application: Application, user, stance: str, opinion: str, requ
         defaults={"application": application, "reviewer": user, "stance": stance, "opinion": opinion})
     record_event(verb=f"coreview.{stance}", actor=user, target=application, organization=organization,
                  data={"version": version.number, "opinion": opinion}, request=request)
+    region_id = units.unit_region_id(application.call, application.park)
+    notify_event(event="coreview.given", call=application.call,
+                 recipients=[m.user for m in units.unit_members(application.call, [region_id])],
+                 context={"call": application.call.title, "park": application.park.name, "unit": organization.name,
+                          "version": version.number, "decision": item.get_stance_display(), "reason": opinion},
+                 link=reverse("review:review", args=[application.pk]))
     return item
 
 
@@ -263,11 +273,9 @@ def send_recommendation(*, call: Call, user, letter_number: str, request=None) -
     transaction.on_commit(lambda: render_recommendation_letter.delay(recommendation.pk))
     officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
                                          is_active=True).select_related("user")
-    notify(recipients=[m.user for m in officers],
-           title=_("Recommendation received from %(unit)s") % {"unit": organization.name},
-           body=_("%(unit)s recommends %(n)s park(s) for %(call)s.")
-           % {"unit": organization.name, "n": recommendation.items.count(), "call": call.title},
-           link=reverse("review:overview", args=[call.pk]))
+    notify_event(event="recommendation.sent", call=call, recipients=[m.user for m in officers],
+                 context={"unit": organization.name, "count": recommendation.items.count(), "call": call.title},
+                 link=reverse("review:overview", args=[call.pk]))
     return recommendation
 
 
@@ -364,10 +372,9 @@ def return_recommendation(*, recommendation: Recommendation, user, reason: str,
     record_event(verb="recommendation.returned", actor=user, target=recommendation,
                  organization=recommendation.call.organiser, data={"reason": reason}, request=request)
     reviewers = selectors.unit_reviewers(recommendation.call, [recommendation.region_id])
-    notify(recipients=[m.user for m in reviewers],
-           title=_("Your recommendation was returned by the organiser"),
-           body=_("Reason: %(reason)s") % {"reason": reason},
-           link=reverse("review:recommendation", args=[recommendation.call_id]))
+    notify_event(event="recommendation.returned", call=recommendation.call, recipients=[m.user for m in reviewers],
+                 context={"call": recommendation.call.title, "reason": reason},
+                 link=reverse("review:recommendation", args=[recommendation.call_id]))
     return recommendation
 
 
@@ -390,7 +397,7 @@ def store_letters(*, recommendation_id: int) -> Recommendation:
 
 def remind_units(*, today=None) -> int:
     """Beat task: remind units that have not sent, three and one working days before the deadline."""
-    from portal.workdays import UnknownYear, workdays_between
+    from portal.workdays import UnknownYear, unknown_year_message, workdays_between
 
     today = today or timezone.localdate()
     sent = 0
@@ -401,7 +408,8 @@ def remind_units(*, today=None) -> int:
         except UnknownYear as exc:
             officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER)
             notify(recipients=[m.user for m in officers.select_related("user")],
-                   title=_("Working-day calendar missing for %(year)s") % {"year": exc.year}, body=str(exc))
+                   title=_("Working-day calendar missing for %(year)s") % {"year": exc.year},
+                   body=unknown_year_message(exc.year))
             continue
         if left not in (3, 1):
             continue
@@ -409,10 +417,64 @@ def remind_units(*, today=None) -> int:
                    .values_list("region_id", flat=True))
         pending = [r.pk for r in selectors.unit_regions_for_call(call) if r.pk not in done]
         recipients = [m.user for m in selectors.unit_reviewers(call, pending)]
-        notify(recipients=recipients,
-               title=_("%(n)s working day(s) left to send your recommendation") % {"n": left},
-               body=_("The deadline for recommendations to %(call)s is %(date)s.")
-               % {"call": call.title, "date": f"{deadline.year}年{deadline.month}月{deadline.day}日"},
-               link=reverse("review:recommendation", args=[call.pk]))
+        notify_event(event="recommendation.reminder", call=call, recipients=recipients,
+                     context={"call": call.title, "days": left, "deadline": cn_day(deadline)},
+                     link=reverse("review:recommendation", args=[call.pk]))
+        sent += len(recipients)
+        sent += _remind_coreviewers(call, pending, left, deadline)
+    return sent + remind_candidate_concurrence(today=today)
+
+
+def remind_candidate_concurrence(*, today=None) -> int:
+    """Co-issuing departments that have not given their opinion on a proposed candidate list, two and four
+    working days after it was proposed (the same daily beat task as the units' reminders)."""
+    from portal.workdays import UnknownYear, workdays_between
+    from review.models import CandidateConcurrence, CandidateList
+
+    today = today or timezone.localdate()
+    sent = 0
+    for candidate_list in CandidateList.objects.filter(status=CandidateList.Status.PROPOSED,
+                                                       proposed_at__isnull=False).select_related("call"):
+        proposed = timezone.localtime(candidate_list.proposed_at).date()
+        try:
+            waited = workdays_between(proposed, today)
+        except UnknownYear:
+            continue
+        if waited not in (2, 4):
+            continue
+        call = candidate_list.call
+        given = set(CandidateConcurrence.objects.filter(candidate_list=candidate_list)
+                    .values_list("organization_id", flat=True))
+        members = Membership.objects.filter(role=Role.PROVINCIAL_COREVIEWER, is_active=True, user__is_active=True,
+                                            organization__in=call.co_issuers.all()).select_related("user")
+        recipients = [m.user for m in members if m.organization_id not in given]
+        notify_event(event="candidates.reminder", call=call, recipients=recipients,
+                     context={"call": call.title, "deadline": cn_day(candidate_list.proposed_at)},
+                     link=reverse("review:candidates", args=[call.pk]))
         sent += len(recipients)
     return sent
+
+
+def _remind_coreviewers(call: Call, region_ids: list[int], left: int, deadline) -> int:
+    """Co-reviewers (city or province) whose department has not given its opinion on an application
+    that passed the preliminary review of a unit that has not sent its list yet."""
+    if not call.co_review_required:
+        return 0
+    waiting = Application.objects.filter(
+        units.park_region_filter(call, region_ids), call=call, state=Application.State.APPROVED,
+    ).select_related("park__region")
+    given = set(CoReview.objects.filter(
+        version__application__in=waiting, version__number=F("version__application__latest_version_number"))
+        .values_list("version__application_id", "organization_id"))
+    pending_by_user: dict = {}
+    for application in waiting:
+        region_id = units.unit_region_id(call, application.park)
+        for membership in units.unit_members(call, [region_id], coreview=True):
+            if (application.pk, membership.organization_id) not in given:
+                pending_by_user.setdefault(membership.user, set()).add(application.pk)
+    for user, applications in pending_by_user.items():
+        notify_event(event="coreview.reminder", call=call, recipients=[user],
+                     context={"call": call.title, "days": left, "deadline": cn_day(deadline),
+                              "count": len(applications)},
+                     link=reverse("review:coreview-list", args=[call.pk]))
+    return len(pending_by_user)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from applications.models import Application, Call
-from applications.selectors import latest_version
+from applications.selectors import latest_version, park_memberships_for_application
 from portal.accounts.models import Membership, Organization, Role, User
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.documents import cn_date
-from portal.notifications.services import notify
+from portal.notifications.services import notify, notify_event
 from review import assignment as solver
 from review.models import (
     AlternateExpert,
@@ -25,6 +25,7 @@ from review.models import (
     CandidateItem,
     CandidateList,
     Conflict,
+    DiscussionPost,
     ExpertDraw,
     ExpertProfile,
     FormalCheck,
@@ -114,13 +115,17 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
                           "another park until %(deadline)s.")
                    % {"park": application.park.name, "reason": reason,
                       "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
-                   link=reverse("review:recommendation", args=[application.call_id]))
+                   link=reverse("review:recommendation", args=[application.call_id]), event="formal_check.return")
     if decision == FormalCheck.Decision.PASS:
         ranking_changed(application.call)
     record_event(verb=f"formal_check.{decision}", actor=user, target=application,
                  organization=application.call.organiser,
                  data={"reason": reason, **({"resend_deadline": resend_deadline.isoformat()}
                                             if resend_deadline else {})}, request=request)
+    notify_event(event=f"formal_check.{decision}", call=application.call,
+                 recipients=[m.user for m in park_memberships_for_application(application)],
+                 context={"call": application.call.title, "park": application.park.name, "reason": reason},
+                 link=reverse("applications:detail", args=[application.pk]))
     return check
 
 
@@ -907,8 +912,9 @@ def propose_candidates(*, call: Call, user, application_ids: list[int], note: st
         candidate_list.mark_concurred()
         candidate_list.save()
         return candidate_list
-    notify(recipients=co_issuer_users(call), title=_("Candidate list proposed for concurrence"),
-           body=call.title, link=reverse("review:candidates", args=[call.pk]))
+    notify_event(event="candidates.proposed", call=call, recipients=co_issuer_users(call),
+                 context={"call": call.title, "count": len(application_ids)},
+                 link=reverse("review:candidates", args=[call.pk]))
     return candidate_list
 
 
@@ -961,8 +967,13 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
     if candidate_list.status == CandidateList.Status.CONCURRED:
         officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
                                              is_active=True).select_related("user")
-        notify(recipients=[m.user for m in officers], title=_("The candidate list has been concurred"),
-               body=call.title, link=reverse("review:candidates", args=[call.pk]))
+        notify_event(event="candidates.concurred", call=call, recipients=[m.user for m in officers],
+                     context={"call": call.title}, link=reverse("review:candidates", args=[call.pk]))
+        for item in candidate_list.items.select_related("application__park"):
+            notify_event(event="candidates.listed", call=call,
+                         recipients=[m.user for m in park_memberships_for_application(item.application)],
+                         context={"call": call.title, "park": item.application.park.name},
+                         link=reverse("applications:detail", args=[item.application_id]))
     return candidate_list
 
 
@@ -1005,3 +1016,21 @@ def remind_experts(*, today=None) -> int:
             Assignment.objects.filter(pk__in=[a.pk for a in items]).update(reminded_at=timezone.now())
             sent += 1
     return sent
+
+
+# --- discussion ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def post_to_discussion(*, application: Application, user, text: str, request=None) -> DiscussionPost:
+    """A message in the application's thread, for its experts, panel and the organiser (audited)."""
+    if not user.has_perm("review.discuss_application", application):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the message.")})
+    if len(text) > 5000:
+        raise ValidationError({"text": _("A message may have at most 5000 characters.")})
+    post = DiscussionPost.objects.create(application=application, author=user, text=text)
+    record_event(verb="discussion.posted", actor=user, target=application, organization=application.call.organiser,
+                 data={"post": post.pk}, request=request)
+    return post

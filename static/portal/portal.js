@@ -36,7 +36,13 @@ document.addEventListener("DOMContentLoaded", function () {
   // Forms (or their submit buttons) that need a confirmation carry data-confirm="question".
   document.body.addEventListener("submit", function (event) {
     const button = event.submitter;
-    const question = (button && button.dataset.confirm) || (event.target.dataset ? event.target.dataset.confirm : null);
+    const form = event.target;
+    const question = (button && button.dataset.confirm) || (form.dataset ? form.dataset.confirm : null);
+    // data-confirm-field / data-confirm-value: ask only when that field has that value (e.g. 不予推荐).
+    if (question && form.dataset && form.dataset.confirmField) {
+      const chosen = new FormData(form).get(form.dataset.confirmField);
+      if (chosen !== form.dataset.confirmValue) { return; }
+    }
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 });

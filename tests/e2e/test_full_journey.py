@@ -685,11 +685,11 @@ def test_a_batch_of_bases_from_the_call_to_the_public_directory(demo, clock, peo
     expect(province.locator('[data-testid="notice-status"]')).to_have_attribute("data-status", "draft")
     _fill(province, NOTICE_CONTACTS)
     shot(province, "guide-province-11-notice-draft", province.locator('[name="contact_address"]'))
-    click_and_wait(province, province.locator('form:has(input[name="_action"][value="save"]) button'))
+    click_and_wait(province, province.locator('[data-testid="notice-form"] button[value="save"]'))
     expect(success(province)).to_be_visible()
-    publish_form = province.locator('form:has(input[name="_action"][value="publish"])')
+    publish_form = province.locator('[data-testid="notice-form"]')  # one form: the text, contacts and date
     expect(publish_form.locator('[name="publication_date"]')).to_have_value("2026-12-02")  # today, frozen
-    click_and_wait(province, publish_form.locator("button"))
+    click_and_wait(province, publish_form.locator('button[value="publish"]'))
     expect(province.locator('[data-testid="notice-status"]')).to_have_attribute("data-status", "published")
     expect(province.locator("main")).to_contain_text("公示期：2026年12月2日至2026年12月8日")
     shot(province, "guide-province-12-notice-published")

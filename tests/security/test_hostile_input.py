@@ -1040,8 +1040,10 @@ def test_publicity_forms(notice_draft, user_named, frozen, tmp_path):
          baseline={"_action": "save", "_revision": str(notice_draft.revision), "title": "候选名单公示（修订）",
                    "body": notice_draft.body, "contact_phone": notice_draft.contact_phone,
                    "contact_email": notice_draft.contact_email, "contact_address": notice_draft.contact_address})
-    fuzz(findings, "notice publish", url=manage, user=officer, snapshot=snapshot,
-         baseline={"_action": "publish", "publication_date": "2026-12-24"})
+    fuzz(findings, "notice publish", url=manage, user=officer, snapshot=snapshot, raw_fields=["_action", "_revision"],
+         baseline={"_action": "publish", "publication_date": "2026-12-24", "_revision": str(notice_draft.revision),
+                   "title": notice_draft.title, "body": notice_draft.body, "contact_phone": notice_draft.contact_phone,
+                   "contact_email": notice_draft.contact_email, "contact_address": notice_draft.contact_address})
     notice = publicity_services.publish_notice(notice=notice_draft, user=officer, publication_date=date(2026, 12, 24))
 
     frozen(datetime(2026, 12, 25, 10, 0, tzinfo=SHANGHAI))

@@ -41,6 +41,8 @@ READERS = {"park_huangpu", "city_gz", "gd_officer", "gz_cac", "expert_li"}  # of
 # sent to sign in: a 200, a redirect to the next step, or a 400 from a form that passed the permission check.
 ACCESS: dict[str, tuple[str, set[str]]] = {
     "home": ("get", EVERYONE), "healthz": ("get", EVERYONE), "bases": ("get", EVERYONE),
+    "favicon": ("get", EVERYONE), "help": ("get", EVERYONE), "help-guide": ("get", EVERYONE),
+    "help-image": ("get", EVERYONE),
     # /metrics is decided by the network (the test client connects from loopback, the allowed default), not by
     # the role: tests/ops/test_observability.py checks the refusals.
     "metrics": ("get", EVERYONE),
@@ -61,6 +63,9 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "applications:call-region-classes": ("get", {"gd_officer"}),
     "applications:call-open": ("post", {"gd_officer"}), "applications:call-close": ("post", {"gd_officer"}),
     "applications:start": ("post", PARKS),
+    "applications:call-documents": ("get", {"gd_officer"}),
+    "applications:call-document": ("get", NOBODY),  # the call has no document here: 404 for all (tested apart)
+    "applications:call-messages": ("get", {"gd_officer"}), "applications:call-message": ("get", {"gd_officer"}),
     "applications:detail": ("get", READERS - {"expert_li"}),
     "applications:section": ("get", {"park_huangpu"}), "applications:autosave": ("post", NOBODY),
     "applications:upload": ("post", NOBODY), "applications:attachment-remove": ("post", NOBODY),
@@ -86,6 +91,7 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "review:candidates": ("get", {"gd_officer", "gd_cac"}),
     # review: experts
     "review:task": ("get", {"expert_li"}), "review:panel-opinions": ("get", {"expert_li", "gd_officer"}),
+    "review:discussion": ("get", {"gd_officer", "expert_li"}),
     # publicity
     "publicity:notices": ("get", EVERYONE), "publicity:notice": ("get", EVERYONE),
     "publicity:notice-pdf": ("get", EVERYONE), "publicity:object": ("get", EVERYONE),
@@ -212,7 +218,8 @@ PK_BY_PREFIX = {
 def _kwargs(name: str, pattern: URLPattern, world: dict) -> dict:
     values = {"call_pk": world["call"], "key": "cover", "number": 2, "fmt": "pdf", "attachment_pk": world["attachment"],
               "file_pk": world["objection_file"], "code": world["tracking_code"], "user_pk": world["user"],
-              "uidb64": "MQ", "token": "set-password", "year": 2027}
+              "uidb64": "MQ", "token": "set-password", "event": "application.submitted",
+              "slug": "park", "name": "guide-park-01-start.png", "document_pk": 1, "year": 2027}
     kwargs = {}
     for converter in pattern.pattern.converters:
         if converter == "pk":

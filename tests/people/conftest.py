@@ -1,0 +1,1 @@
+from tests.applications.conftest import calls, fill_completely, gd_call  # noqa: F401
