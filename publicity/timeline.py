@@ -66,7 +66,7 @@ def timeline(application: Application) -> dict:
         steps.append(Step(_("On public notice"), notice.publication_date,
                           f"{cn_day(notice.publication_date)}至{cn_day(notice.window_end)}", "done"))
     base = DesignatedBase.objects.filter(application=application).select_related("designation").first()
-    designation = Designation.objects.filter(call=call).first()
+    designation = Designation.objects.filter(call=call, status=Designation.Status.PUBLISHED).first()
     final = ""
     if base:
         steps.append(Step(_("Designated (已认定)"), base.designation.document_date if base.designation else None,

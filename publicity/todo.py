@@ -15,7 +15,9 @@ def organiser_todos(user) -> list[Todo]:
     todos = []
     notices = Notice.objects.filter(call__in=calls).exclude(status__in=[Notice.Status.DRAFT, Notice.Status.WITHDRAWN]) \
         .select_related("call")
-    designated = set(Designation.objects.filter(call__in=calls).values_list("call_id", flat=True))
+    # A designation drafted for 会签 but not yet published leaves the bases still to designate.
+    designated = set(Designation.objects.filter(call__in=calls, status=Designation.Status.PUBLISHED)
+                     .values_list("call_id", flat=True))
     for notice in notices:
         undecided = Objection.objects.filter(notice=notice).exclude(status=Objection.Status.DECIDED).count()
         url = reverse("publicity:manage-notice", args=[notice.call_id])

@@ -148,6 +148,15 @@ def test_the_publish_form_keeps_what_was_typed_and_every_step_asks_first(gd_call
     designate = province.locator('[data-testid="designate-form"]')
     designate.locator('[name="document_number"]').fill("粤商务服字〔2026〕30号")
     click_and_wait(province, designate.locator('button[type="submit"]'))
+    assert "会签" in province_asked[-1]  # issued jointly: the draft goes to the co-issuing departments first
+    from publicity import selectors as publicity_selectors
+    from publicity import services as publicity_services
+
+    for name in ("gd_cac", "gd_miit"):
+        publicity_services.countersign_designation(designation=publicity_selectors.designation_of(gd_call),
+                                                   user=user_named(name))
+    province.goto(manage)
+    click_and_wait(province, province.locator(f'form[action="{manage}designation/publish/"] button[type="submit"]'))
     assert "确定发文认定" in province_asked[-1] and "不能撤销" in province_asked[-1]
     expect(province.locator('[data-testid="designated"]')).to_contain_text("粤商务服字〔2026〕30号")
     province.locator('textarea[name="reason"]').fill("演示：撤回公示页面。")
@@ -175,8 +184,9 @@ def test_the_park_follows_its_timeline_to_designation(gd_call, user_named, peopl
     expect(timeline.locator('[data-testid="timeline-step"]').last).to_contain_text("候选名单公示")
     expect(timeline.locator('[data-testid="timeline-next"]')).to_contain_text("发文认定")
     clock.jump_to(datetime(2026, 12, 9, 9, 0, tzinfo=SHANGHAI))
-    publicity_services.designate(call=gd_call, user=officer, document_number="粤商务服字〔2026〕30号",
-                                 document_date=(START + timedelta(days=7)).date())
+    designation = publicity_services.designate(call=gd_call, user=officer, document_number="粤商务服字〔2026〕30号",
+                                               document_date=(START + timedelta(days=7)).date())
+    chain.publish_jointly(designation, u)
     park = people("park_huangpu")
     timeline = park.locator(f'[data-testid="timeline"][data-application="{application.pk}"]')
     expect(timeline).to_have_attribute("data-final", "designated")
