@@ -562,7 +562,7 @@ def test_a_batch_of_bases_from_the_call_to_the_public_directory(demo, clock, peo
 
     # d3. Conflict detection finds nothing to block; automatic assignment gives each dossier 5 experts.
     province.goto(f"/review/calls/{call_id}/conflicts/")
-    click_and_wait(province, province.locator('main form:not([action]) button[type="submit"]'))
+    click_and_wait(province, province.locator('main form[method="post"]:not([action]) button[type="submit"]'))
     expect(success(province)).to_be_visible()
     expect(province.locator('[data-testid="conflicts"] tr[data-conflict]')).to_have_count(0)
     shot(province, "guide-province-06-conflicts")
@@ -574,7 +574,7 @@ def test_a_batch_of_bases_from_the_call_to_the_public_directory(demo, clock, peo
     expect(province.locator('[name="rubric-0-name"]')).to_have_value(DEFAULT_RUBRIC[0][0])
     shot(province, "guide-province-07-rubric")
     click_and_wait(province, province.locator('main .nav-tabs a[href$="/assignments/"]'))
-    click_and_wait(province, province.locator('main form:not([action]) button[type="submit"]'))
+    click_and_wait(province, province.locator('main form[method="post"]:not([action]) button[type="submit"]'))
     expect(success(province)).to_be_visible()
     expect(province.locator('[data-testid="shortfalls"]')).to_have_count(0)
     for app_id in (hp, st):
