@@ -16,7 +16,9 @@ def organiser_panel(request) -> str:
     return render_to_string("publicity/panels/organiser.html", {"calls": calls}, request=request)
 
 
-TIMELINES_SHOWN = 3
+# Each timeline costs a fixed handful of queries; the park workspace shows the two most recent (every
+# application page shows its own), which keeps the page within the query ceiling.
+TIMELINES_SHOWN = 2
 
 
 def park_timeline_panel(request) -> str:
