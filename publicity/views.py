@@ -15,6 +15,7 @@ from applications.models import Call
 from portal.audit.services import record_event
 from portal.clientip import client_ip
 from portal.files import private_file_response
+from portal.formerrors import add_errors
 from portal.home.caching import public_cache, public_cache_version
 from publicity import selectors, services
 from publicity.forms import (
@@ -189,14 +190,6 @@ def _notice_of(call: Call) -> Notice | None:
     return Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
 
 
-def _errors_to(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _notice_page(request, call: Call, notice: Notice | None, *, status: int = 200, **forms):
     from portal.lists import filtered_page
     from publicity.filters import ObjectionFilter
@@ -240,7 +233,7 @@ def manage_notice(request, call_pk: int):
                 services.withdraw_notice(notice=notice, user=request.user, request=request,
                                          reason=withdraw_form.cleaned_data["reason"])
             except ValidationError as exc:
-                _errors_to(withdraw_form, exc)
+                add_errors(withdraw_form, exc)
             else:
                 messages.success(request, _("The notice is withdrawn."))
                 return redirect("publicity:manage-notice", call_pk=call.pk)
@@ -269,7 +262,7 @@ def manage_notice(request, call_pk: int):
             target = publish_form if publishing and getattr(exc, "code", None) != "published" else form
             if hasattr(exc, "error_dict") and any(f in form.fields for f in exc.error_dict):
                 target = form
-            _errors_to(target, exc)
+            add_errors(target, exc)
         else:
             messages.success(request, _("The notice is published.") if publishing else _("The draft notice is saved."))
             return redirect("publicity:manage-notice", call_pk=call.pk)
@@ -334,7 +327,7 @@ def manage_objection(request, pk: int):
             status = 400
         except ValidationError as exc:
             # Next to the field, in the form that keeps what was typed.
-            _errors_to(decide_form if action == "decide" else note_form, exc)
+            add_errors(decide_form if action == "decide" else note_form, exc)
             status = 400
     record_event(verb="objection.viewed", actor=request.user, target=objection, request=request)
     return render(request, "publicity/manage_objection.html", {
@@ -362,14 +355,6 @@ def _current_notice(call: Call) -> Notice:
     if notice is None:
         raise Http404
     return notice
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -411,7 +396,7 @@ def postal_objection(request, call_pk: int):
                     values={k: data[k] for k in ("name", "organization", "id_type", "id_number", "phone", "email",
                                                  "postal_address", "facts")})
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_errors(form, exc)
                 status = 400
             else:
                 messages.success(request, _("The letter is registered as objection %(code)s.")
@@ -435,7 +420,7 @@ def designate(request, call_pk: int):
         try:
             services.designate(call=call, user=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_errors(form, exc)
         else:
             if selectors.designation_of(call).is_published:
                 messages.success(request, _("The bases are designated and listed in the public directory."))

@@ -12,6 +12,7 @@ from applications.selectors import application_for_view, versions_of
 from applications.versions import compare_versions
 from portal.audit.services import record_event
 from portal.files import private_file_response
+from portal.formerrors import add_errors
 from review import quota, selectors, services
 from review.forms import CoReviewForm, DecisionForm, RecommendationListForm, ResendForm, ReturnForm, SendForm
 from review.models import Recommendation
@@ -32,14 +33,6 @@ def _application(request, pk: int, perm: str) -> Application:
     if not request.user.has_perm(perm, application):
         raise Http404
     return application
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- preliminary review --------------------------------------------------------------------------
@@ -90,7 +83,7 @@ def review_application(request, pk: int):
                                 checklist=form.checklist(), opinion=form.cleaned_data["opinion"],
                                 reasons=form.cleaned_data["reasons"], request=request)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
                 status = 409 if getattr(exc, "code", "") in ("stale_version", "decided") else 400
             else:
                 messages.success(request, _("Decision recorded; the park has been notified."))
@@ -144,7 +137,7 @@ def coreview(request, pk: int):
             services.co_review(application=application, user=request.user, request=request,
                                stance=form.cleaned_data["stance"], opinion=form.cleaned_data["opinion"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Your department's opinion on %(park)s is recorded.")
                              % {"park": application.park.name})
@@ -188,7 +181,7 @@ def recommendation(request, call_pk: int):
                     services.save_recommendation(call=call, user=request.user,
                                                  application_ids=list_form.ordered_ids(), request=request)
                 except ValidationError as exc:
-                    _add_errors(list_form, exc)
+                    add_errors(list_form, exc)
                 else:
                     messages.success(request, _("The recommendation list is saved."))
                     return redirect("review:recommendation", call_pk=call.pk)
@@ -200,7 +193,7 @@ def recommendation(request, call_pk: int):
                     services.send_recommendation(call=call, user=request.user, request=request,
                                                  letter_number=send_form.cleaned_data["letter_number"])
                 except ValidationError as exc:
-                    _add_errors(send_form, exc)
+                    add_errors(send_form, exc)
                 else:
                     messages.success(request, _("The recommendation has been sent to %(org)s.")
                                      % {"org": call.organiser.name})
@@ -218,7 +211,7 @@ def recommendation(request, call_pk: int):
                         application_id=resend_form.cleaned_data["application"],
                         letter_number=resend_form.cleaned_data["letter_number"])
                 except ValidationError as exc:
-                    _add_errors(resend_form, exc)
+                    add_errors(resend_form, exc)
                 else:
                     messages.success(request, _("The park has been re-sent to %(org)s.")
                                      % {"org": call.organiser.name})
@@ -290,7 +283,7 @@ def return_recommendation(request, pk: int):
             services.return_recommendation(recommendation=item, user=request.user,
                                            reason=form.cleaned_data["reason"], request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The list has been returned to %(unit)s.")
                              % {"unit": item.organization.name})

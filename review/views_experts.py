@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application, Call
+from portal.formerrors import add_errors
 from portal.home.text import clean_text
 from review import charts, services
 from review.forms_experts import (
@@ -197,7 +198,7 @@ def assignments(request, call_pk: int):
                 result = services.auto_assign(call=call, user=request.user, seed=form.cleaned_data["seed"],
                                               alternates=form.cleaned_data["alternates"], request=request)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_errors(form, exc)
                 status = 400
         else:
             status = 400
@@ -232,15 +233,6 @@ def assignments(request, call_pk: int):
         "loads": sorted(loads.values()) if loads else [], "k": call.experts_per_application,
         "form": form, "draw": draw, **listing,
     }, status=status)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """A service's refusal shown next to the field it names (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

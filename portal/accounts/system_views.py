@@ -26,6 +26,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import Membership, Organization, User
 from portal.audit.selectors import audit_log
 from portal.audit.verbs import verb_label
+from portal.formerrors import add_errors
 from portal.workdays import services as workday_services
 from portal.workdays.models import WorkdayOverride
 
@@ -44,14 +45,6 @@ def administrator_required(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _extra_query(request) -> str:
@@ -87,7 +80,7 @@ def user_new(request):
             try:
                 user = services.create_user(actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("The account %(user)s is created. The person sets a password with "
                                             "“Forgot password”.") % {"user": user.username})
@@ -118,7 +111,7 @@ def user_detail(request, pk: int):
             try:
                 services.update_user(user=user, actor=request.user, request=request, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("The account is saved."))
                 return redirect("system:user", pk=user.pk)
@@ -146,7 +139,7 @@ def membership_add(request, pk: int):
             services.add_membership(user=user, organization=form.cleaned_data["organization"],
                                     role=form.cleaned_data["role"], actor=request.user, request=request)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The role is granted."))
             return redirect("system:user", pk=user.pk)
@@ -191,7 +184,7 @@ def organization_edit(request, pk: int | None = None):
                 organization = services.save_organization(values=form.cleaned_data, organization=organization,
                                                           actor=request.user, request=request)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("The organisation is saved."))
                 return redirect("system:organizations")

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.formerrors import add_errors
 from portal.workdays import library_knows, services
 from portal.workdays.forms import CalendarYearForm, ReopenYearForm
 from portal.workdays.models import CalendarYear
@@ -16,14 +17,6 @@ from portal.workdays.selectors import years_overview
 def _require(request) -> None:
     if not request.user.has_perm("workdays.manage_calendar"):
         raise PermissionDenied
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -66,7 +59,7 @@ def year(request, year: int):
                                      % {"year": year})
                     return redirect("workdays:year", year=year)
         except ValidationError as exc:
-            _add_errors(reopen_form if action == "reopen" else form, exc)
+            add_errors(reopen_form if action == "reopen" else form, exc)
     return render(request, "workdays/year.html", {
         "year": year, "record": record, "form": form, "reopen_form": reopen_form,
         "library": library_knows(year),
