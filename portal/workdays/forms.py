@@ -18,61 +18,57 @@ def _date(y: str, m: str, d: str) -> date | None:
         return None
 
 
-class HolidayLinesField(forms.CharField):
+class _LinesField(forms.CharField):
+    """A textarea read one non-empty line at a time into a list of rows (``parse_line``)."""
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        rows = []
+        for n, line in enumerate((super().to_python(value) or "").splitlines(), start=1):
+            line = line.strip()
+            if line:
+                rows.append(self.parse_line(n, line))
+        return rows
+
+    def prepare_value(self, value):
+        return "\n".join(self.format_row(r) for r in value) if isinstance(value, list) else value
+
+
+class HolidayLinesField(_LinesField):
     widget = forms.Textarea(attrs={"rows": 8})
 
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        rows = []
-        for n, line in enumerate((super().to_python(value) or "").splitlines(), start=1):
-            line = line.strip()
-            if not line:
-                continue
-            match = HOLIDAY_LINE.match(line)
-            if not match:
-                raise forms.ValidationError(
-                    _("Line %(n)s is not understood: “%(line)s”. Write e.g. 春节 2027-02-05 至 2027-02-11."),
-                    params={"n": n, "line": line[:60]})
-            g = match.groups()
-            first = _date(*g[1:4])
-            last = _date(*g[4:7]) if g[4] else first
-            if first is None or last is None:
-                raise forms.ValidationError(_("Line %(n)s has a date that does not exist."), params={"n": n})
-            rows.append({"name": match["name"], "first": first, "last": last})
-        return rows
+    def parse_line(self, n: int, line: str) -> dict:
+        match = HOLIDAY_LINE.match(line)
+        if not match:
+            raise forms.ValidationError(
+                _("Line %(n)s is not understood: “%(line)s”. Write e.g. 春节 2027-02-05 至 2027-02-11."),
+                params={"n": n, "line": line[:60]})
+        g = match.groups()
+        first = _date(*g[1:4])
+        last = _date(*g[4:7]) if g[4] else first
+        if first is None or last is None:
+            raise forms.ValidationError(_("Line %(n)s has a date that does not exist."), params={"n": n})
+        return {"name": match["name"], "first": first, "last": last}
 
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return "\n".join(f"{r['name']} {r['first']} 至 {r['last']}" if r["first"] != r["last"]
-                             else f"{r['name']} {r['first']}" for r in value)
-        return value
+    def format_row(self, r: dict) -> str:
+        return f"{r['name']} {r['first']} 至 {r['last']}" if r["first"] != r["last"] else f"{r['name']} {r['first']}"
 
 
-class MakeupLinesField(forms.CharField):
+class MakeupLinesField(_LinesField):
     widget = forms.Textarea(attrs={"rows": 5})
 
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        rows = []
-        for n, line in enumerate((super().to_python(value) or "").splitlines(), start=1):
-            line = line.strip()
-            if not line:
-                continue
-            match = MAKEUP_LINE.match(line)
-            day = _date(*match.groups()[:3]) if match else None
-            if day is None:
-                raise forms.ValidationError(
-                    _("Line %(n)s is not understood: “%(line)s”. Write e.g. 2027-02-07 春节调休上班."),
-                    params={"n": n, "line": line[:60]})
-            rows.append({"date": day, "note": match["note"].strip()})
-        return rows
+    def parse_line(self, n: int, line: str) -> dict:
+        match = MAKEUP_LINE.match(line)
+        day = _date(*match.groups()[:3]) if match else None
+        if day is None:
+            raise forms.ValidationError(
+                _("Line %(n)s is not understood: “%(line)s”. Write e.g. 2027-02-07 春节调休上班."),
+                params={"n": n, "line": line[:60]})
+        return {"date": day, "note": match["note"].strip()}
 
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return "\n".join(f"{r['date']} {r['note']}".strip() for r in value)
-        return value
+    def format_row(self, r: dict) -> str:
+        return f"{r['date']} {r['note']}".strip()
 
 
 class CalendarYearForm(forms.Form):
