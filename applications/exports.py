@@ -241,6 +241,12 @@ def dossier_outline(version: ApplicationVersion) -> list[dict]:
     """The content of the dossier of ``version``, shared by the Word and the PDF writer."""
     data = version.data or {}
     attachments = [a for a in (version.attachments or []) if isinstance(a, dict)]
+    if isinstance(data.get("outline"), list):
+        # A version that brings its chapters already laid out (a re-review, 复审: the base's annual reports of
+        # the period, frozen when the round started) is shown as stored, after the cover.
+        cover = _cover(version, data.get("cover") or {})
+        cover["dossier_title"] = str(data.get("dossier_title") or cover["dossier_title"])
+        return _anchored([cover, *data["outline"]])
     outline = []
     for section in SECTIONS:
         section_data = data.get(section.key) or {}
@@ -260,6 +266,10 @@ def dossier_outline(version: ApplicationVersion) -> list[dict]:
         outline.append({"key": section.key, "title": str(section.title), "blocks": blocks})
     outline.append({"key": ELIGIBILITY_KEY, "title": _("Eligibility check"),
                     "blocks": _eligibility_blocks(version)})
+    return _anchored(outline)
+
+
+def _anchored(outline: list[dict]) -> list[dict]:
     for section in outline:
         section["anchor"] = f"s-{section['key']}"
         for n, block in enumerate(section["blocks"], start=1):

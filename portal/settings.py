@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "review",
     "publicity",
     "bases",
+    "rereview",
 ]
 
 MIDDLEWARE = [

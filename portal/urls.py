@@ -57,6 +57,7 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("bases/", bases_views.directory, name="bases"),
     path("bases/", include("bases.urls")),
+    path("rereview/", include("rereview.urls")),
     path("workdays/", include("portal.workdays.urls")),
     # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.
     path("captcha/image/<str:key>/", captcha_views.captcha_image, {"scale": 1}, name="captcha-image"),

@@ -295,17 +295,27 @@ def designation_gongwen(context: dict, *, created=None) -> Gongwen:
 def designation_pdf(designation: Designation) -> bytes:
     """The designation document as PDF (template ``pdf/designation.html``)."""
     context = designation_context(designation)
-    aligns = [c["align"] for c in context["columns"]]
-    context["cells"] = [list(zip(row, aligns, strict=True)) for row in context["rows"]]
-    gongwen = designation_gongwen(context, created=designation.published_at or timezone.now())
-    context["gongwen"] = gongwen
-    return render_pdf("pdf/designation.html", context, meta=gongwen.meta())
+    return table_notice_pdf(context, designation_gongwen(context, created=designation.published_at or timezone.now()))
 
 
 def designation_docx(designation: Designation) -> bytes:
     """The designation document as Word (.docx), with the same content as the PDF."""
     context = designation_context(designation)
-    writer = GongwenDocx(designation_gongwen(context, created=designation.published_at))
+    return table_notice_docx(context, designation_gongwen(context, created=designation.published_at))
+
+
+def table_notice_pdf(context: dict, gongwen: Gongwen) -> bytes:
+    """A 通知 whose body is paragraphs, one table of bases and closing paragraphs (``body``, ``columns``, ``rows``,
+    ``closing``, ``closing_formula`` in ``context``), as PDF: the designation, and the revocation of ``rereview``."""
+    aligns = [c["align"] for c in context["columns"]]
+    context = {**context, "cells": [list(zip(row, aligns, strict=True)) for row in context["rows"]],
+               "gongwen": gongwen}
+    return render_pdf("pdf/designation.html", context, meta=gongwen.meta())
+
+
+def table_notice_docx(context: dict, gongwen: Gongwen) -> bytes:
+    """The same 通知 as Word (.docx)."""
+    writer = GongwenDocx(gongwen)
     writer.head()
     for text in context["body"]:
         writer.paragraph(text)

@@ -577,6 +577,9 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
     are asked to countersign it (会签); a call without co-issuers publishes it at once."""
     _require(user, "applications.manage_call", call)
     Call.objects.select_for_update().get(pk=call.pk)
+    if Call.objects.filter(pk=call.pk, rereview_round__isnull=False).exists():
+        # A re-review round's call (rereview) revokes titles by its own document; it designates no base.
+        raise ValidationError(_("This is a re-review round: it designates no base."), code="rereview")
     if Designation.objects.filter(call=call).exists():
         raise ValidationError(_("The bases of this call have already been designated."), code="done")
     notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()

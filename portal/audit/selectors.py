@@ -33,9 +33,10 @@ DOWNLOAD_VERBS = ("application.attachment_downloaded", "application.dossier_down
                   "recommendation.letter_downloaded", "objection.file_downloaded", "objection.viewed",
                   "ranking.exported")
 # The decisions addressed to a park: returned, approved (or not), recommended, passed the formal check,
-# candidate, designated.
+# candidate, designated; a base's re-review outcome (复审), reconsidered, revoked.
 PARK_DECISION_VERBS = ("review.return", "review.approve", "review.reject", "recommendation.sent",
-                       "formal_check.pass", "formal_check.return", "candidates.proposed", "designation.published")
+                       "formal_check.pass", "formal_check.return", "candidates.proposed", "designation.published",
+                       "rereview.outcome", "rereview.reconsidered", "rereview.revoked")
 
 
 @dataclass(frozen=True)

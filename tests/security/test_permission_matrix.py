@@ -116,6 +116,13 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     # alike for everybody); a new key only for a script's request (X-Requested-With), so 404 to the probe.
     # tests/publicity/test_objection_abuse.py serves both.
     "captcha-image": ("get", EVERYONE), "captcha-refresh": ("get", NOBODY),
+    # the re-review (复审): the organiser runs the round; the base's park reads its outcome; the revocation
+    # document is public once issued (none is issued here: 404 for all, tested in tests/rereview)
+    "rereview:rounds": ("get", OFFICERS), "rereview:start": ("get", OFFICERS),
+    "rereview:round": ("get", {"gd_officer"}), "rereview:notice": ("post", {"gd_officer"}),
+    "rereview:revoke": ("post", {"gd_officer"}), "rereview:revocation-document": ("get", NOBODY),
+    "rereview:item": ("get", {"park_huangpu", "gd_officer"}), "rereview:outcome": ("post", {"gd_officer"}),
+    "rereview:mine": ("get", PARKS),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -194,7 +201,9 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
                     "email": "z@example.com", "facts": "申报的出口额与统计报表不一致，请核查。"})
     assert DossierExport.objects.filter(status="ready").count() == 2
     application.refresh_from_db()
+    rereview_round = _rereview_round(officer, park_user.memberships.get().organization)
     return {
+        "rereview_round": rereview_round.pk, "rereview_item": rereview_round.items.get().pk,
         "application": application.pk, "call": gd_call.pk, "recommendation": recommendation.pk,
         "assignment": assignment.pk, "sheet": ScoreSheet.objects.get().pk, "conflict": Conflict.objects.get().pk,
         "notice": notice.pk, "objection": objection.pk, "objection_file": objection.files.get().pk,
@@ -205,7 +214,25 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
     }
 
 
+def _rereview_round(officer, park):
+    """A re-review round of the park's base (designated years ago), started through the service."""
+    from django.utils import timezone
+
+    from publicity.models import DesignatedBase
+    from rereview import services as rereview_services
+
+    organiser = officer.memberships.get().organization
+    today = timezone.localdate()
+    base = DesignatedBase.objects.create(name="广州开发区数字服务出口基地", province="广东省", city="广州市",
+                                         level="provincial", batch="第一批", year=today.year - 4, park=park,
+                                         organiser=organiser)
+    return rereview_services.start_round(user=officer, organiser=organiser, title="基地复审",
+                                         document_number="粤商务服函〔2026〕88号", reference_date=today,
+                                         period_from=today.year - 2, period_to=today.year - 1, base_ids=[base.pk])
+
+
 PK_BY_PREFIX = {
+    "rereview:": "rereview_round", "rereview:item": "rereview_item", "rereview:outcome": "rereview_item",
     "applications:": "application", "review:recommendation": "recommendation", "review:letter": "recommendation",
     "review:task": "assignment", "review:sheet": "sheet", "review:conflict": "conflict",
     "review:": "application", "publicity:objection": "objection", "publicity:": "notice",
