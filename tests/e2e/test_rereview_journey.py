@@ -40,7 +40,8 @@ FIGURES = {
            "digital_service_enterprise_count": "240", "employee_count": "50500", "ip_count": "1550",
            "software_copyright_count": "2380"},
 }
-NARRATIVE = "琶洲试验区{year}年推进人工智能与数字经济试验区建设，数字服务出口受主要客户订单调整影响有所下降，统计监测平台尚在建设。"
+NARRATIVE = ("琶洲试验区{year}年推进人工智能与数字经济试验区建设，数字服务出口受主要客户订单调整影响有所下降，"
+             "统计监测平台尚在建设。")
 
 
 def _setup_bases():
@@ -70,11 +71,12 @@ def _file_through_services(base_name: str):
     user = User.objects.get(username="park_huangpu")
     for report in AnnualReport.objects.filter(base__name=base_name).order_by("period__year"):
         services.save_report(report=report, user=user, values={k: v for k, v in FIGURES[2024].items()},
-                             narrative="广州开发区持续推进数字服务出口基地建设，出口规模稳步增长。", base_revision=report.revision)
+                             narrative="广州开发区持续推进数字服务出口基地建设，出口规模稳步增长。",
+                             base_revision=report.revision)
         services.submit_report(report=AnnualReport.objects.get(pk=report.pk), user=user)
 
 
-def test_a_base_fails_the_rereview_and_loses_its_title(demo, clock, people):
+def test_a_base_fails_the_rereview_and_loses_its_title(demo, clock, people):  # noqa: F811
     _setup_bases()
 
     # a. The organiser asks for the reports of 2024 and 2025; 琶洲 files both through the report pages.
@@ -133,7 +135,8 @@ def test_a_base_fails_the_rereview_and_loses_its_title(demo, clock, people):
             for i in range(scores.count()):
                 maximum = float(scores.nth(i).get_attribute("max"))
                 scores.nth(i).fill(f"{maximum * (0.3 if failing else 0.9):.1f}")
-            expert.locator('textarea[name="comment"]').fill("出口连续下降，整改措施不足。" if failing else "建设成效明显。")
+            comment = "出口连续下降，整改措施不足。" if failing else "建设成效明显。"
+            expert.locator('textarea[name="comment"]').fill(comment)
             click_and_wait(expert, expert.locator('button[name="_action"][value="submit"]'))
             expect(expert.locator('[data-testid="sheet-status"]')).to_have_attribute("data-status", "submitted")
 
