@@ -46,10 +46,12 @@ def designations_awaiting(user) -> list[Designation]:
             - {c.organization_id for c in d.countersigns.all()}]
 
 
-def designated_bases(*, level: str | None = None) -> QuerySet[DesignatedBase]:
+def designated_bases(*, level: str | None = None, province: str | None = None, city: str | None = None,
+                     year: int | None = None) -> QuerySet[DesignatedBase]:
     qs = DesignatedBase.objects.select_related("designation")
-    if level:
-        qs = qs.filter(level=level)
+    for field, value in (("level", level), ("province", province), ("city", city), ("year", year)):
+        if value:
+            qs = qs.filter(**{field: value})
     # Newest batch first; within a batch, the order of the designation document (insertion order).
     return qs.order_by("-year", "level", "batch", "pk")
 

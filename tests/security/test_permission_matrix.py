@@ -116,6 +116,11 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     # alike for everybody); a new key only for a script's request (X-Requested-With), so 404 to the probe.
     # tests/publicity/test_objection_abuse.py serves both.
     "captcha-image": ("get", EVERYONE), "captcha-refresh": ("get", NOBODY),
+    # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
+    "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
+    "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
+    "publicapi:openapi-json": ("get", EVERYONE), "publicapi:openapi-view": ("get", EVERYONE),
+    "publicapi:api-root": ("get", NOBODY),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -208,7 +213,7 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
 PK_BY_PREFIX = {
     "applications:": "application", "review:recommendation": "recommendation", "review:letter": "recommendation",
     "review:task": "assignment", "review:sheet": "sheet", "review:conflict": "conflict",
-    "review:": "application", "publicity:objection": "objection", "publicity:": "notice",
+    "review:": "application", "publicity:objection": "objection", "publicity:": "notice", "publicapi:": "notice",
     "system:user": "user", "system:membership": "membership", "system:membership-add": "user",
     "system:organization": "organization",
     "system:workday": "workday",
