@@ -5,13 +5,13 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from bases import views as bases_views
 from portal import observability
 from portal.accounts import views as account_views
 from portal.home import help as help_views
 from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
 from publicapi.api import api as public_api
-from publicity import views as publicity_views
 
 # The Django admin is for superusers created on the command line only; system administrators use the
 # portal's 系统管理 screens (/system/), whose services cannot make anyone staff or superuser.
@@ -56,7 +56,8 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
-    path("bases/", publicity_views.bases, name="bases"),
+    path("bases/", bases_views.directory, name="bases"),
+    path("bases/", include("bases.urls")),
     path("api/v1/", public_api.urls),  # the open-data API (publicapi), read-only
     path("workdays/", include("portal.workdays.urls")),
     # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.

@@ -30,12 +30,13 @@ from ninja.renderers import JSONRenderer
 
 from applications.models import Call
 from applications.selectors import public_calls
+from bases.selectors import public_bases, status_history
 from portal.clientip import client_ip
 from portal.home.caching import public_cache
 from portal.ratelimit import RateLimited, hit
 from publicapi import schemas
 from publicity.models import DesignatedBase, Designation, Notice
-from publicity.selectors import designated_bases, public_notices
+from publicity.selectors import public_notices
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -228,15 +229,31 @@ def notice(request, pk: int):
 
 # --- bases ---------------------------------------------------------------------------------------
 
-def base_out(base: DesignatedBase) -> dict:
+def _decision(change) -> dict:
+    return {"from_status": change.from_status, "to_status": change.to_status,
+            "to_status_display": change.get_to_status_display(), "deadline": change.deadline,
+            "document_number": change.document_number, "document_date": change.document_date,
+            "reason": change.reason}
+
+
+def base_out(base: DesignatedBase, history: list) -> dict:
+    """What the directory and the base's page show: the base, its status with the document that decided it (the
+    designation until a later decision) and the decisions (never who recorded them or their files)."""
     designation = base.designation
     published = designation is not None and designation.status == Designation.Status.PUBLISHED
+    last = history[-1] if history else None
     return {
         "id": base.pk, "name": base.name, "level": base.level, "level_display": base.get_level_display(),
         "batch": base.batch, "year": base.year, "province": base.province, "city": base.city,
         "document_number": base.document_number,
         "document_url": reverse("publicity:designation-document", args=[designation.call_id, "pdf"])
         if published else None,
+        "status": base.status, "status_display": base.get_status_display(),
+        "status_deadline": base.status_deadline if base.status == DesignatedBase.Status.RECTIFICATION else None,
+        "status_document_number": last.document_number if last else (base.document_number or None),
+        "status_document_date": last.document_date if last else (designation.document_date if designation else None),
+        "status_history": [_decision(change) for change in history],
+        "url": reverse("bases:base", args=[base.pk]),
     }
 
 
@@ -244,9 +261,16 @@ def base_out(base: DesignatedBase) -> dict:
          summary="基地名录 Designated bases", tags=["bases"])
 @public
 def bases(request, filters: Query[schemas.BaseFilters]):
-    """The public directory of designated bases (national and provincial), newest year first, then level, batch
-    and the order of the designation document."""
+    """The public directory of designated bases (national and provincial), revoked ones included, with their status
+    (在册 / 限期整改 / 撤销) and the document that decided it; newest year first, then level, batch and the order of the
+    designation document."""
     _known_parameters_only(request, schemas.BaseFilters)
-    queryset = designated_bases(level=filters.level, province=filters.province, city=filters.city,
-                                year=filters.year)
-    return _page(queryset, filters, base_out)
+    queryset = public_bases()
+    for field in ("level", "province", "city", "year", "status"):
+        value = getattr(filters, field)
+        if value:
+            queryset = queryset.filter(**{field: value})
+    result = _page(queryset, filters, lambda base: base)
+    history = status_history(result["results"])  # one query for the page
+    result["results"] = [base_out(base, history.get(base.pk, [])) for base in result["results"]]
+    return result

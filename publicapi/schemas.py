@@ -31,6 +31,8 @@ class BaseFilters(Page):
     province: str | None = Field(None, min_length=1, max_length=40, description="省份，如 广东省 / province")
     city: str | None = Field(None, min_length=1, max_length=40, description="城市，如 广州市 / city")
     year: int | None = Field(None, ge=1990, le=2100, description="认定年份 / year designated")
+    status: Literal["active", "rectification", "revoked"] | None = Field(
+        None, description="状态：在册 active / 限期整改 rectification / 撤销 revoked")
 
 
 class Error(Schema):
@@ -114,6 +116,16 @@ class NoticeDetailOut(NoticeOut):
     body: str
 
 
+class StatusDecisionOut(Schema):
+    from_status: str
+    to_status: str = Field(description="active | rectification | revoked")
+    to_status_display: str
+    deadline: date | None = Field(description="限期整改的期限 / the rectification deadline")
+    document_number: str = Field(description="决定文件的文号 / number of the deciding document")
+    document_date: date
+    reason: str
+
+
 class BaseOut(Schema):
     id: int
     name: str
@@ -125,6 +137,15 @@ class BaseOut(Schema):
     city: str
     document_number: str
     document_url: str | None = Field(description="认定文件（PDF）/ the designation document")
+    status: str = Field(description="在册 active | 限期整改 rectification | 撤销 revoked")
+    status_display: str
+    status_deadline: date | None = Field(description="限期整改的期限 / the rectification deadline")
+    status_document_number: str | None = Field(description="决定现状态的文号（认定时为认定文号）/ the document that "
+                                                           "decided the current status (the designation at first)")
+    status_document_date: date | None
+    status_history: list[StatusDecisionOut] = Field(
+        description="认定后的状态决定，先后为序 / later decisions, oldest first")
+    url: str
 
 
 class CallPage(Schema):

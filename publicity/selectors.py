@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from publicity.models import DesignatedBase, Designation, Notice, NoticeItem, Objection
+from publicity.models import Designation, Notice, NoticeItem, Objection
 
 
 def public_notices() -> QuerySet[Notice]:
@@ -44,16 +44,6 @@ def designations_awaiting(user) -> list[Designation]:
         .select_related("call").prefetch_related("countersigns", "call__co_issuers").distinct()
     return [d for d in drafts if {o.pk for o in d.call.co_issuers.all() if o.pk in orgs}
             - {c.organization_id for c in d.countersigns.all()}]
-
-
-def designated_bases(*, level: str | None = None, province: str | None = None, city: str | None = None,
-                     year: int | None = None) -> QuerySet[DesignatedBase]:
-    qs = DesignatedBase.objects.select_related("designation")
-    for field, value in (("level", level), ("province", province), ("city", city), ("year", year)):
-        if value:
-            qs = qs.filter(**{field: value})
-    # Newest batch first; within a batch, the order of the designation document (insertion order).
-    return qs.order_by("-year", "level", "batch", "pk")
 
 
 def undecided_count(notice: Notice) -> int:

@@ -18,6 +18,7 @@ from publicapi import schemas
 from publicity import services
 from publicity.models import DesignatedBase, Notice
 from tests.applications.conftest import calls, gd_call  # noqa: F401
+from tests.bases.conftest import make_base, pdf
 from tests.publicity.test_publicity import candidates, draft, frozen, officer, published  # noqa: F401
 from tests.test_query_budgets import CEILING, _assert_constant
 
@@ -60,7 +61,8 @@ def test_the_openapi_schema_is_valid_and_describes_every_endpoint(db):
     for name in ("CallOut", "CallPage", "NoticeOut", "NoticeDetailOut", "NoticePage", "BaseOut", "BasePage", "Error"):
         assert name in components, name
     bases = schema["paths"]["/api/v1/bases"]["get"]
-    assert {p["name"] for p in bases["parameters"]} == {"page", "page_size", "level", "province", "city", "year"}
+    assert {p["name"] for p in bases["parameters"]} == {"page", "page_size", "level", "province", "city", "year",
+                                                  "status"}
     assert {"200", "400", "404"} <= set(bases["responses"])
     page_size = next(p for p in bases["parameters"] if p["name"] == "page_size")["schema"]
     assert page_size["maximum"] == 100 and page_size["minimum"] == 1
@@ -166,10 +168,14 @@ def test_bases_fields_filters_and_stable_paging(db):
     assert ids == [b["id"] for b in get("/api/v1/bases?page_size=100")[1]["results"]]
     assert pages[0][0]["year"] == 2026 and pages[-1][-1]["year"] == 2020  # newest year first
     national = get("/api/v1/bases?level=national")[1]
-    assert national["count"] == 5 and national["results"][0] == {
-        "id": national["results"][0]["id"], "name": national["results"][0]["name"], "level": "national",
+    first = national["results"][0]
+    assert national["count"] == 5 and first == {
+        "id": first["id"], "name": first["name"], "level": "national",
         "level_display": "国家级", "batch": "第一批", "year": 2020, "province": "北京市", "city": "北京市",
-        "document_number": "商服贸函〔2020〕89号", "document_url": None}
+        "document_number": "商服贸函〔2020〕89号", "document_url": None,
+        "status": "active", "status_display": "在册", "status_deadline": None,
+        "status_document_number": "商服贸函〔2020〕89号", "status_document_date": None, "status_history": [],
+        "url": f"/bases/{first['id']}/"}
     assert get("/api/v1/bases?city=深圳市")[1]["count"] == 3
     assert get("/api/v1/bases?province=广东省&year=2026")[1]["count"] == 10
     assert get("/api/v1/bases?year=2019")[1]["count"] == 0
@@ -195,6 +201,37 @@ def test_messages_follow_the_request_language_and_a_page_past_the_end_is_a_404(d
     assert response.status_code == 404 and body["detail"] == "第 2 页不存在，最后一页是第 1 页。"
     response, body = get("/api/v1/notices/abc")
     assert response.status_code == 400 and body["errors"][0]["parameter"] == "pk"
+
+
+def test_bases_show_their_status_and_the_document_that_decided_it(user_named, officer,  # noqa: F811
+                                                                    django_capture_on_commit_callbacks):
+    from bases.services import change_base_status
+
+    base = make_base()
+    other = make_base(name="另一基地", year=2022)
+    assert get("/api/v1/bases?status=active")[1]["count"] == 2  # cached now; the decision must show at once
+    with django_capture_on_commit_callbacks(execute=True):
+        change_base_status(base=base, status="rectification", user=officer, document_number="粤商务服函〔2026〕301号",
+                           document_date=date(2026, 11, 20), deadline=date(2027, 5, 31), document_file=pdf(),
+                           reason="年度建设进展报告逾期未报送，统计监测体系运行不正常。")
+    response, body = get("/api/v1/bases?status=rectification")
+    schemas.BasePage.model_validate(body)
+    (shown,) = body["results"]
+    assert shown["id"] == base.pk and shown["status"] == "rectification" and shown["status_display"] == "限期整改"
+    assert shown["status_deadline"] == "2027-05-31"
+    assert (shown["status_document_number"], shown["status_document_date"]) == ("粤商务服函〔2026〕301号", "2026-11-20")
+    assert shown["status_history"] == [{
+        "from_status": "active", "to_status": "rectification", "to_status_display": "限期整改",
+        "deadline": "2027-05-31", "document_number": "粤商务服函〔2026〕301号", "document_date": "2026-11-20",
+        "reason": "年度建设进展报告逾期未报送，统计监测体系运行不正常。"}]
+    for private in ("gd_officer", officer.full_name, "sha256", "document_file", "决定.pdf", "decided_by"):
+        assert private not in response.content.decode(), private
+    with django_capture_on_commit_callbacks(execute=True):
+        change_base_status(base=other, status="revoked", user=officer, document_number="粤商务服函〔2026〕302号",
+                           document_date=date(2026, 11, 25), reason="复审不合格。")
+    revoked = get("/api/v1/bases?status=revoked")[1]["results"]
+    assert [b["id"] for b in revoked] == [other.pk] and revoked[0]["status_deadline"] is None  # still listed
+    assert get("/api/v1/bases")[1]["count"] == 2
 
 
 # --- cache, limits, queries ----------------------------------------------------------------------
@@ -237,7 +274,19 @@ def test_one_address_is_limited(db, settings, frozen):  # noqa: F811
     assert Client(REMOTE_ADDR="198.51.100.9").get("/api/v1/bases").status_code == 200  # another address
 
 
-def test_bases_in_constant_queries(db):
+def test_bases_in_constant_queries(officer):  # noqa: F811
+    from bases.models import BaseStatusChange
+
+    def grow(n):
+        _bases(n)
+        decided = DesignatedBase.objects.order_by("-pk")[: n // 2]
+        BaseStatusChange.objects.bulk_create([
+            BaseStatusChange(base=b, from_status="active", to_status="revoked", document_number="粤商务服函〔2026〕9号",
+                             document_date=date(2026, 11, 2), reason="复审不合格。", decided_by=officer)
+            for b in decided])
+
+    _assert_constant(Client(), "/api/v1/bases?page_size=100&status=active", grow,
+                     rows=lambda r: json.loads(r.content)["count"])
     _assert_constant(Client(), "/api/v1/bases?page_size=100", lambda n: _bases(n),
                      rows=lambda r: json.loads(r.content)["count"])
     _assert_constant(Client(), "/api/v1/bases?page_size=100&province=广东省&year=2026", lambda n: _bases(n),
