@@ -1,25 +1,20 @@
 """The revocation document (撤销基地称号的通知) as PDF and Word, laid out by the 公文 toolkit.
 
 The text is built once by ``revocation_context`` (plain strings) and laid out by both writers, so that the PDF and
-the Word document say the same thing. The writers are the designation's (``publicity.documents.table_notice_pdf``
-on ``pdf/designation.html``, which extends ``pdf/gongwen.html``, and ``table_notice_docx`` on ``GongwenDocx``: body
-paragraphs, one table, closing paragraphs): the same official frame, a different text. Official document text is
+the Word document say the same thing. The layout is the designation's (``gongwen_pdf`` on ``pdf/designation.html``,
+which extends ``pdf/gongwen.html``, and ``GongwenDocx.write``: body paragraphs, one table, closing paragraphs): the
+same official frame, a different text. Official document text is
 Chinese in code, not translated.
 """
 
 from django.utils import timezone
 
 from applications.models import Call
-from portal.documents import EMPTY, cn_date
-from portal.documents.gongwen import Gongwen, header_size
-from publicity.documents import (
-    ADDRESSEE_NATIONAL,
-    ADDRESSEE_PROVINCIAL,
-    _cn_count,
-    cn_period,
-    table_notice_docx,
-    table_notice_pdf,
-)
+from portal.documents import EMPTY, cite_call, cn_date, cn_period
+from portal.documents.docx import GongwenDocx
+from portal.documents.gongwen import Gongwen, gongwen_pdf, header_size
+from portal.documents.pdf import table_columns
+from publicity.documents import ADDRESSEE_NATIONAL, ADDRESSEE_PROVINCIAL, _cn_count
 from rereview.models import Revocation
 
 COLUMNS = [("序号", 10.0, "center"), ("基地名称", 42.0, "left"), ("所在地市", 20.0, "center"),
@@ -42,7 +37,7 @@ def revocation_context(revocation: Revocation) -> dict:
     period = cn_period(notice.publication_date, notice.window_end)
     published = f"并于{period}在{organiser}门户网站公示" if period else f"并在{organiser}门户网站公示"
     body = [
-        f"根据《{call.title}》（{call.document_number}）的安排，{organiser}组织专家对认定满两年的基地{rnd.period_text}"
+        f"根据{cite_call(call)}的安排，{organiser}组织专家对认定满两年的基地{rnd.period_text}"
         f"的建设进展情况进行了复审。经专家评审，{published}，公示期间无异议或异议不成立，"
         f"下列{_cn_count(len(rows))}个基地复审不合格。",
         "依据“基地评审每两年组织一次，同时对原基地进行复审，复审不合格将取消资格”的规定，"
@@ -61,7 +56,7 @@ def revocation_context(revocation: Revocation) -> dict:
         "title": revocation.title,
         "addressee": ADDRESSEE_NATIONAL if national else ADDRESSEE_PROVINCIAL,
         "body": body,
-        "columns": [{"label": label, "width": width, "align": align} for label, width, align in COLUMNS],
+        "columns": table_columns(COLUMNS),
         "rows": rows,
         "bases": [row[1] for row in rows],
         "closing": closing,
@@ -86,9 +81,12 @@ def revocation_gongwen(context: dict, *, created=None) -> Gongwen:
 
 def revocation_pdf(revocation: Revocation) -> bytes:
     context = revocation_context(revocation)
-    return table_notice_pdf(context, revocation_gongwen(context, created=revocation.issued_at or timezone.now()))
+    gongwen = revocation_gongwen(context, created=revocation.issued_at or timezone.now())
+    return gongwen_pdf("pdf/designation.html", context, gongwen)
 
 
 def revocation_docx(revocation: Revocation) -> bytes:
     context = revocation_context(revocation)
-    return table_notice_docx(context, revocation_gongwen(context, created=revocation.issued_at))
+    writer = GongwenDocx(revocation_gongwen(context, created=revocation.issued_at))
+    return writer.write(body=context["body"], columns=context["columns"], rows=context["rows"], table_size=12,
+                        after=context["closing"], closing=[context["closing_formula"]])

@@ -126,6 +126,11 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "rereview:revoke": ("post", {"gd_officer"}), "rereview:revocation-document": ("get", NOBODY),
     "rereview:item": ("get", {"park_huangpu", "gd_officer"}), "rereview:outcome": ("post", {"gd_officer"}),
     "rereview:mine": ("get", PARKS),
+    # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
+    "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
+    "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
+    "publicapi:openapi-json": ("get", EVERYONE), "publicapi:openapi-view": ("get", EVERYONE),
+    "publicapi:api-root": ("get", NOBODY),
     # bases: a base of 广州开发区（黄埔） designated by 广东省商务厅, under rectification by a document; its report on
     # 2025 submitted (so not editable: the park's editing URLs are refused to all here, tests/bases serves them)
     "bases:base": ("get", EVERYONE), "bases:change-status": ("get", {"gd_officer"}),
@@ -266,7 +271,7 @@ PK_BY_PREFIX = {
     "rereview:": "rereview_round", "rereview:item": "rereview_item", "rereview:outcome": "rereview_item",
     "applications:": "application", "review:recommendation": "recommendation", "review:letter": "recommendation",
     "review:task": "assignment", "review:sheet": "sheet", "review:conflict": "conflict",
-    "review:": "application", "publicity:objection": "objection", "publicity:": "notice",
+    "review:": "application", "publicity:objection": "objection", "publicity:": "notice", "publicapi:": "notice",
     "system:user": "user", "system:membership": "membership", "system:membership-add": "user",
     "system:organization": "organization",
     "system:workday": "workday",
