@@ -9,7 +9,8 @@ c. each expert confirms having no conflict, reads the reports and scores;
 d. the organiser records the outcomes: 广州开发区 合格, 琶洲 不合格; publishes the failure (公示), which the public
    reads among the notices;
 e. after the notice period the organiser issues the revocation document (PDF and Word); the park reads the outcome
-   without any expert's name; the public directory /bases/ shows 琶洲 as 撤销 with the document number.
+   without any expert's name; the public directory /bases/ and the open-data API show 琶洲 as 撤销 with the
+   document number.
 
 The portal's clock is moved as in test_full_journey (the live server runs in a thread of this process).
 """
@@ -200,3 +201,13 @@ def test_a_base_fails_the_rereview_and_loses_its_title(demo, clock, people):  # 
     expect(row).to_have_attribute("data-status", "revoked")
     expect(row).to_contain_text(REVOCATION_NUMBER)
     expect(public.locator(f'tr[data-base="{huangpu.pk}"]')).to_have_attribute("data-status", "active")
+
+    # The open-data API says the same: 琶洲 revoked by the revocation document, with the failure's reasons.
+    answer = public.request.get("/api/v1/bases?status=revoked&province=广东省")
+    assert answer.ok
+    revoked = {b["name"]: b for b in answer.json()["results"]}
+    assert set(revoked) == {PAZHOU_BASE}
+    assert revoked[PAZHOU_BASE]["status_document_number"] == REVOCATION_NUMBER
+    assert revoked[PAZHOU_BASE]["status_history"][-1]["reason"] == FAIL_REASON
+    active = {b["name"] for b in public.request.get("/api/v1/bases?status=active").json()["results"]}
+    assert HUANGPU_BASE in active
