@@ -581,16 +581,8 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
         raise ValidationError(_("This is a re-review round: it designates no base."), code="rereview")
     if Designation.objects.filter(call=call).exists():
         raise ValidationError(_("The bases of this call have already been designated."), code="done")
-    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
-    if notice is None or notice.status == Notice.Status.DRAFT:
-        raise ValidationError(_("Publish the candidate list first."), code="no_notice")
-    # Decided by time when read: the beat task that records the closing only sends the mail.
-    if notice.closes_at is None or timezone.now() <= notice.closes_at:
-        raise ValidationError(_("The notice period ends on %(date)s; designation is possible after it.")
-                              % {"date": cn_date(notice.window_end)}, code="window_open")
-    undecided = notice.objections.exclude(status=Objection.Status.DECIDED).count()
-    if undecided:
-        raise ValidationError(_("%(n)s objection(s) are not decided yet.") % {"n": undecided}, code="undecided")
+    notice = settled_notice(call, unpublished=_("Publish the candidate list first."),
+                            window_open=_("The notice period ends on %(date)s; designation is possible after it."))
     document_number = (document_number or "").strip()
     if not document_number:
         raise ValidationError({"document_number": _("Enter the document number.")})
@@ -613,6 +605,22 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
                  context={"call": call.title, "document": document_number},
                  link=reverse("publicity:countersign", args=[call.pk]))
     return designation
+
+
+def settled_notice(call: Call, *, unpublished: str, window_open: str) -> Notice:
+    """The call's published notice once its window has ended with every objection decided: what a document that
+    follows a 公示 (the designation, the re-review's revocation) needs. ``unpublished`` and ``window_open``
+    (with ``%(date)s``, the last day) are the refusals' wording."""
+    notice = Notice.objects.filter(call=call).exclude(status=Notice.Status.WITHDRAWN).order_by("-pk").first()
+    if notice is None or notice.status == Notice.Status.DRAFT:
+        raise ValidationError(unpublished, code="no_notice")
+    # Decided by time when read: the beat task that records the closing only sends the mail.
+    if notice.closes_at is None or timezone.now() <= notice.closes_at:
+        raise ValidationError(window_open % {"date": cn_date(notice.window_end)}, code="window_open")
+    undecided = notice.objections.exclude(status=Objection.Status.DECIDED).count()
+    if undecided:
+        raise ValidationError(_("%(n)s objection(s) are not decided yet.") % {"n": undecided}, code="undecided")
+    return notice
 
 
 def _co_issuer_users(call: Call, organizations) -> list:

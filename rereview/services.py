@@ -25,7 +25,7 @@ from portal.home.caching import bump_public_cache
 from portal.notifications.models import MessageTemplate
 from portal.notifications.services import notify
 from publicity import services as publicity_services
-from publicity.models import DesignatedBase, Notice, NoticeItem, Objection
+from publicity.models import DesignatedBase, Notice, NoticeItem
 from rereview import dossier, selectors
 from rereview.models import ReReviewItem, ReReviewRound, Revocation
 from review.models import ScoreSheet
@@ -317,15 +317,9 @@ def issue_revocation(*, round: ReReviewRound, user, document_number: str, docume
     _organiser_of(user, call)
     if Revocation.objects.filter(round=rnd).exists():
         raise ValidationError(_("The revocation document of this round has been issued already."), code="done")
-    notice = selectors.live_notice(rnd)
-    if notice is None or notice.status == Notice.Status.DRAFT:
-        raise ValidationError(_("Put the failed bases on public notice first."), code="no_notice")
-    if notice.closes_at is None or timezone.now() <= notice.closes_at:
-        raise ValidationError(_("The notice period ends on %(date)s; the titles can be revoked after it.")
-                              % {"date": cn_date(notice.window_end)}, code="window_open")
-    undecided = notice.objections.exclude(status=Objection.Status.DECIDED).count()
-    if undecided:
-        raise ValidationError(_("%(n)s objection(s) are not decided yet.") % {"n": undecided}, code="undecided")
+    notice = publicity_services.settled_notice(
+        call, unpublished=_("Put the failed bases on public notice first."),
+        window_open=_("The notice period ends on %(date)s; the titles can be revoked after it."))
     document_number = (document_number or "").strip()
     if not document_number:
         raise ValidationError({"document_number": _("Enter the document number.")})

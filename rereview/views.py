@@ -131,36 +131,34 @@ def outcome(request, pk: int):
     return _round_page(request, rnd, status=400, failed_item=item.pk, failed_form=form)
 
 
-@login_required
-@require_POST
-def publish_notice(request, pk: int):
+def _round_step(request, pk: int, form_class, service, done: str, form_key: str):
+    """A step of the round posted from its page (the 公示, the revocation): the service decides; a refusal shows
+    the round's page again with what was typed and why, next to the fields."""
     rnd = _round(request, pk)
-    form = FailureNoticeForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.publish_failures(round=rnd, user=request.user, request=request, **form.cleaned_data)
+            service(round=rnd, user=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("The failed bases are on public notice."))
+            messages.success(request, done)
             return redirect("rereview:round", pk=rnd.pk)
-    return _round_page(request, rnd, status=400, notice_form=form)
+    return _round_page(request, rnd, status=400, **{form_key: form})
+
+
+@login_required
+@require_POST
+def publish_notice(request, pk: int):
+    return _round_step(request, pk, FailureNoticeForm, services.publish_failures,
+                       _("The failed bases are on public notice."), "notice_form")
 
 
 @login_required
 @require_POST
 def revoke(request, pk: int):
-    rnd = _round(request, pk)
-    form = RevocationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.issue_revocation(round=rnd, user=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The revocation document is issued; the bases are shown as revoked."))
-            return redirect("rereview:round", pk=rnd.pk)
-    return _round_page(request, rnd, status=400, revocation_form=form)
+    return _round_step(request, pk, RevocationForm, services.issue_revocation,
+                       _("The revocation document is issued; the bases are shown as revoked."), "revocation_form")
 
 
 def revocation_document(request, pk: int, fmt: str):
