@@ -21,7 +21,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_full_journey import SHANGHAI, click_and_wait, clock, people, success  # noqa: F401
+from tests.e2e.test_full_journey import SHANGHAI, click_and_wait, clock, people, shot, success  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -112,6 +112,7 @@ def test_a_base_fails_the_rereview_and_loses_its_title(demo, clock, people):  # 
     officer.locator('[name="experts_per_application"]').fill("2")
     for name in (HUANGPU_BASE, PAZHOU_BASE):
         officer.get_by_label(re.compile(name)).check()
+    shot(officer, "guide-province-16-rereview-start", officer.locator('[name="bases"]'))
     click_and_wait(officer, officer.locator('[data-testid="start-form"] button[type="submit"]'))
     expect(officer.locator("h1")).to_have_text(ROUND_TITLE)
     round_url = officer.url
@@ -153,6 +154,7 @@ def test_a_base_fails_the_rereview_and_loses_its_title(demo, clock, people):  # 
         click_and_wait(officer, row.locator('[data-testid="outcome-form"] button[type="submit"]'))
         expect(officer.locator(f'tr[data-base="{base}"] [data-testid="outcome"]')).to_have_attribute(
             "data-outcome", outcome)
+    shot(officer, "guide-province-17-rereview-outcomes", officer.locator('[data-testid="bases"]'))
     form = officer.locator('[data-testid="notice-form"]')
     form.locator('[name="contact_phone"]').fill("020-38819191")
     form.locator('[name="contact_email"]').fill("fwmy@gd.example.gov.cn")
@@ -178,6 +180,7 @@ def test_a_base_fails_the_rereview_and_loses_its_title(demo, clock, people):  # 
     click_and_wait(officer, form.locator('button[type="submit"]'))
     revocation = officer.locator('[data-testid="revocation"]')
     expect(revocation).to_contain_text(REVOCATION_NUMBER)
+    shot(officer, "guide-province-18-rereview-revoked", revocation)
     pdf = officer.request.get(revocation.locator('a', has_text="PDF").get_attribute("href"))
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     word = officer.request.get(revocation.locator('a', has_text="Word").get_attribute("href"))
