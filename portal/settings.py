@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "publicity",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
