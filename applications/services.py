@@ -36,6 +36,7 @@ from portal.background import request_rendering, run_rendering
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
+from portal.versioning import file_snapshot
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -374,9 +375,7 @@ class SubmissionRefused(ValidationError):
 
 
 def _attachment_snapshot(attachment: Attachment) -> dict:
-    return {"id": attachment.pk, "category": attachment.category, "name": attachment.original_name,
-            "kind": attachment.kind, "size": attachment.size, "sha256": attachment.sha256,
-            "uploaded_at": attachment.uploaded_at.isoformat()}
+    return file_snapshot(attachment, category=attachment.category)
 
 
 @transaction.atomic

@@ -110,7 +110,8 @@ def columns(years: list[int], series: list[tuple[str, dict[int, Decimal | int | 
                 h = _f(value) / scale * (plot_h - 16)
                 parts.append(format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} {}年：{}</title>'
-                    '</rect>', _n(cx), _n(top + plot_h - h), _n(column - 3), _n(max(h, 0.5)), colour, name, year, shown))
+                    '</rect>', _n(cx), _n(top + plot_h - h), _n(column - 3), _n(max(h, 0.5)), colour, name, year,
+                    shown))
                 parts.append(format_html(
                     '<text x="{}" y="{}" font-size="9" fill="{}" text-anchor="middle">{}</text>',
                     _n(cx + (column - 3) / 2), _n(top + plot_h - h - 3), TEXT, value))

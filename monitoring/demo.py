@@ -1,6 +1,7 @@
 """Demo data of the statistics dashboard: two years of accepted annual progress reports (年度建设进展报告) of the
-12 national bases of April 2020 (seed 002; reports of 2020 and 2021, organiser 商务部) and of three Guangdong
-provincial bases (reports of 2021 and 2022, organiser 广东省商务厅), so that the dashboard shows real-looking
+12 national bases of April 2020 (seed 002; reports of 2020 and 2021, organiser 商务部) and of four Guangdong
+provincial bases (reports of 2021 and 2022, organiser 广东省商务厅: three of 第一批广东省数字服务出口基地 created
+here, and 湛江经济技术开发区 of ``bases.demo``), so that the dashboard shows real-looking
 charts. Reports are history: they are recorded as accepted, each with its frozen version.
 
 Figures in 亿元人民币; exports reported in US dollars are converted at the year's average central parity rate
@@ -48,34 +49,35 @@ def _year(*values) -> dict:
     return dict(zip(FIELDS, values, strict=True))
 
 
-# name → (figures of the first year, growth of the second year, park management body or None)
+# name → (figures of 2020, growth of 2021)
 # total_output, ict_output, ict_value_added, ict_services_exports, digital_service_exports, foreign_trade_exports,
 # enterprise_count, digital_service_enterprise_count, employee_count, ip_count, software_copyright_count
 NATIONAL = {
     "中关村软件园": (_year("3520.00", "3015.00", "1105.00", "302.00", "421.50", "1108.00", 720, 318, 95000,
-                         30200, 25400), "1.12", None),
+                         30200, 25400), "1.12"),
     "天津经济技术开发区": (_year("9120.00", "420.00", "151.00", "35.20", "55.60", "2210.00", 8100, 182, 381000,
-                                 21500, 4300), "1.15", None),
+                                 21500, 4300), "1.15"),
     "大连高新技术产业园区": (_year("1210.00", "905.00", "322.00", "110.40", "141.20", "262.00", 5020, 602, 120500,
-                                   9800, 8700), "1.05", None),
+                                   9800, 8700), "1.05"),
     "上海浦东软件园": (_year("1405.00", "1202.00", "418.00", "95.30", "130.60", "381.00", 2510, 452, 60200,
-                             11800, 14200), "1.10", None),
+                             11800, 14200), "1.10"),
     "中国（南京）软件谷": (_year("2810.00", "2502.00", "801.00", "60.20", "85.40", "421.00", 3810, 421, 301000,
-                                 16900, 21800), "1.14", None),
-    "杭州高新技术产业开发区（滨江）物联网产业园": (_year("3610.00", "2405.00", "902.00", "105.30", str(usd("21.50", 2020)),
-                                                      "1102.00", 2805, 381, 150200, 28700, 16100), "1.16", None),
+                                 16900, 21800), "1.14"),
+    "杭州高新技术产业开发区（滨江）物联网产业园": (
+        _year("3610.00", "2405.00", "902.00", "105.30", str(usd("21.50", 2020)), "1102.00", 2805, 381, 150200, 28700,
+              16100), "1.16"),
     "合肥高新技术产业开发区": (_year("3205.00", "801.00", "301.00", "40.20", "62.30", "902.00", 6010, 262, 200300,
-                                     19400, 7600), "1.18", None),
+                                     19400, 7600), "1.18"),
     "厦门软件园": (_year("1502.00", "1301.00", "452.00", "45.10", "70.40", "231.00", 3020, 352, 110100,
-                         8100, 12600), "1.09", None),
+                         8100, 12600), "1.09"),
     "齐鲁软件园": (_year("2705.00", "2302.00", "781.00", "50.30", "78.20", "302.00", 2980, 301, 180400,
-                         14300, 19700), "1.11", None),
+                         14300, 19700), "1.11"),
     "广州天河中央商务区": (_year("3050.00", "1150.00", "498.00", "41.38", str(usd("10.19", 2020)), "310.00",
-                                 62000, 19600, 420000, 18600, 11300), "1.09", "广州天河中央商务区管理委员会"),
+                                 62000, 19600, 420000, 18600, 11300), "1.09"),
     "海南生态软件园": (_year("802.00", "651.00", "201.00", "12.10", "18.30", "60.20", 10050, 1810, 25100,
-                             2100, 3900), "1.35", None),
+                             2100, 3900), "1.35"),
     "成都天府软件园": (_year("1805.00", "1602.00", "561.00", "70.20", "95.10", "382.00", 2010, 652, 90300,
-                             9200, 13400), "1.12", None),
+                             9200, 13400), "1.12"),
 }
 # name, city, (figures of 2021, growth of 2022, park management body)
 PROVINCIAL = [
@@ -85,6 +87,9 @@ PROVINCIAL = [
     ("广州人工智能与数字经济试验区（琶洲核心片区）", "广州市",
      _year("1050.00", "540.30", "238.40", "1.76", str(usd("0.27561", 2021)), "86.40", 32000, 8000, 186000, 12850,
            9640), "1.25", "广州人工智能与数字经济试验区琶洲核心片区管理委员会"),
+    # designated before the portal (bases.demo); illustrative figures of a port city's development zone
+    ("湛江经济技术开发区", "湛江市", _year("320.00", "12.50", "4.80", "0.62", "0.95", "410.00", 2600, 28, 85000, 2300,
+                                       310), "1.15", "湛江经济技术开发区管理委员会"),
     ("深圳市南山软件产业基地", "深圳市", _year("2680.00", "1820.00", "760.00", "96.50", "128.00", "410.00", 1350, 430,
                                            98000, 25600, 18400), "1.08", "深圳市南山软件产业基地管理服务中心"),
 ]
@@ -139,25 +144,22 @@ def load() -> dict:
     province = Organization.objects.get(name=PROVINCE)
     mofcom, gd_officer = User.objects.get(username="mofcom_officer"), User.objects.get(username="gd_officer")
     created = 0
-    for name, (figures, rate, park_name) in NATIONAL.items():
-        base = DesignatedBase.objects.filter(name=name, level=DesignatedBase.Level.NATIONAL).first()
-        if base is None:  # publicity.demo.load creates them
+    for name, (figures, rate) in NATIONAL.items():
+        base = DesignatedBase.objects.filter(name=name, level=DesignatedBase.Level.NATIONAL,
+                                             organiser=ministry).first()
+        if base is None:  # publicity.demo and bases.demo create them
             continue
-        park = Organization.objects.filter(name=park_name).first() if park_name else None
-        DesignatedBase.objects.filter(pk=base.pk, organiser__isnull=True).update(organiser=ministry)
-        if park is not None:
-            DesignatedBase.objects.filter(pk=base.pk, park__isnull=True).update(park=park)
-        base.refresh_from_db()
         submitter = _park_user(base.park) or mofcom
         for year, values in ((2020, figures), (2021, _grown(figures, rate))):
             created += _report(_period(ministry, year, mofcom), base, values, submitter=submitter, officer=mofcom,
                                year=year, accepted=(name, year) not in NOT_YET_ACCEPTED)
     for name, city, figures, rate, park_name in PROVINCIAL:
         park = Organization.objects.get(name=park_name)
-        base, _new = DesignatedBase.objects.get_or_create(
-            name=name, level=DesignatedBase.Level.PROVINCIAL, batch=PROVINCIAL_BATCH,
-            defaults={"province": "广东省", "city": city, "year": 2021, "document_number": "",
-                      "park": park, "organiser": province})
+        base = DesignatedBase.objects.filter(name=name, level=DesignatedBase.Level.PROVINCIAL).first()
+        if base is None:
+            base = DesignatedBase.objects.create(
+                name=name, level=DesignatedBase.Level.PROVINCIAL, batch=PROVINCIAL_BATCH, province="广东省",
+                city=city, year=2021, document_number="", park=park, organiser=province)
         submitter = _park_user(park) or gd_officer
         for year, values in ((2021, figures), (2022, _grown(figures, rate))):
             created += _report(_period(province, year, gd_officer), base, values, submitter=submitter,

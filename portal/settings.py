@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "publicity",
+    "bases",
     "monitoring",
 ]
 
@@ -221,6 +222,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-objector-data": {
         "task": "publicity.tasks.purge_objector_data",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # 08:50 every day: parks whose annual progress report is due in 7, 3 or 1 days (not yet submitted).
+    "remind-annual-reports": {
+        "task": "bases.tasks.remind_annual_reports",
+        "schedule": crontab(hour=8, minute=50),
     },
     # 00:05 every day: the head of the audit hash chain written to the log (an anchor kept elsewhere).
     "log-audit-chain-head": {

@@ -725,7 +725,7 @@ def _publish(designation: Designation, user, request) -> Designation:
         DesignatedBase.objects.create(
             designation=designation, application=item.application, name=item.park_name, province=province,
             city=item.city_name, level=level, batch=letter_subject(call.title), year=designation.document_date.year,
-            document_number=designation.document_number)
+            document_number=designation.document_number, park=item.application.park, organiser=call.organiser)
     record_event(verb="designation.published", actor=user, target=call, organization=call.organiser,
                  data={"document_number": designation.document_number, "bases": designation.bases.count(),
                        "countersigned_by": list(designation.countersigns.values_list("organization__name",

@@ -37,13 +37,13 @@ def test_the_workbook_is_rendered_by_a_task_and_offered_for_download(reports, cl
     assert wb.sheetnames == ["汇总", "基地年度指标", "缺报情况"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][0].startswith("广东省商务厅") and summary[1][:2] == ("年度", "报送基地数")
-    assert [r[0] for r in summary[2:4]] == [2021, 2022] and summary[2][1] == 3
+    assert [r[0] for r in summary[2:4]] == [2021, 2022] and summary[2][1] == 4
     detail = list(wb["基地年度指标"].iter_rows(values_only=True))
     header = detail[0]
     huangpu = next(r for r in detail[1:] if r[0] == "广州开发区（黄埔区）" and r[4] == 2021)
     assert huangpu[header.index("数字服务出口额（亿元）")] == pytest.approx(46.97)
     assert huangpu[header.index("达到2025年目标")] == "否"
-    assert len(detail) == 1 + 3 * 2  # three bases, two years each
+    assert len(detail) == 1 + 4 * 2  # four bases, two years each
     assert AuditEvent.objects.filter(verb="monitoring.reports_exported").count() == 1
     # Rendered again on request (reports may have been accepted since).
     with django_capture_on_commit_callbacks(execute=True):

@@ -66,7 +66,8 @@ def test_the_organiser_dashboard_shows_each_base_growth_share_and_missing_years(
 def test_the_province_sees_its_guangdong_bases_against_the_goal(reports, client_for):
     response = client_for("gd_officer").get(reverse("monitoring:dashboard"))
     rows = {r.base.name: r for r in response.context["table"]}
-    assert set(rows) == {"广州开发区（黄埔区）", "广州人工智能与数字经济试验区（琶洲核心片区）", "深圳市南山软件产业基地"}
+    assert set(rows) == {"广州开发区（黄埔区）", "广州人工智能与数字经济试验区（琶洲核心片区）",
+                         "深圳市南山软件产业基地", "湛江经济技术开发区"}
     huangpu = rows["广州开发区（黄埔区）"].cells
     assert huangpu["digital_service_exports"][0].value == Decimal("46.97")  # seed 003: 7.28亿美元 in 2021
     assert huangpu["digital_export_share"][0].status.met is False
@@ -120,11 +121,12 @@ def test_the_base_page_of_a_base_without_reports(reports, client_for):
 
 def _grow(n: int) -> None:
     province = Organization.objects.get(name="广东省商务厅")
+    park = Organization.objects.get(name="广州人工智能与数字经济试验区琶洲核心片区管理委员会")  # in 广州
     periods = list(ReportingPeriod.objects.filter(organiser=province).order_by("year"))
     start = DesignatedBase.objects.count()
     bases = DesignatedBase.objects.bulk_create([
         DesignatedBase(name=f"预算基地{start + i}", province="广东省", city="广州市", level="provincial",
-                       batch="第一批", year=2021, organiser=province) for i in range(n)])
+                       batch="第一批", year=2021, organiser=province, park=park) for i in range(n)])
     AnnualReport.objects.bulk_create([
         AnnualReport(period=p, base=b, status="accepted", digital_service_exports=Decimal("3.10") + i,
                      foreign_trade_exports=Decimal("40.00"), enterprise_count=100, digital_service_enterprise_count=9)
