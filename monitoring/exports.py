@@ -23,11 +23,26 @@ from publicity.models import DesignatedBase
 from review.exports import _Cells
 
 LEVELS = {"national": "国家级", "provincial": "省级"}
-UNITS = {"money": "亿元", "count": ""}
+# The column headers, in Chinese whatever the catalogue says (bases.indicators names the fields).
+HEADERS = {
+    "total_output": "总产值（亿元）",
+    "ict_output": "信息传输、软件和信息技术服务业产值（亿元）",
+    "ict_value_added": "信息传输、软件和信息技术服务业增加值（亿元）",
+    "ict_services_exports": "电信、计算机和信息服务出口额（亿元）",
+    "digital_service_exports": "数字服务出口额（亿元）",
+    "foreign_trade_exports": "外贸出口额（亿元）",
+    "enterprise_count": "基地企业数（家）",
+    "digital_service_enterprise_count": "开展数字服务业务企业数（家）",
+    "employee_count": "从业人员数（人）",
+    "ip_count": "知识产权数（件）",
+    "software_copyright_count": "软件著作权数（件）",
+}
+SHARE_HEADERS = {"digital_export_share": "数字服务出口占外贸出口比重（%）",
+                 "digital_enterprise_share": "数字服务企业占基地企业比重（%）"}
 
 
 def _label(indicator) -> str:
-    return str(indicator.label)
+    return HEADERS[indicator.field]
 
 
 def _status(status) -> str:
@@ -60,8 +75,8 @@ def annual_reports_xlsx(organiser, *, path, progress=None) -> None:
         cells = _Cells(summary)
         share, enterprises = statistics.EXPORT_SHARE, statistics.ENTERPRISE_SHARE
         headers = (["年度", "报送基地数"] + [_label(i) for i in INDICATORS]
-                   + ["数字服务出口额同比增长（%）", f"{share.label}（%）", f"{share.target_year}年目标（%）",
-                      "差距（百分点）", f"{enterprises.label}（%）"])
+                   + ["数字服务出口额同比增长（%）", SHARE_HEADERS[share.key], f"{share.target_year}年目标（%）",
+                      "差距（百分点）", SHARE_HEADERS[enterprises.key]])
         print_setup(summary, number=number, title=title, header_rows=2)
         for column, width in enumerate([8, 10] + [14] * (len(headers) - 2), start=1):
             summary.column_dimensions[get_column_letter(column)].width = width
@@ -79,8 +94,8 @@ def annual_reports_xlsx(organiser, *, path, progress=None) -> None:
 
         detail = wb.create_sheet("基地年度指标")
         detail_headers = (["基地", "级别", "省份", "城市", "年度"] + [_label(i) for i in INDICATORS]
-                          + ["数字服务出口额同比增长（%）", f"{share.label}（%）", "达到2025年目标",
-                             f"{enterprises.label}（%）", "达到2025年目标"])
+                          + ["数字服务出口额同比增长（%）", SHARE_HEADERS[share.key], "达到2025年目标",
+                             SHARE_HEADERS[enterprises.key], "达到2025年目标"])
         print_setup(detail, number=number, title=title, header_rows=1)
         detail.append(cells.header(detail, detail_headers))
         missing = []

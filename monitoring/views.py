@@ -88,7 +88,7 @@ def base_detail(request, pk: int):
             desc=_("%(base)s, per reported year: %(series)s. The table next to the chart gives the figures.")
             % {"base": base.name, "series": "、".join(str(i.label) for i in EXPORTS)}),
         "share_chart": charts.bars(
-            [(_("%(year)s") % {"year": c.year}, c.value) for c in table.cells[SHARE.key] if c.reported],
+            [(str(c.year), c.value) for c in table.cells[SHARE.key] if c.reported],
             dom_id="chart-base-share", target=SHARE.target, target_label=_target_label(),
             title=_("Share of digital service exports in foreign trade exports per year"),
             desc=_("%(base)s; the dashed line is the goal of the work plan (%(source)s).")

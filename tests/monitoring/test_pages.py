@@ -49,7 +49,7 @@ def test_the_organiser_dashboard_shows_each_base_growth_share_and_missing_years(
     assert len(rows) == 12 and "广州开发区（黄埔区）" not in rows  # the province's bases are not the ministry's
     tianhe = rows["广州天河中央商务区"]
     exports = [c.value for c in tianhe.cells["digital_service_exports"]]
-    assert exports == [Decimal("70.29"), Decimal("76.62")]  # seed 003: 10.19亿美元 at 6.8974
+    assert exports == [Decimal("70.28"), Decimal("76.61")]  # seed 003: 10.19亿美元 at 6.8974, then +9%
     assert tianhe.cells["digital_service_exports"][1].growth == Decimal("9.0")
     assert tianhe.cells["digital_export_share"][0].value == Decimal("22.67")
     assert rows["海南生态软件园"].missing_years == [2021]  # its 2021 report is not accepted yet
@@ -93,7 +93,7 @@ def test_a_park_sees_its_own_base_and_no_other(reports, client_for):
     assert page.status_code == 200
     text = page.content.decode()
     assert "46.97" in text and 'id="chart-base-share"' in text and 'data-testid="indicators"' in text
-    assert "2021年：2.90%" in text  # 46.97 / 1620 in the chart
+    assert "2021：2.90%" in text  # 46.97 / 1620 in the chart
     assert c.get(reverse("monitoring:base", args=[other.pk])).status_code == 404
     assert c.get(reverse("monitoring:dashboard")).status_code == 403
     workspace = c.get(reverse("workspace-park")).content.decode()
@@ -148,7 +148,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(reports, client_for, us
     _grow(990)
     large, response = _queries(c, url)
     assert response.context["page"].paginator.count >= 1000
-    assert len(response.context["table"]) == 50 and response.context["totals"][0].bases >= 1000
+    assert len(response.context["table"]) == 50 and max(t.bases for t in response.context["totals"]) >= 1000
     assert large == small and large <= CEILING, (small, large)
 
 
