@@ -5,7 +5,7 @@ bar carries its value in a ``<title>`` and as text, and the page puts a data tab
 - ``bars(items, ...)``: one horizontal bar per item (a base's share of digital-service exports), with the
   target as a dashed vertical line;
 - ``columns(years, series, ...)``: per year a group of columns, one per series (the bases' total exports
-  of two years, or several indicators of one base), with a legend.
+  of two years, or several indicators of one base), with a legend (one line per series).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _label(value, unit: str) -> str:
 
 def _frame(*, dom_id: str, title: str, desc: str, width: int, height: int, body: SafeString) -> SafeString:
     return format_html(
-        '<svg class="monitoring-chart" id="{id}" width="100%" viewBox="0 0 {w} {h}" role="img" '
+        '<svg class="monitoring-chart" id="{id}" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
         id=dom_id, w=width, h=height, title=title, desc=desc, body=body)
@@ -90,10 +90,9 @@ def columns(years: list[int], series: list[tuple[str, dict[int, Decimal | int | 
             title: str, desc: str, unit: str = "") -> SafeString:
     """Per year a group of columns, one per ``(name, {year: value})`` series, with a legend."""
     left, plot_h, top, bottom = 40, 180, 12, 40
-    group = max(60, 26 * max(len(series), 1) + 20)
-    width = left + group * max(len(years), 1) + 20
-    legend_rows = (len(series) + 2) // 3
-    height = top + plot_h + bottom + 18 * legend_rows
+    group = max(110, 40 * max(len(series), 1) + 30)
+    width = max(left + group * max(len(years), 1) + 20, 300)
+    height = top + plot_h + bottom + 18 * len(series)
     values = [_f(v) for _n, data in series for v in data.values() if v is not None]
     scale = max(values + [0.0]) or 1.0
     column = (group - 20) / max(len(series), 1)
@@ -125,9 +124,8 @@ def columns(years: list[int], series: list[tuple[str, dict[int, Decimal | int | 
     parts.append(format_html_join("", (
         '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
         '<text x="{}" y="{}" font-size="10" fill="{}">{}</text>'), (
-        (left + (i % 3) * 200, legend_y + (i // 3) * 18 - 9, PALETTE[i % len(PALETTE)],
-         left + (i % 3) * 200 + 14, legend_y + (i // 3) * 18, TEXT, (name if len(name) <= 14 else name[:13] + "…")
-         + (f"（{unit}）" if unit else ""))
+        (left, legend_y + i * 18 - 9, PALETTE[i % len(PALETTE)], left + 14, legend_y + i * 18, TEXT,
+         name if len(name) <= 40 else name[:39] + "…")
         for i, (name, _data) in enumerate(series))))
     return _frame(dom_id=dom_id, title=title, desc=desc, width=width, height=height,
                   body=mark_safe("".join(parts)))  # noqa: S308 - every part is format_html output
