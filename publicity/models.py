@@ -4,6 +4,7 @@ public directory of designated bases."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import private_storage
@@ -315,9 +316,9 @@ class DesignatedBase(models.Model):
         PROVINCIAL = "provincial", _("Provincial")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        RECTIFICATION = "rectification", _("Under rectification")
-        REVOKED = "revoked", _("Revoked")
+        ACTIVE = "active", pgettext_lazy("base status", "Active")
+        RECTIFICATION = "rectification", pgettext_lazy("base status", "Under rectification")
+        REVOKED = "revoked", pgettext_lazy("base status", "Revoked")
 
     designation = models.ForeignKey(Designation, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="bases")
