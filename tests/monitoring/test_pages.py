@@ -55,7 +55,7 @@ def test_the_organiser_dashboard_shows_each_base_growth_share_and_missing_years(
     assert rows["海南生态软件园"].missing_years == [2021]  # its 2021 report is not accepted yet
     assert 'data-testid="missing-year">2021<' in page
     # the charts carry the figures and the goal; a data table sits next to each
-    assert 'id="chart-share"' in page and "广州天河中央商务区：22.67%" in page and "2025年目标30%" in page
+    assert 'id="chart-share"' in page and "广州天河中央商务区：23.65%" in page and "2025年目标30%" in page
     assert 'id="chart-totals"' in page and 'data-testid="totals"' in page and 'data-testid="latest-shares"' in page
     totals = {t.year: t for t in response.context["totals"]}
     assert totals[2020].bases == 12 and totals[2021].bases == 11
