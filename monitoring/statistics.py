@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from bases.indicators import ENTERPRISE_SHARE_GOAL, EXPORT_SHARE_GOAL, share
+from portal.home.templatetags.numbers import _decimal as _number  # a Decimal, or None for a blank or bad value
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -49,15 +50,6 @@ ENTERPRISE_SHARE = Ratio("digital_enterprise_share", _("Digital service enterpri
                          "digital_service_enterprise_count", "enterprise_count", ENTERPRISE_SHARE_GOAL, TARGET_YEAR,
                          WORK_PLAN)
 RATIOS = (EXPORT_SHARE, ENTERPRISE_SHARE)
-
-
-def _number(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
 
 
 def growth(current, previous) -> Decimal | None:
