@@ -94,8 +94,12 @@ def test_a_park_sees_its_own_base_and_no_other(reports, client_for):
     text = page.content.decode()
     assert "46.97" in text and 'id="chart-base-share"' in text and 'data-testid="indicators"' in text
     assert "2021：2.90%" in text  # 46.97 / 1620 in the chart
+    assert reverse("bases:base", args=[own.pk]) in text  # back to its status and history
     assert c.get(reverse("monitoring:base", args=[other.pk])).status_code == 404
     assert c.get(reverse("monitoring:dashboard")).status_code == 403
+    # the public page of the base links to the statistics for those who may read them, not for others
+    assert 'data-testid="statistics-link"' in c.get(reverse("bases:base", args=[own.pk])).content.decode()
+    assert 'data-testid="statistics-link"' not in c.get(reverse("bases:base", args=[other.pk])).content.decode()
     workspace = c.get(reverse("workspace-park")).content.decode()
     assert reverse("monitoring:base", args=[own.pk]) in workspace
     assert reverse("monitoring:base", args=[other.pk]) not in workspace
