@@ -67,6 +67,8 @@ def save_call(*, user, call: Call, thresholds: list[dict], co_issuers=None, requ
     record_event(verb="call.created" if creating else "call.updated", actor=user, target=call,
                  organization=call.organiser, request=request,
                  data={"co_issuers": [o.name for o in call.co_issuers.order_by("name")]})
+    if call.status != Call.Status.DRAFT:
+        transaction.on_commit(bump_public_cache)  # the home page and the open-data API show it
     return call
 
 

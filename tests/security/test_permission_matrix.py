@@ -119,6 +119,11 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     # alike for everybody); a new key only for a script's request (X-Requested-With), so 404 to the probe.
     # tests/publicity/test_objection_abuse.py serves both.
     "captcha-image": ("get", EVERYONE), "captcha-refresh": ("get", NOBODY),
+    # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
+    "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
+    "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
+    "publicapi:openapi-json": ("get", EVERYONE), "publicapi:openapi-view": ("get", EVERYONE),
+    "publicapi:api-root": ("get", NOBODY),
     # bases: a base of 广州开发区（黄埔） designated by 广东省商务厅, under rectification by a document; its report on
     # 2025 submitted (so not editable: the park's editing URLs are refused to all here, tests/bases serves them)
     "bases:base": ("get", EVERYONE), "bases:change-status": ("get", {"gd_officer"}),
@@ -239,7 +244,7 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
 PK_BY_PREFIX = {
     "applications:": "application", "review:recommendation": "recommendation", "review:letter": "recommendation",
     "review:task": "assignment", "review:sheet": "sheet", "review:conflict": "conflict",
-    "review:": "application", "publicity:objection": "objection", "publicity:": "notice",
+    "review:": "application", "publicity:objection": "objection", "publicity:": "notice", "publicapi:": "notice",
     "system:user": "user", "system:membership": "membership", "system:membership-add": "user",
     "system:organization": "organization",
     "system:workday": "workday",
