@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "publicapi",
     "bases",
     "rereview",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
