@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 from portal.background import RenderedFile
+from portal.workflow import fsm, in_group, programme_choices
 
 
 class RegionClass(models.TextChoices):
@@ -46,6 +47,9 @@ class Call(ConcurrentTransitionMixin, models.Model):
         OPEN = "open", pgettext_lazy("call status", "Open")
         CLOSED = "closed", pgettext_lazy("call status", "Closed")
 
+    programme = models.CharField(
+        _("programme"), max_length=20, choices=programme_choices, default="bases",
+        help_text=_("The workflow the call follows: its states, transitions and review chain (workflows/)."))
     title = models.CharField(_("title"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=60)
     issuers = models.TextField(_("issuing departments"), help_text=_("One department per line."))
@@ -220,17 +224,12 @@ class Threshold(models.Model):
         return self.call.region_class_names.get(self.region_class, self.region_class)
 
 
+@fsm.follows("application", field="state", programme=lambda application: application.call.programme)
 class Application(ConcurrentTransitionMixin, models.Model):
     """申报: one park's application to one call, over drafts and submitted versions."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for revision")
-        APPROVED = "approved", _("Passed preliminary review")
-        REJECTED = "rejected", _("Not recommended")
-        RECOMMENDED = "recommended", _("Recommended")
-        FORMAL_PASSED = "formal_passed", _("Passed the formal check")
+    # The states and transitions come from the programmes' workflow definitions (workflows/).
+    State = fsm.states_enum("application")
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT,
                              related_name="applications")
@@ -266,36 +265,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.park} · {self.call}"
 
-    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
-    def submit(self):
-        pass
-
-    # The preliminary review (初审) and the recommendation, driven by the review app's services.
-    # From APPROVED only for an application returned at the formal check (checked by the service).
-    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.RETURNED)
-    def return_for_revision(self):
-        pass
-
-    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.REJECTED)
-    def reject(self):
-        pass
-
-    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED)
-    def approve(self):
-        pass
-
-    @transition(field=state, source=State.APPROVED, target=State.RECOMMENDED)
-    def recommend(self):
-        pass
-
-    @transition(field=state, source=[State.RECOMMENDED, State.FORMAL_PASSED], target=State.APPROVED)
-    def withdraw_recommendation(self):
-        pass
-
-    @transition(field=state, source=State.RECOMMENDED, target=State.FORMAL_PASSED)
-    def pass_formal_check(self):
-        pass
-
     @property
     def submission_deadline(self):
         """The call's deadline for parks, or later when the application was returned at the formal
@@ -307,7 +276,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
+        return in_group(self, "editable")
 
 
 class DossierSection(models.Model):

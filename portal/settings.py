@@ -102,7 +102,12 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "publicity",
+    # last: it checks the workflow definitions against what the apps above register
+    "portal.workflow",
 ]
+
+# The packages whose modules define the programmes' workflows (portal.workflow).
+WORKFLOW_PACKAGES = ["workflows"]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",

@@ -108,4 +108,6 @@ def is_panel_expert_of(user, application) -> bool:
         Q(leader__user=user) | Q(members__user=user)).exists()
 
 
+# The organiser's decisions on one application: the formal check, taking a recommendation back.
+rules.add_perm("review.check_application", is_organiser_of_application)
 rules.add_perm("review.discuss_application", is_organiser_of_application | is_panel_expert_of)

@@ -1,0 +1,87 @@
+"""数字服务出口基地: the designation of digital service export bases (seeds 000 and 001).
+
+A provincial call (seed 000) is reviewed by each city's commerce bureau with the city's 网信 and 工信
+departments, then by the province; a national call (seed 001) by each province's commerce department
+with the provincial 网信 and 工信 departments, then by the ministry.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.workflow import ObjectFlow, State, Tier, Transition, Workflow, register
+
+CITY = Tier(key="city", label=_("City (each prefecture-level city)"), region_level="city",
+            reviewer_role="city_reviewer", reviewer_kind="city_commerce",
+            coreviewer_role="city_coreviewer", coreviewer_kinds=("city_cac", "city_miit"))
+PROVINCE = Tier(key="province", label=_("Province (quota per pilot city)"), region_level="province",
+                reviewer_role="provincial_officer", reviewer_kind="province_commerce",
+                coreviewer_role="provincial_coreviewer", coreviewer_kinds=("province_cac", "province_miit"))
+NATION = Tier(key="nation", label=_("Ministry of Commerce"), region_level="",
+              reviewer_role="provincial_officer", reviewer_kind="ministry")
+
+DRAFT, SUBMITTED, RETURNED, APPROVED = "draft", "submitted", "returned", "approved"
+REJECTED, RECOMMENDED, FORMAL_PASSED = "rejected", "recommended", "formal_passed"
+
+APPLICATION = ObjectFlow(
+    states=[
+        State(DRAFT, _("Draft")),
+        State(SUBMITTED, _("Submitted")),
+        State(RETURNED, _("Returned for revision")),
+        State(APPROVED, _("Passed preliminary review")),
+        State(REJECTED, _("Not recommended")),
+        State(RECOMMENDED, _("Recommended")),
+        State(FORMAL_PASSED, _("Passed the formal check")),
+    ],
+    groups={
+        # the park edits its dossier and may (re)submit
+        "editable": {DRAFT, RETURNED},
+        # the recommending unit has a decision to take
+        "awaiting_review": {SUBMITTED},
+        # the recommending unit's inbox
+        "reviewable": {SUBMITTED, RETURNED, APPROVED, REJECTED, RECOMMENDED},
+        # a decision was taken on it
+        "reviewed": {RETURNED, APPROVED, REJECTED, RECOMMENDED, FORMAL_PASSED},
+        # the co-reviewing departments read it
+        "past_preliminary_review": {APPROVED, RECOMMENDED, FORMAL_PASSED},
+        "coreviewable": {APPROVED, RECOMMENDED},
+        # the unit may put it on its recommendation
+        "recommendable": {APPROVED},
+        # it occupies a place of the unit's quota
+        "counted": {RECOMMENDED, FORMAL_PASSED},
+        "awaiting_formal_check": {RECOMMENDED},
+        # experts score it and it is ranked
+        "rankable": {FORMAL_PASSED},
+        # with the organiser (recommended, possibly checked): it may be on the candidate list
+        "with_organiser": {RECOMMENDED, FORMAL_PASSED},
+    },
+    transitions=[
+        Transition("submit", source={DRAFT, RETURNED}, target=SUBMITTED,
+                   permission="applications.submit_application", verb="application.submitted",
+                   notify=("recommending_unit",), label=_("Submit"), url="applications:submit"),
+        # The preliminary review (初审); from APPROVED only for an application returned at the formal check.
+        Transition("return_for_revision", source={SUBMITTED, APPROVED}, target=RETURNED,
+                   permission="review.review_application", guards=("review.open_formal_return_if_approved",),
+                   verb="review.return", notify=("park",), label=_("Review"), url="review:review"),
+        Transition("reject", source={SUBMITTED, APPROVED}, target=REJECTED,
+                   permission="review.review_application", guards=("review.open_formal_return_if_approved",),
+                   verb="review.reject", notify=("park",), label=_("Review"), url="review:review"),
+        Transition("approve", source={SUBMITTED}, target=APPROVED,
+                   permission="review.review_application", verb="review.approve",
+                   notify=("park", "coreviewers"), label=_("Review"), url="review:review"),
+        # Recommended on the unit's letter (recorded on the recommendation), or re-sent after a formal return.
+        Transition("recommend", source={APPROVED}, target=RECOMMENDED,
+                   permission="review.review_application", verb="recommendation.sent",
+                   audited_on="recommendation", notify=("organiser",)),
+        # Returned at the formal check, or the whole recommendation returned by the organiser.
+        Transition("withdraw_recommendation", source={RECOMMENDED, FORMAL_PASSED}, target=APPROVED,
+                   permission="review.check_application", verb="formal_check.return",
+                   notify=("recommending_unit",)),
+        Transition("pass_formal_check", source={RECOMMENDED}, target=FORMAL_PASSED,
+                   permission="review.check_application", verb="formal_check.pass", notify=("park",)),
+    ],
+)
+
+BASES = register(Workflow(
+    key="bases", label=_("Digital service export bases"),
+    chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
+    objects={"application": APPLICATION},
+))
