@@ -53,6 +53,10 @@ def save_call(*, user, call: Call, thresholds: list[dict], co_issuers=None, requ
     # The organiser must be the officer's own department, whether creating or editing.
     if not user.has_perm("applications.manage_call", call):
         raise PermissionDenied
+    if not creating and call.applications.exists() and Call.objects.filter(pk=call.pk).exclude(
+            programme=call.programme).exists():
+        raise ValidationError({"programme": _("Parks have applied to this call: its programme can no longer change.")})
+    call.recommending_tier = call.recommending_unit.key  # the programme's review chain decides
     call.full_clean(exclude=["status"])  # the status changes only through its transitions
     if co_issuers is not None:
         co_issuers = _check_co_issuers(call, list(co_issuers))

@@ -14,7 +14,8 @@ CITY = Tier(key="city", label=_("City (each prefecture-level city)"), region_lev
             coreviewer_role="city_coreviewer", coreviewer_kinds=("city_cac", "city_miit"))
 PROVINCE = Tier(key="province", label=_("Province (quota per pilot city)"), region_level="province",
                 reviewer_role="provincial_officer", reviewer_kind="province_commerce",
-                coreviewer_role="provincial_coreviewer", coreviewer_kinds=("province_cac", "province_miit"))
+                coreviewer_role="provincial_coreviewer", coreviewer_kinds=("province_cac", "province_miit"),
+                quota_by_pilot_place=True)
 NATION = Tier(key="nation", label=_("Ministry of Commerce"), region_level="",
               reviewer_role="provincial_officer", reviewer_kind="ministry")
 
@@ -34,6 +35,8 @@ APPLICATION = ObjectFlow(
     groups={
         # the park edits its dossier and may (re)submit
         "editable": {DRAFT, RETURNED},
+        # sent back to the park by its unit
+        "returned": {RETURNED},
         # the recommending unit has a decision to take
         "awaiting_review": {SUBMITTED},
         # the recommending unit's inbox

@@ -78,8 +78,9 @@ def states_in_group(object_key: str, group: str, *, workflow=None) -> list[str]:
     """The states of a group, for a query (``state__in=``): in one programme, or in every programme
     that defines the group (a list over several calls)."""
     if workflow is not None:
-        return sorted(workflow.flow(object_key).group(group))
-    states: set[str] = set()
+        return workflow.flow(object_key).states_of(group)
+    states: list[str] = []
     for _workflow, flow in registry.flows_for(object_key):
-        states |= flow.groups.get(group, frozenset())
-    return sorted(states)
+        if group in flow.groups:
+            states += [s for s in flow.states_of(group) if s not in states]
+    return states

@@ -15,6 +15,7 @@ from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify, notify_event
+from portal.workflow import in_group
 from review import quota, selectors
 from review.models import (
     CheckStatus,
@@ -79,11 +80,11 @@ def decide(*, application: Application, version_number: int, user, decision: str
               "%(new)s. Reload the page and review the latest version.")
             % {"old": version_number, "new": application.latest_version_number}, code="stale_version")
     formal_return = None
-    if application.state == Application.State.APPROVED and decision != PreliminaryReview.Decision.APPROVE:
+    if in_group(application, "recommendable") and decision != PreliminaryReview.Decision.APPROVE:
         # Returned at the formal check: the unit may send it back to the park for revision (the park
         # may then resubmit until the organiser's re-send deadline) or decide not to recommend it.
         formal_return = selectors.open_return_of(application)
-    if application.state != Application.State.SUBMITTED and formal_return is None:
+    if not in_group(application, "awaiting_review") and formal_return is None:
         raise ValidationError(_("A decision has already been taken on this version (%(state)s).")
                               % {"state": application.get_state_display()}, code="decided")
     reasons = (reasons or "").strip()
@@ -127,7 +128,7 @@ def _recommendation_locked(application: Application) -> bool:
 def co_review(*, application: Application, user, stance: str, opinion: str, request=None) -> CoReview:
     application = _locked_application(application)
     _require(user, "review.coreview_application", application)
-    if application.state not in (Application.State.APPROVED, Application.State.RECOMMENDED):
+    if not in_group(application, "coreviewable"):
         raise ValidationError(_("Only applications that passed the preliminary review are co-reviewed."))
     if _recommendation_locked(application):
         raise ValidationError(_("The recommendation has been sent; opinions can no longer change."))
@@ -246,7 +247,7 @@ def send_recommendation(*, call: Call, user, letter_number: str, request=None) -
             _("Both co-reviewing departments must concur on every recommended park first. Missing for: "
               "%(parks)s.") % {"parks": "、".join(gaps)}, code="co_review")
     listed = [_locked_application(item.application) for item in recommendation.items.all()]
-    stale = [a.park.name for a in listed if a.state != Application.State.APPROVED]
+    stale = [a.park.name for a in listed if not in_group(a, "recommendable")]
     if stale:
         raise ValidationError(
             _("These parks are no longer awaiting recommendation: %(parks)s. Save the list again.")
@@ -316,7 +317,7 @@ def resend_after_return(*, formal_return: FormalCheck, user, application_id: int
     if not letter_number:
         raise ValidationError({"letter_number": _("Enter the letter's document number (文号).")})
     candidates = {a.pk: a for a in selectors.approved_applications(call, region_id)}
-    if application_id not in candidates or candidates[application_id].state != Application.State.APPROVED:
+    if application_id not in candidates or not in_group(candidates[application_id], "recommendable"):
         raise ValidationError({"application": _(
             "Choose an application of your unit that passed the preliminary review and is not "
             "recommended.")})
@@ -461,7 +462,7 @@ def _remind_coreviewers(call: Call, region_ids: list[int], left: int, deadline) 
     if not call.co_review_required:
         return 0
     waiting = Application.objects.filter(
-        units.park_region_filter(call, region_ids), call=call, state=Application.State.APPROVED,
+        units.park_region_filter(call, region_ids), call=call, state__in=call.states("recommendable"),
     ).select_related("park__region")
     given = set(CoReview.objects.filter(
         version__application__in=waiting, version__number=F("version__application__latest_version_number"))

@@ -135,7 +135,7 @@ def test_groups_answer_templates_and_queries():
     application = Application(call=Call(programme="bases"), state="returned")
     assert in_group(application, "editable") and application.is_editable
     assert not in_group(Application(call=Call(programme="bases"), state="approved"), "editable")
-    assert states_in_group("application", "counted") == ["formal_passed", "recommended"]
+    assert states_in_group("application", "counted") == ["recommended", "formal_passed"]
     with pytest.raises(KeyError, match="no state group"):
         in_group(application, "no_such_group")
     rendered = Template('{% load workflow %}{% if a|in_group:"editable" %}edit{% else %}read{% endif %}').render(
