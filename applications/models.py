@@ -8,8 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 from portal.background import RenderedFile
@@ -31,6 +30,7 @@ class RankingMethod(models.TextChoices):
     MEDIAN = "median", _("Median")
 
 
+@fsm.follows("call", field="status", programme=lambda call: call.programme)
 class Call(ConcurrentTransitionMixin, models.Model):
     """申报批次: everything that differs between rounds, so that each round runs from data."""
 
@@ -42,10 +42,8 @@ class Call(ConcurrentTransitionMixin, models.Model):
         CITY = "city", _("City (each prefecture-level city)")
         PROVINCE = "province", _("Province (quota per pilot city)")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", pgettext_lazy("call status", "Open")
-        CLOSED = "closed", pgettext_lazy("call status", "Closed")
+    # The states and transitions come from the programmes' workflow definitions (workflows/).
+    Status = fsm.states_enum("call", "Status")
 
     programme = models.CharField(
         _("programme"), max_length=20, choices=programme_choices, default="bases",
@@ -129,14 +127,6 @@ class Call(ConcurrentTransitionMixin, models.Model):
     def recommending_unit(self):
         """The tier that reviews the parks and recommends them (推荐单位): city, province, district…"""
         return self.review_chain[0]
-
-    @transition(field=status, source=Status.DRAFT, target=Status.OPEN)
-    def open(self):
-        pass
-
-    @transition(field=status, source=Status.OPEN, target=Status.CLOSED)
-    def close(self):
-        pass
 
     @property
     def candidates_range(self) -> tuple[int, int] | None:
@@ -269,6 +259,17 @@ def _remember_programme(sender, instance, **kwargs) -> None:
 models.signals.post_init.connect(_remember_programme, sender=Call, dispatch_uid="call-programme-seen")
 models.signals.post_save.connect(_forget_programme, sender=Call, dispatch_uid="call-programme-cache")
 models.signals.post_delete.connect(_forget_programme, sender=Call, dispatch_uid="call-programme-cache-delete")
+
+
+def programme_of_call(call_id: int) -> str:
+    return _programme_of_call(call_id)
+
+
+def programme_via_call(obj) -> str:
+    """The programme of an object that belongs to a call (application, recommendation, notice)."""
+    if obj.call_id is None or type(obj).call.is_cached(obj):
+        return obj.call.programme
+    return _programme_of_call(obj.call_id)
 
 
 def _application_programme(application) -> str:

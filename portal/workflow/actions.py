@@ -69,6 +69,12 @@ def actions_for(user, obj) -> list[Action]:
     return list(buttons.values())
 
 
+def audiences_of(obj, name: str) -> dict[str, list]:
+    """Whom the transition ``name`` of the object's programme tells: audience name → users (its ``notify``)."""
+    move = registry.flow_of(obj).transition(name)
+    return {audience: list(registry.get_audience(audience)(obj)) for audience in move.notify}
+
+
 def in_group(obj, group: str) -> bool:
     """Is the object's state in the named group of its programme's flow?"""
     return state_of(obj) in registry.flow_of(obj).group(group)

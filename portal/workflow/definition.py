@@ -101,6 +101,11 @@ class ObjectFlow:
     def transitions_from(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.source]
 
+    def matrix(self) -> dict[str, list[tuple[str, str]]]:
+        """state → the (transition, permission) pairs possible from it: the state-dependent rows of the
+        permission matrix (who may act on an object depends on its state and on the permission)."""
+        return {state: [(t.name, t.permission) for t in self.transitions_from(state)] for state in self.values}
+
     def verbs_into(self, state: str) -> set[str]:
         """The audit verbs of the transitions that lead into ``state``."""
         return {t.verb for t in self.transitions if t.target == state and t.verb and not t.audited_on}

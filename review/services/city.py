@@ -15,7 +15,7 @@ from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify, notify_event
-from portal.workflow import in_group
+from portal.workflow import audiences_of, in_group
 from review import quota, selectors
 from review.models import (
     CheckStatus,
@@ -37,9 +37,10 @@ def _locked_application(application: Application) -> Application:
         "call", "park__region").get(pk=application.pk)
 
 
-def _notify_park(application: Application, event: str, context: dict) -> None:
-    notify_event(event=event, call=application.call, recipients=[
-        m.user for m in park_memberships_for_application(application)],
+def _notify_park(application: Application, event: str, context: dict, *, recipients=None) -> None:
+    if recipients is None:
+        recipients = [m.user for m in park_memberships_for_application(application)]
+    notify_event(event=event, call=application.call, recipients=recipients,
         context={"call": application.call.title, "park": application.park.name, **context},
         link=reverse("applications:detail", args=[application.pk]))
 
@@ -96,9 +97,9 @@ def decide(*, application: Application, version_number: int, user, decision: str
     review = PreliminaryReview.objects.create(
         application=application, version=version, reviewer=user, organization=organization,
         checklist=checklist, opinion=opinion.strip(), decision=decision, reasons=reasons)
-    {PreliminaryReview.Decision.RETURN: application.return_for_revision,
-     PreliminaryReview.Decision.REJECT: application.reject,
-     PreliminaryReview.Decision.APPROVE: application.approve}[decision]()
+    move = {PreliminaryReview.Decision.RETURN: "return_for_revision", PreliminaryReview.Decision.REJECT: "reject",
+            PreliminaryReview.Decision.APPROVE: "approve"}[decision]
+    getattr(application, move)()
     if formal_return is not None and decision == PreliminaryReview.Decision.RETURN:
         application.revision_deadline = formal_return.resend_deadline
     application.save()
@@ -106,11 +107,10 @@ def decide(*, application: Application, version_number: int, user, decision: str
                  data={"version": version_number, "reasons": reasons}, request=request)
     context = {"unit": organization.name, "version": version_number, "reason": reasons,
                "decision": review.get_decision_display()}
-    _notify_park(application, f"review.{decision}", context)
-    if decision == PreliminaryReview.Decision.APPROVE and application.call.co_review_required:
-        region_id = units.unit_region_id(application.call, application.park)
-        notify_event(event="coreview.requested", call=application.call,
-                     recipients=[m.user for m in units.unit_members(application.call, [region_id], coreview=True)],
+    told = audiences_of(application, move)  # the park; on approval also the co-reviewers (the workflow says)
+    _notify_park(application, f"review.{decision}", context, recipients=told["park"])
+    if "coreviewers" in told and application.call.co_review_required:
+        notify_event(event="coreview.requested", call=application.call, recipients=told["coreviewers"],
                      context={"call": application.call.title, "park": application.park.name,
                               "deadline": cn_day(application.call.recommend_deadline), **context},
                      link=reverse("review:coreview-list", args=[application.call_id]))
