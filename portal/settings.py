@@ -107,7 +107,12 @@ INSTALLED_APPS = [
     "bases",
     "rereview",
     "monitoring",
+    # last: it checks the workflow definitions against what the apps above register
+    "portal.workflow",
 ]
+
+# The packages whose modules define the programmes' workflows (portal.workflow).
+WORKFLOW_PACKAGES = ["workflows"]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
