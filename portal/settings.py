@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "publicity",
+    "funds",
     # last: it checks the workflow definitions against what the apps above register
     "portal.workflow",
 ]

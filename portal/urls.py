@@ -55,6 +55,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
+    path("funds/", include("funds.urls")),
     path("bases/", publicity_views.bases, name="bases"),
     path("workdays/", include("portal.workdays.urls")),
     # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.
