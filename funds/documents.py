@@ -33,9 +33,9 @@ def plan_context(plan) -> dict:
     period = f"{cn_date(plan.publicity_start)}至{cn_date(plan.publicity_end)}" if plan.publicity_start else ""
     approved = f"并经市人民政府同意（{approval.document_number}）" if approval else "并经市人民政府同意"
     body = [
-        f"根据《珠海市内外经贸发展专项资金管理试行办法》和《{call.title}》（{call.document_number}）的要求，"
+        f"根据《珠海市内外经贸发展专项资金管理试行办法》和{call.document_number}文的要求，"
         f"经各区（经济功能区）商务部门初审、我局形式审查和评审，于{period}在我局网站公示，{approved}，"
-        f"现将{plan.title.removeprefix('珠海市')}（共{len(rows)}个项目，合计{yuan(total)}）下达给你们（详见下表）。",
+        f"现将{plan.title}（共{len(rows)}个项目，合计{yuan(total)}）下达给你们（详见下表）。",
     ]
     closing = [
         "请各区（经济功能区）商务部门通知获得专项资金的单位配合办理资金划拨手续。各单位收到资金后，应按照国家有关规定"
