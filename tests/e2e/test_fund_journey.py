@@ -121,7 +121,7 @@ def test_an_enterprise_applies_and_the_plan_is_issued(demo, fund_call, browser, 
     city.locator('[data-testid="city-form"] button[type="submit"]').click()
     city.wait_for_url(f"**/funds/city/calls/{fund_call.pk}/")
     city.goto(f"/funds/city/calls/{fund_call.pk}/plan/")
-    city.locator(f'form[action$="/plan/draft/"] button').click()
+    city.locator('form[action$="/plan/draft/"] button').click()
     expect(city.locator('[data-testid="plan-total"]')).to_have_text("34.60")
     city.locator(f'a[href="/funds/city/calls/{fund_call.pk}/plan/publish/"]').click()
     city.locator('[name="start"]').fill("2026-12-02")

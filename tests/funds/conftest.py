@@ -23,8 +23,8 @@ def feiqi_org(feiqi):
 
 FIGURES = {
     "offshore": {"metric": "620.00", "expenditure": "900000.00", "requested": "200000.00",
-                 "rows": [{"name": "日本金融软件外包开发合同", "business_type": "软件研发服务", "contract_amount": "800.00",
-                           "executed_amount": "620.00", "executed_on": "2018-11-30"}]},
+                 "rows": [{"name": "日本金融软件外包开发合同", "business_type": "软件研发服务",
+                           "contract_amount": "800.00", "executed_amount": "620.00", "executed_on": "2018-11-30"}]},
     "insurance": {"expenditure": "38000.00", "requested": "38000.00",
                   "rows": [{"policy_number": "P-2018-77", "insurer": "中国出口信用保险公司广东分公司",
                             "period": "2018年全年", "premium": "38000.00"}]},

@@ -105,12 +105,14 @@ def test_an_enterprise_cannot_see_anothers_application(submitted, user_named):
     assert submitted not in list(applications_of_enterprises(other))
 
 
-def test_the_whole_chain_with_an_upheld_objection(submitted, user_named, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_whole_chain_with_an_upheld_objection(submitted, user_named, monkeypatch,
+                                                  django_capture_on_commit_callbacks):
     from django.utils import timezone
 
     xiangzhou, officer, feiqi = user_named("district_xz"), user_named("zh_fund"), user_named("ent_feiqi")
     with django_capture_on_commit_callbacks(execute=True):
-        services.district_review(application=submitted, user=xiangzhou, decision="approve", opinion="材料齐全，同意推荐。")
+        services.district_review(application=submitted, user=xiangzhou, decision="approve",
+                                 opinion="材料齐全，同意推荐。")
     submitted.refresh_from_db()
     assert submitted.state == "approved"
     assert officer.notifications.filter(event="fund.forwarded").exists()
@@ -135,7 +137,8 @@ def test_the_whole_chain_with_an_upheld_objection(submitted, user_named, monkeyp
                                           received_on=date(2026, 12, 8))
     with pytest.raises(ValidationError):  # the notice is still running
         services.submit_for_approval(plan=plan, user=officer)
-    services.decide_objection(objection=objection, user=officer, upheld=True, finding="经核查，保费发票不属于支持期间。")
+    services.decide_objection(objection=objection, user=officer, upheld=True,
+                              finding="经核查，保费发票不属于支持期间。")
     insurance.refresh_from_db()
     assert insurance.status == ItemRequest.Status.CANCELLED
     assert PlanObjection.objects.get().decision == "upheld"
