@@ -116,6 +116,15 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     # alike for everybody); a new key only for a script's request (X-Requested-With), so 404 to the probe.
     # tests/publicity/test_objection_abuse.py serves both.
     "captcha-image": ("get", EVERYONE), "captcha-refresh": ("get", NOBODY),
+    # the service-trade fund (seed 004): nobody here holds a fund role, and the objects here are the bases';
+    # tests/funds/test_permission_matrix.py walks the same URLs with the fund's roles and objects.
+    "workspace-enterprise": ("get", NOBODY), "workspace-district": ("get", NOBODY), "workspace-fund": ("get", NOBODY),
+    **{f"funds:{name}": (method, NOBODY) for name, method in (
+        ("call", "get"), ("start", "post"), ("notice", "get"), ("district-inbox", "get"), ("district-review", "get"),
+        ("city-calls", "get"), ("call-manage", "get"), ("city-review", "get"), ("plan", "get"),
+        ("plan-draft", "post"), ("plan-publish", "get"), ("objection-new", "get"), ("objection-decide", "post"),
+        ("plan-submit", "get"), ("plan-approval", "get"), ("approval-file", "get"), ("plan-issue", "get"),
+        ("plan-document", "get"))},
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -212,6 +221,7 @@ PK_BY_PREFIX = {
     "system:user": "user", "system:membership": "membership", "system:membership-add": "user",
     "system:organization": "organization",
     "system:workday": "workday",
+    "funds:": "application",
 }
 
 
