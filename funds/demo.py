@@ -39,6 +39,7 @@ USERS = [
     ("district_xz", "邓丽华", Role.DISTRICT_REVIEWER, "珠海市香洲区商务局"),
     ("district_jw", "苏建明", Role.DISTRICT_REVIEWER, "珠海市金湾区商务局"),
     ("zh_fund", "刘勋", Role.FUND_OFFICER, ORGANISER),
+    ("zh_fund2", "陈思敏", Role.FUND_OFFICER, ORGANISER),
 ]
 
 

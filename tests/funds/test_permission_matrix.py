@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from applications.demo import _pdf
 from funds import services
-from tests.funds.conftest import feiqi, feiqi_org, fund_call, submitted  # noqa: F401
 from tests.security.test_permission_matrix import _client, all_url_names
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def test_every_fund_url_is_in_the_table():
 
 
 @pytest.fixture
-def world(submitted, user_named, monkeypatch):  # noqa: F811
+def world(submitted, user_named, monkeypatch):
     """feiqi's application through both reviews; the plan posted, an objection upheld, approved and issued."""
     from django.utils import timezone
 
@@ -68,7 +67,8 @@ def world(submitted, user_named, monkeypatch):  # noqa: F811
     services.submit_for_approval(plan=plan, user=officer)
     services.record_approval(plan=plan, user=officer, document_number="珠府函〔2026〕88号",
                              document_date=date(2026, 12, 14),
-                             uploaded_file=SimpleUploadedFile("批复.pdf", _pdf("reply"), content_type="application/pdf"))
+                             uploaded_file=SimpleUploadedFile("批复.pdf", _pdf("reply"),
+                                                              content_type="application/pdf"))
     services.issue_plan(plan=plan, user=officer, document_number="珠商〔2026〕120号", document_date=date(2026, 12, 14))
     return {"call": submitted.call_id, "application": submitted.pk, "objection": objection.pk,
             "attachment": submitted.attachments.first().pk}
