@@ -8,12 +8,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 from portal.background import RenderedFile
-from portal.workflow import fsm, in_group, programme_choices
+from portal.workflow import fsm, in_group, programme_choices, workflow_for
 
 
 class RegionClass(models.TextChoices):
@@ -31,6 +30,7 @@ class RankingMethod(models.TextChoices):
     MEDIAN = "median", _("Median")
 
 
+@fsm.follows("call", field="status", programme=lambda call: call.programme)
 class Call(ConcurrentTransitionMixin, models.Model):
     """申报批次: everything that differs between rounds, so that each round runs from data."""
 
@@ -42,10 +42,8 @@ class Call(ConcurrentTransitionMixin, models.Model):
         CITY = "city", _("City (each prefecture-level city)")
         PROVINCE = "province", _("Province (quota per pilot city)")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", pgettext_lazy("call status", "Open")
-        CLOSED = "closed", pgettext_lazy("call status", "Closed")
+    # The states and transitions come from the programmes' workflow definitions (workflows/).
+    Status = fsm.states_enum("call", "Status")
 
     programme = models.CharField(
         _("programme"), max_length=20, choices=programme_choices, default="bases",
@@ -64,9 +62,9 @@ class Call(ConcurrentTransitionMixin, models.Model):
         help_text=_("The province whose parks may apply; empty for a national call."),
     )
     park_types = models.JSONField(_("park types that may apply"), default=list)
-    recommending_tier = models.CharField(
-        _("recommending tier"), max_length=10, choices=RecommendingTier.choices
-    )
+    # The key of the first tier of the call's review chain (its programme's workflow definition decides;
+    # save_call stores it): kept for exports and reports that read it.
+    recommending_tier = models.CharField(_("recommending tier"), max_length=10, blank=True, editable=False)
     quota_per_unit = models.PositiveSmallIntegerField(
         _("quota per recommending unit"), validators=[MinValueValidator(1)],
         help_text=_("At most this many parks per city (provincial call) or per pilot city (national call)."),
@@ -111,13 +109,24 @@ class Call(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @transition(field=status, source=Status.DRAFT, target=Status.OPEN)
-    def open(self):
-        pass
+    @property
+    def workflow(self):
+        """The programme's workflow definition the call follows (workflows/)."""
+        return workflow_for(self)
 
-    @transition(field=status, source=Status.OPEN, target=Status.CLOSED)
-    def close(self):
-        pass
+    @property
+    def review_chain(self):
+        """The tiers that review its applications, the recommending unit first (评审链)."""
+        return self.workflow.chain_for(self)
+
+    def states(self, group: str, object_key: str = "application") -> list[str]:
+        """The states of a named group of the call's programme (for ``state__in=``), e.g. "reviewable"."""
+        return self.workflow.flow(object_key).states_of(group)
+
+    @property
+    def recommending_unit(self):
+        """The tier that reviews the parks and recommends them (推荐单位): city, province, district…"""
+        return self.review_chain[0]
 
     @property
     def candidates_range(self) -> tuple[int, int] | None:
@@ -224,7 +233,52 @@ class Threshold(models.Model):
         return self.call.region_class_names.get(self.region_class, self.region_class)
 
 
-@fsm.follows("application", field="state", programme=lambda application: application.call.programme)
+def _programme_of_call(call_id: int) -> str:
+    """The programme of a call, read once per call (it cannot change once parks have applied): list pages
+    ask the workflow about many applications whose call is not loaded."""
+    programme = _CALL_PROGRAMMES.get(call_id)
+    if programme is None:
+        programme = Call.objects.filter(pk=call_id).values_list("programme", flat=True).first() or "bases"
+        _CALL_PROGRAMMES[call_id] = programme
+    return programme
+
+
+_CALL_PROGRAMMES: dict[int, str] = {}
+
+
+def _forget_programme(sender, instance, **kwargs) -> None:
+    _CALL_PROGRAMMES.pop(instance.pk, None)
+
+
+def _remember_programme(sender, instance, **kwargs) -> None:
+    """A call read from the database tells its programme (a list page has read the call before its rows)."""
+    if instance.pk is not None and "programme" in instance.__dict__:
+        _CALL_PROGRAMMES[instance.pk] = instance.programme
+
+
+models.signals.post_init.connect(_remember_programme, sender=Call, dispatch_uid="call-programme-seen")
+models.signals.post_save.connect(_forget_programme, sender=Call, dispatch_uid="call-programme-cache")
+models.signals.post_delete.connect(_forget_programme, sender=Call, dispatch_uid="call-programme-cache-delete")
+
+
+def programme_of_call(call_id: int) -> str:
+    return _programme_of_call(call_id)
+
+
+def programme_via_call(obj) -> str:
+    """The programme of an object that belongs to a call (application, recommendation, notice)."""
+    if obj.call_id is None or type(obj).call.is_cached(obj):
+        return obj.call.programme
+    return _programme_of_call(obj.call_id)
+
+
+def _application_programme(application) -> str:
+    if application.call_id is None or Application.call.is_cached(application):
+        return application.call.programme
+    return _programme_of_call(application.call_id)
+
+
+@fsm.follows("application", field="state", programme=_application_programme)
 class Application(ConcurrentTransitionMixin, models.Model):
     """申报: one park's application to one call, over drafts and submitted versions."""
 

@@ -6,6 +6,7 @@ with the provincial 网信 and 工信 departments, then by the ministry.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.workflow import ObjectFlow, State, Tier, Transition, Workflow, register
 
@@ -14,7 +15,8 @@ CITY = Tier(key="city", label=_("City (each prefecture-level city)"), region_lev
             coreviewer_role="city_coreviewer", coreviewer_kinds=("city_cac", "city_miit"))
 PROVINCE = Tier(key="province", label=_("Province (quota per pilot city)"), region_level="province",
                 reviewer_role="provincial_officer", reviewer_kind="province_commerce",
-                coreviewer_role="provincial_coreviewer", coreviewer_kinds=("province_cac", "province_miit"))
+                coreviewer_role="provincial_coreviewer", coreviewer_kinds=("province_cac", "province_miit"),
+                quota_by_pilot_place=True)
 NATION = Tier(key="nation", label=_("Ministry of Commerce"), region_level="",
               reviewer_role="provincial_officer", reviewer_kind="ministry")
 
@@ -34,6 +36,8 @@ APPLICATION = ObjectFlow(
     groups={
         # the park edits its dossier and may (re)submit
         "editable": {DRAFT, RETURNED},
+        # sent back to the park by its unit
+        "returned": {RETURNED},
         # the recommending unit has a decision to take
         "awaiting_review": {SUBMITTED},
         # the recommending unit's inbox
@@ -56,7 +60,7 @@ APPLICATION = ObjectFlow(
     transitions=[
         Transition("submit", source={DRAFT, RETURNED}, target=SUBMITTED,
                    permission="applications.submit_application", verb="application.submitted",
-                   notify=("recommending_unit",), label=_("Submit"), url="applications:submit"),
+                   notify=("park", "recommending_unit"), label=_("Check and submit"), url="applications:submit"),
         # The preliminary review (初审); from APPROVED only for an application returned at the formal check.
         Transition("return_for_revision", source={SUBMITTED, APPROVED}, target=RETURNED,
                    permission="review.review_application", guards=("review.open_formal_return_if_approved",),
@@ -80,8 +84,51 @@ APPLICATION = ObjectFlow(
     ],
 )
 
+# 申报批次: drafted by the organiser, open to parks, closed.
+CALL = ObjectFlow(
+    states=[State("draft", _("Draft")), State("open", pgettext_lazy("call status", "Open")),
+            State("closed", pgettext_lazy("call status", "Closed"))],
+    groups={"configurable": {"draft"}, "accepting": {"open"}},
+    transitions=[
+        Transition("open", source={"draft"}, target="open", permission="applications.manage_call",
+                   verb="call.opened"),
+        Transition("close", source={"open"}, target="closed", permission="applications.manage_call",
+                   verb="call.closed"),
+    ],
+)
+
+# 推荐函: the recommending unit's list, sent to the organiser, possibly returned.
+RECOMMENDATION = ObjectFlow(
+    states=[State("draft", _("Being prepared")), State("sent", _("Sent")),
+            State("returned", _("Returned by the organiser"))],
+    groups={"editable": {"draft", "returned"}, "locked": {"sent"}, "returned": {"returned"}},
+    transitions=[
+        Transition("send", source={"draft", "returned"}, target="sent",
+                   permission="review.prepare_recommendation", verb="recommendation.sent", notify=("organiser",)),
+        Transition("return_to_unit", source={"sent"}, target="returned",
+                   permission="review.return_recommendation", verb="recommendation.returned"),
+    ],
+)
+
+# 公示: the candidate list on public notice.
+NOTICE = ObjectFlow(
+    states=[State("draft", _("Draft")), State("published", _("Under public notice")),
+            State("closed", _("Notice period ended")), State("withdrawn", _("Withdrawn"))],
+    groups={"editable": {"draft"}, "public": {"published", "closed", "withdrawn"},
+            "receives_objections": {"published", "closed"}, "withdrawn": {"withdrawn"}},
+    transitions=[
+        Transition("publish", source={"draft"}, target="published", permission="publicity.manage_notice",
+                   verb="notice.published"),
+        # at the end of the window, by the beat task
+        Transition("close", source={"published"}, target="closed", permission="publicity.manage_notice",
+                   verb="notice.closed"),
+        Transition("withdraw", source={"published", "closed"}, target="withdrawn",
+                   permission="publicity.manage_notice", verb="notice.withdrawn"),
+    ],
+)
+
 BASES = register(Workflow(
     key="bases", label=_("Digital service export bases"),
     chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
-    objects={"application": APPLICATION},
+    objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE},
 ))

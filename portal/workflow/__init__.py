@@ -41,12 +41,22 @@ Use::
     states_in_group("application", "reviewable", workflow=w)   # for state__in=
     actions_for(user, application)         # buttons: [Action(names, label, url, css)]
     can(user, application, "approve")      # one transition, now, for this user
+    audiences_of(application, "submit")    # whom it tells: {"park": [users], "recommending_unit": [users]}
 
 Templates: ``{% load workflow %}``, ``{% actions_for obj as actions %}``, ``obj|in_group:"editable"``,
 ``{% can obj "approve" as ok %}``.
 """
 
-from portal.workflow.actions import Action, actions_for, available, can, in_group, state_of, states_in_group
+from portal.workflow.actions import (
+    Action,
+    actions_for,
+    audiences_of,
+    available,
+    can,
+    in_group,
+    state_of,
+    states_in_group,
+)
 from portal.workflow.definition import ObjectFlow, State, Tier, Transition, Workflow
 from portal.workflow.registry import (
     audience,
@@ -61,7 +71,8 @@ from portal.workflow.registry import (
 )
 
 __all__ = [
-    "Action", "ObjectFlow", "State", "Tier", "Transition", "Workflow", "actions_for", "audience", "available",
+    "Action", "ObjectFlow", "State", "Tier", "Transition", "Workflow", "actions_for", "audience", "audiences_of",
+    "available",
     "can", "flow_of", "get_workflow", "guard", "in_group", "programme_choices", "register", "state_of",
     "states_in_group", "workflow_for", "workflow_of", "workflows",
 ]

@@ -69,6 +69,12 @@ def actions_for(user, obj) -> list[Action]:
     return list(buttons.values())
 
 
+def audiences_of(obj, name: str) -> dict[str, list]:
+    """Whom the transition ``name`` of the object's programme tells: audience name → users (its ``notify``)."""
+    move = registry.flow_of(obj).transition(name)
+    return {audience: list(registry.get_audience(audience)(obj)) for audience in move.notify}
+
+
 def in_group(obj, group: str) -> bool:
     """Is the object's state in the named group of its programme's flow?"""
     return state_of(obj) in registry.flow_of(obj).group(group)
@@ -78,8 +84,9 @@ def states_in_group(object_key: str, group: str, *, workflow=None) -> list[str]:
     """The states of a group, for a query (``state__in=``): in one programme, or in every programme
     that defines the group (a list over several calls)."""
     if workflow is not None:
-        return sorted(workflow.flow(object_key).group(group))
-    states: set[str] = set()
+        return workflow.flow(object_key).states_of(group)
+    states: list[str] = []
     for _workflow, flow in registry.flows_for(object_key):
-        states |= flow.groups.get(group, frozenset())
-    return sorted(states)
+        if group in flow.groups:
+            states += [s for s in flow.states_of(group) if s not in states]
+    return states

@@ -87,6 +87,11 @@ class ObjectFlow:
         except KeyError:
             raise KeyError(f"no state group {name!r}; known: {sorted(self.groups)}") from None
 
+    def states_of(self, name: str) -> list[str]:
+        """The states of a group in declaration order (for ``state__in=`` and choices)."""
+        group = self.group(name)
+        return [value for value in self.values if value in group]
+
     def transition(self, name: str) -> Transition:
         for t in self.transitions:
             if t.name == name:
@@ -95,6 +100,11 @@ class ObjectFlow:
 
     def transitions_from(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.source]
+
+    def matrix(self) -> dict[str, list[tuple[str, str]]]:
+        """state → the (transition, permission) pairs possible from it: the state-dependent rows of the
+        permission matrix (who may act on an object depends on its state and on the permission)."""
+        return {state: [(t.name, t.permission) for t in self.transitions_from(state)] for state in self.values}
 
     def verbs_into(self, state: str) -> set[str]:
         """The audit verbs of the transitions that lead into ``state``."""
@@ -109,6 +119,8 @@ class Tier:
     region_level    the level of the unit's region ("city", "province", "district"), or "" for the nation.
     reviewer_role / reviewer_kind           the role and organisation kind of the unit's reviewers.
     coreviewer_role / coreviewer_kinds      those of the departments that co-review with it (会审).
+    quota_by_pilot_place    when this tier recommends, its quota counts per pilot place (服务外包示范城市 or
+                            服务贸易创新发展试点地区, seed 001) rather than per unit.
     """
 
     key: str
@@ -118,6 +130,7 @@ class Tier:
     reviewer_kind: str
     coreviewer_role: str = ""
     coreviewer_kinds: tuple[str, ...] = ()
+    quota_by_pilot_place: bool = False
 
 
 @dataclass(frozen=True)

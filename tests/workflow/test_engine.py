@@ -135,7 +135,7 @@ def test_groups_answer_templates_and_queries():
     application = Application(call=Call(programme="bases"), state="returned")
     assert in_group(application, "editable") and application.is_editable
     assert not in_group(Application(call=Call(programme="bases"), state="approved"), "editable")
-    assert states_in_group("application", "counted") == ["formal_passed", "recommended"]
+    assert states_in_group("application", "counted") == ["recommended", "formal_passed"]
     with pytest.raises(KeyError, match="no state group"):
         in_group(application, "no_such_group")
     rendered = Template('{% load workflow %}{% if a|in_group:"editable" %}edit{% else %}read{% endif %}').render(
@@ -148,3 +148,18 @@ def test_the_review_chain_is_data_chosen_by_the_call():
     assert [t.key for t in bases.chain_for(Call(level="provincial"))] == ["city", "province"]
     assert [t.key for t in bases.chain_for(Call(level="national"))] == ["province", "nation"]
     assert bases.recommending_tier(Call(level="national")).reviewer_kind == "province_commerce"
+
+
+@pytest.mark.parametrize("object_key, model", [("application", Application), ("call", Call)])
+def test_the_generated_transitions_are_exactly_the_definitions_matrix(object_key, model):
+    """Every programme's moves from a state, and nothing else, are methods of the model."""
+    field = registry.binding_of(model).field
+    expected: dict[str, set[str]] = {}
+    for _workflow, flow in registry.flows_for(object_key):
+        for state, rows in flow.matrix().items():
+            expected.setdefault(state, set()).update(name for name, _permission in rows)
+    assert {name for name, _ in get_workflow("bases").flow(object_key).matrix()["draft"]} <= expected["draft"]
+    for state, names in expected.items():
+        obj = model(**{field: state})
+        generated = {t.name for t in getattr(obj, f"get_all_{field}_transitions")() if t.source == state}
+        assert generated == names, state
