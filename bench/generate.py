@@ -194,10 +194,9 @@ def experts(rng: random.Random, officer) -> list:
 
 
 def scores(call, apps: list, profiles: list, officer, rng: random.Random) -> int:
-    from review.services.scoring import ensure_default_rubric
-
     from applications.models import ApplicationVersion
     from review.models import Assignment, RubricCriterion, ScoreSheet
+    from review.services.scoring import ensure_default_rubric
 
     ensure_default_rubric(call)
     criteria = list(RubricCriterion.objects.filter(call=call).order_by("order"))
@@ -378,7 +377,8 @@ def generate() -> dict:
                 DesignatedBase(designation=designation, application=a, name=a.park.name.removesuffix("管理委员会"),
                                province="广东省", city=a.park.region.name, level=DesignatedBase.Level.PROVINCIAL,
                                batch=f"{year}年第{k % 4 + 1}批广东省数字服务出口基地", year=year,
-                               document_number=designation.document_number) for a in apps])
+                               document_number=designation.document_number, park=a.park,
+                               organiser=call.organiser) for a in apps])
             n_bases += len(apps)
         log(f"{N_HISTORY_CALLS} earlier calls with closed notices and {n_bases} designated bases")
 
