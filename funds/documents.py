@@ -9,8 +9,7 @@ from funds.selectors import plan_rows
 from funds.support import yuan
 from portal.documents import EMPTY, cn_date
 from portal.documents.docx import GongwenDocx
-from portal.documents.gongwen import Gongwen
-from portal.documents.pdf import render_pdf
+from portal.documents.gongwen import Gongwen, gongwen_pdf
 
 COLUMNS = [("序号", 7.0, "center"), ("所在区", 17.0, "left"), ("企业名称", 34.0, "left"),
            ("支持事项", 27.0, "left"), ("安排金额（万元）", 15.0, "right")]
@@ -60,22 +59,11 @@ def plan_gongwen(context: dict, *, created=None) -> Gongwen:
 
 def plan_pdf(plan) -> bytes:
     context = plan_context(plan)
-    aligns = [c["align"] for c in context["columns"]]
-    context["cells"] = [list(zip(row, aligns, strict=True)) for row in context["rows"]]
-    gongwen = plan_gongwen(context, created=plan.issued_at or timezone.now())
-    context["gongwen"] = gongwen
-    return render_pdf("pdf/fund_plan.html", context, meta=gongwen.meta())
+    return gongwen_pdf("pdf/fund_plan.html", context, plan_gongwen(context, created=plan.issued_at or timezone.now()))
 
 
 def plan_docx(plan) -> bytes:
     context = plan_context(plan)
-    writer = GongwenDocx(plan_gongwen(context, created=plan.issued_at))
-    writer.head()
-    for text in context["body"]:
-        writer.paragraph(text)
-    writer.table(context["columns"], context["rows"], size=12)
-    for text in context["closing"]:
-        writer.paragraph(text)
-    writer.ending([context["closing_formula"]])
-    writer.colophon()
-    return writer.bytes()
+    return GongwenDocx(plan_gongwen(context, created=plan.issued_at)).write(
+        body=context["body"], columns=context["columns"], rows=context["rows"], table_size=12,
+        after=context["closing"], closing=[context["closing_formula"]])
