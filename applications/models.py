@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 from portal.background import RenderedFile
-from portal.versioning import ImmutableModelMixin
+from portal.versioning import ImmutableModelMixin, StoredFileRecord
 from portal.workflow import fsm, in_group, programme_choices, workflow_for
 
 
@@ -373,28 +373,18 @@ def attachment_path(instance, filename: str) -> str:
     return f"private/applications/{instance.application_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFileRecord):
     """证明材料: an evidence file. Files are never deleted while a version refers to them."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     category = models.CharField(_("evidence category"), max_length=100)
     file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("file type"), max_length=10)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["category", "uploaded_at", "id"]
         indexes = [models.Index(fields=["application", "removed_at"])]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ApplicationVersion(ImmutableModelMixin, models.Model):

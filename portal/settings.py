@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "publicity",
     "publicapi",
     "bases",
+    "monitoring",
     "funds",
     # last: it checks the workflow definitions against what the apps above register
     "portal.workflow",

@@ -127,8 +127,37 @@ NOTICE = ObjectFlow(
     ],
 )
 
+# 评分表: an expert's sheet, locked once submitted; the organiser may reopen it (recorded on the application).
+SCORE_SHEET = ObjectFlow(
+    states=[State("draft", _("Draft")), State("submitted", _("Submitted"))],
+    groups={"editable": {"draft"}, "submitted": {"submitted"}},
+    transitions=[
+        Transition("submit", source={"draft"}, target="submitted", permission="review.work_on_sheet",
+                   verb="sheet.submitted", audited_on="application"),
+        Transition("reopen", source={"submitted"}, target="draft", permission="review.reopen_sheet",
+                   verb="sheet.reopened", audited_on="application"),
+    ],
+)
+
+# 候选名单: proposed by the organiser from the ranking, concurred by the co-issuing departments
+# (recorded on the call).
+CANDIDATE_LIST = ObjectFlow(
+    states=[State("draft", _("Draft")), State("proposed", _("Proposed for concurrence")),
+            State("concurred", _("Concurred"))],
+    groups={"editable": {"draft"}, "awaiting_concurrence": {"proposed"}},
+    transitions=[
+        Transition("propose", source={"draft"}, target="proposed", permission="review.manage_candidate_list",
+                   verb="candidates.proposed", audited_on="call"),
+        Transition("mark_concurred", source={"proposed"}, target="concurred",
+                   permission="review.concur_candidate_list", verb="candidates.concur", audited_on="call"),
+        Transition("withdraw", source={"proposed"}, target="draft", permission="review.manage_candidate_list",
+                   verb="candidates.withdrawn", audited_on="call"),
+    ],
+)
+
 BASES = register(Workflow(
     key="bases", label=_("Digital service export bases"),
     chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
-    objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE},
+    objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE,
+             "score_sheet": SCORE_SHEET, "candidate_list": CANDIDATE_LIST},
 ))

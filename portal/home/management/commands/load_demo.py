@@ -15,6 +15,7 @@ DEMO_LOADERS = [
     "publicity.demo.load_open_notice",
     "funds.demo.load",
     "bases.demo.load",
+    "monitoring.demo.load",
 ]
 
 
