@@ -7,7 +7,9 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from applications import panels, workflow_hooks  # noqa: F401 - the audiences the definitions name
+        from applications import bases_spec, panels, programmes, workflow_hooks  # noqa: F401 - the audiences
+
+        programmes.register(bases_spec.SPEC)
         from portal.home.workspaces import register_panel
 
         register_panel("park", panels.park_panel)

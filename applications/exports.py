@@ -29,14 +29,13 @@ from django.utils.translation import gettext as _
 from applications.dossier import (
     CONDITIONS_KEY,
     EVIDENCE_KEY,
-    SECTIONS,
-    SECTIONS_BY_KEY,
     YI,
     conditions_form_class,
     parse_date,
     parse_decimal,
 )
 from applications.models import Application, ApplicationVersion, Attachment
+from applications.programmes import spec_for
 from portal.documents import EMPTY, cn_date, fonts, paragraphs
 from portal.documents import docx as word
 from portal.documents.binding import Enclosure, overlay, page_indexes, prepare
@@ -150,10 +149,10 @@ def _rows_block(rows_spec, rows: list[dict]) -> dict:
     return _block("table", title=rows_spec.title, columns=columns, rows=body)
 
 
-def _cover(version: ApplicationVersion, data: dict) -> dict:
+def _cover(version: ApplicationVersion, data: dict, cover_section) -> dict:
     application = version.application
     call = application.call
-    form = SECTIONS_BY_KEY["cover"].form_class()
+    form = cover_section.form_class()
     park_name = data.get("park_name") or application.park.name
     fields = [
         {"label": field_label(f), "value": display(f, data.get(name))}
@@ -167,10 +166,10 @@ def _cover(version: ApplicationVersion, data: dict) -> dict:
     ]
     return {
         "key": "cover",
-        "title": str(SECTIONS_BY_KEY["cover"].title),
+        "title": str(cover_section.title),
         "anchor": "s-cover",
         "blocks": [],
-        "dossier_title": _("Digital Service Export Base Application Dossier"),
+        "dossier_title": str(spec_for(application).dossier_title),
         "call_title": call.title,
         "call_document_number": call.document_number,
         "issuers": call.issuer_list,
@@ -248,10 +247,10 @@ def dossier_outline(version: ApplicationVersion) -> list[dict]:
         cover["dossier_title"] = str(data.get("dossier_title") or cover["dossier_title"])
         return _anchored([cover, *data["outline"]])
     outline = []
-    for section in SECTIONS:
+    for section in spec_for(version.application).sections(version.application):
         section_data = data.get(section.key) or {}
         if section.key == "cover":
-            outline.append(_cover(version, section_data))
+            outline.append(_cover(version, section_data, section))
             continue
         if section.form_class is not None:
             blocks = _form_blocks(section.form_class(), section_data)

@@ -2,7 +2,7 @@
 
 import rules
 
-from applications import units
+from applications import programmes, units
 from portal.accounts.models import Role
 from portal.accounts.rules import is_provincial_officer
 from portal.accounts.selectors import memberships_of
@@ -19,7 +19,21 @@ def is_organiser_of_call(user, call) -> bool:
 
 @rules.predicate
 def is_park_member(user, application) -> bool:
-    return application is not None and application.park_id in _orgs(user, Role.PARK_ADMIN)
+    """The applicant's own people: a park's administrators (bases), an enterprise's applicants (fund)."""
+    return application is not None and application.park_id in _orgs(
+        user, Role.PARK_ADMIN, Role.ENTERPRISE_APPLICANT)
+
+
+@rules.predicate
+def is_bases_application(user, application) -> bool:
+    return application is not None and programmes.is_bases(application.call)
+
+
+@rules.predicate
+def is_programme_reader(user, application) -> bool:
+    """Another programme's reviewers of a submitted version (e.g. the fund's district and city bureaus)."""
+    return application is not None and not programmes.is_bases(application.call) and bool(
+        programmes.spec_for(application).can_read_submitted(user, application))
 
 
 @rules.predicate
@@ -62,8 +76,8 @@ def is_assigned_expert(user, application) -> bool:
         expert__user=user, no_conflict_confirmed_at__isnull=False).exists()
 
 
-can_read_submitted = has_submitted_version & (
-    is_unit_reviewer_of | is_organiser_of | (is_unit_coreviewer_of & is_past_preliminary_review))
+_bases_readers = is_unit_reviewer_of | is_organiser_of | (is_unit_coreviewer_of & is_past_preliminary_review)
+can_read_submitted = has_submitted_version & ((is_bases_application & _bases_readers) | is_programme_reader)
 
 rules.add_perm("applications.add_call", is_provincial_officer)
 rules.add_perm("applications.manage_call", is_organiser_of_call)

@@ -3,12 +3,11 @@
 from applications.dossier import (
     CONDITIONS_KEY,
     EVIDENCE_KEY,
-    SECTIONS,
-    SECTIONS_BY_KEY,
     cleaned_to_data,
     conditions_form_class,
     row_formset_class,
 )
+from applications.programmes import spec_for
 from applications.selectors import active_attachments
 
 
@@ -16,7 +15,8 @@ class SectionEditor:
     def __init__(self, application, stored, *, data=None, files=None, revision=None):
         self.application = application
         self.stored = stored
-        self.section = SECTIONS_BY_KEY[stored.key]
+        self.outline = tuple(spec_for(application).sections(application))
+        self.section = next(s for s in self.outline if s.key == stored.key)
         self.revision = stored.revision if revision is None else revision
         self.bound = data is not None
         saved = stored.data or {}
@@ -61,9 +61,9 @@ class SectionEditor:
         return {name: self.form.data.get(name) for name in self.form.fields if name in self.form.data}
 
     def next_section(self):
-        keys = [s.key for s in SECTIONS]
+        keys = [s.key for s in self.outline]
         index = keys.index(self.section.key)
-        return SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None
+        return self.outline[index + 1] if index + 1 < len(self.outline) else None
 
     def conditions(self):
         """(number, text, declared, explanation, evidence) bound fields of each basic condition."""

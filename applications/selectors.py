@@ -3,10 +3,12 @@
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from applications.dossier import CONDITIONS_KEY, SECTIONS
+from applications.dossier import CONDITIONS_KEY
 from applications.models import Application, ApplicationVersion, Attachment, Call, CallDocument, DossierSection
 from portal.accounts.models import Membership, Organization, Role
 from portal.accounts.selectors import organizations_for_role
+
+APPLICANT_ROLES = (Role.PARK_ADMIN, Role.ENTERPRISE_APPLICANT)
 
 
 def open_calls() -> QuerySet[Call]:
@@ -37,6 +39,11 @@ def parks_of(user) -> list[Organization]:
     return organizations_for_role(user, Role.PARK_ADMIN)
 
 
+def applicants_of(user) -> list[Organization]:
+    """The organisations whose applications ``user`` writes: parks (bases) and enterprises (fund)."""
+    return parks_of(user) + organizations_for_role(user, Role.ENTERPRISE_APPLICANT)
+
+
 def applications_of_parks(parks) -> QuerySet[Application]:
     return Application.objects.filter(park__in=parks).select_related("call", "park") \
         .order_by("-updated_at", "-id")
@@ -50,8 +57,11 @@ def application_for_view(pk: int) -> Application:
 def sections_of(application: Application) -> dict[str, DossierSection]:
     """Every section of the outline; a section without its row (data recorded before the portal
     existed) reads as empty rather than failing the page."""
+    from applications.programmes import spec_for
+
     found = {s.key: s for s in DossierSection.objects.filter(application=application)}
-    return {s.key: found.get(s.key) or DossierSection(application=application, key=s.key) for s in SECTIONS}
+    return {s.key: found.get(s.key) or DossierSection(application=application, key=s.key)
+            for s in spec_for(application).sections(application)}
 
 
 def merged_data(sections: dict[str, DossierSection]) -> dict:
@@ -81,7 +91,7 @@ def attachment_in_a_version(attachment: Attachment) -> bool:
 
 
 def park_memberships_for_application(application: Application) -> QuerySet[Membership]:
-    return Membership.objects.filter(organization=application.park, role=Role.PARK_ADMIN,
+    return Membership.objects.filter(organization=application.park, role__in=APPLICANT_ROLES,
                                      is_active=True).select_related("user")
 
 

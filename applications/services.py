@@ -24,6 +24,7 @@ from applications.models import (
     DossierSection,
     Threshold,
 )
+from applications.programmes import is_bases, spec_for
 from applications.selectors import (
     active_attachments,
     merged_data,
@@ -245,6 +246,8 @@ def start_application(*, call: Call, park: Organization, user, request=None) -> 
     existing = Application.objects.filter(call=call, park=park).first()
     if existing:
         raise ApplicationExists(existing)
+    if not is_bases(call):
+        raise ValidationError(_("This call is not open for applications."))
     if call.status != Call.Status.OPEN:
         raise ValidationError(_("This call is not open for applications."))
     if not call_accepts_park(call, park):
@@ -334,7 +337,7 @@ def add_attachment(*, application: Application, user, uploaded_file, category: s
                    request=None) -> Attachment:
     _require(user, "applications.edit_application", application)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if category not in application.call.evidence_categories:
+    if category not in spec_for(application).evidence_categories(application):
         raise ValidationError({"category": _("Choose one of the call's evidence categories.")})
     name = safe_display_name(uploaded_file.name or "")
     max_file = settings.DOSSIER_MAX_FILE_MB * 1024 * 1024
@@ -399,21 +402,25 @@ def submit_application(*, application: Application, user, justification: str = "
             _("The deadline for submission (%(deadline)s) has passed.")
             % {"deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
             code="deadline")
+    spec = spec_for(application)
     sections = sections_of(application)
-    incomplete = [str(s.title) for s in SECTIONS if not sections[s.key].complete]
+    incomplete = [str(s.title) for s in spec.sections(application) if not sections[s.key].complete]
     if incomplete:
         raise SubmissionRefused(
             _("Complete every section before submitting: %(sections)s.")
             % {"sections": "、".join(incomplete)}, code="incomplete")
     data = {key: section.data for key, section in sections.items() if key != EVIDENCE_KEY}
-    criteria = eligibility.evaluate(call=call, region=application.park.region,
-                                    data=merged_data(sections))
-    refusal = eligibility.operating_years_message(call=call, data=merged_data(sections))
-    if refusal:
-        raise SubmissionRefused(refusal, code="requirement")
-    refused_type = park_type_refusal(call, application.park)
-    if refused_type:
-        raise SubmissionRefused(refused_type, code="park_type")
+    if is_bases(call):
+        criteria = eligibility.evaluate(call=call, region=application.park.region,
+                                        data=merged_data(sections))
+        refusal = eligibility.operating_years_message(call=call, data=merged_data(sections))
+        if refusal:
+            raise SubmissionRefused(refusal, code="requirement")
+        refused_type = park_type_refusal(call, application.park)
+        if refused_type:
+            raise SubmissionRefused(refused_type, code="park_type")
+    else:  # the programme's own rules (e.g. the fund's thresholds and caps per item)
+        criteria = spec.check_submission(application, sections)
     missed = eligibility.misses(criteria)
     justification = (justification or "").strip()
     if missed and len(justification) < 20:
@@ -436,6 +443,9 @@ def submit_application(*, application: Application, user, justification: str = "
     record_event(verb="application.submitted", actor=user, target=application,
                  organization=application.park,
                  data={"version": number, "misses": len(missed)}, request=request)
+    if not is_bases(call):
+        spec.after_submission(application, version, user)
+        return version
     link = reverse("applications:detail", args=[application.pk])
     context = {"call": call.title, "park": application.park.name, "version": number,
                "deadline": cn_day(call.recommend_deadline)}

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from applications.dossier import CONDITIONS_KEY, SECTIONS
+from applications.dossier import CONDITIONS_KEY
+from applications.programmes import spec_for
 
 
 def _rows_text(rows: list[dict]) -> str:
@@ -22,7 +23,7 @@ def _value(value) -> str:
 def compare_versions(old, new) -> list[dict]:
     """A list of changes: section title, field label, old text, new text."""
     changes = []
-    for section in SECTIONS:
+    for section in spec_for(new.application).sections(new.application):
         if section.form_class is None:
             continue
         before, after = old.data.get(section.key, {}), new.data.get(section.key, {})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import eligibility, services
-from applications.dossier import CONDITIONS_KEY, EVIDENCE_KEY, SECTIONS, SECTIONS_BY_KEY
+from applications.dossier import CONDITIONS_KEY, EVIDENCE_KEY
 from applications.forms import (
     PROVINCIAL_DEFAULT_THRESHOLDS,
     AttachmentForm,
@@ -25,6 +25,7 @@ from applications.forms import (
     ThresholdFormSet,
 )
 from applications.models import Application, ApplicationVersion, Attachment, Call, DossierExport
+from applications.programmes import is_bases, spec_for
 from applications.sections import SectionEditor
 from applications.selectors import (
     active_attachments,
@@ -235,11 +236,19 @@ def start(request, call_pk: int):
             messages.error(request, message)
         return redirect("applications:call-detail", pk=call.pk)
     messages.success(request, _("Your application has been started. Fill in the sections in any order."))
-    return redirect("applications:section", pk=application.pk, key=SECTIONS[0].key)
+    return redirect("applications:section", pk=application.pk, key=_outline(application)[0].key)
+
+
+def _outline(application):
+    return tuple(spec_for(application).sections(application))
+
+
+def _criteria(application, data: dict):
+    return spec_for(application).criteria(application, data)
 
 
 def _progress(application, sections):
-    return [{"section": s, "complete": sections[s.key].complete} for s in SECTIONS]
+    return [{"section": s, "complete": sections[s.key].complete} for s in _outline(application)]
 
 
 @login_required
@@ -247,8 +256,7 @@ def detail(request, pk: int):
     application = _get_application(request, pk, "applications.view_application_all_versions")
     is_park = request.user.has_perm("applications.view_draft", application)
     sections = sections_of(application)
-    criteria = eligibility.evaluate(call=application.call, region=application.park.region,
-                                    data=merged_data(sections))
+    criteria = _criteria(application, merged_data(sections))
     return render(request, "applications/detail.html", {
         "application": application,
         "is_park": is_park,
@@ -298,12 +306,11 @@ def _section_page(request, application, editor: SectionEditor, *, status=200, co
     return render(request, "applications/section.html", {
         "application": application, "editor": editor, "section": editor.section,
         "progress": _progress(application, sections),
-        "criteria": eligibility.evaluate(call=application.call, region=application.park.region,
-                                         data=live),
+        "criteria": _criteria(application, live),
         "conflict": conflict, "restored_at": restored_at,
         "next_section": editor.next_section(),
         "attachment_form": attachment_form or (
-            AttachmentForm(categories=application.call.evidence_categories)
+            AttachmentForm(categories=spec_for(application).evidence_categories(application))
             if editor.section.key == EVIDENCE_KEY else None),
         "attachments": active_attachments(application) if editor.section.key == EVIDENCE_KEY else None,
         "max_file_mb": settings.DOSSIER_MAX_FILE_MB, "max_total_mb": settings.DOSSIER_MAX_TOTAL_MB,
@@ -312,9 +319,9 @@ def _section_page(request, application, editor: SectionEditor, *, status=200, co
 
 @login_required
 def section(request, pk: int, key: str):
-    if key not in SECTIONS_BY_KEY:
-        raise Http404
     application = _get_application(request, pk, "applications.view_draft")
+    if key not in {s.key for s in _outline(application)}:
+        raise Http404
     if not application.is_editable:
         messages.info(request, _("The application has been submitted and cannot be edited now."))
         return redirect("applications:detail", pk=pk)
@@ -357,15 +364,15 @@ def section(request, pk: int, key: str):
 @require_POST
 def autosave(request, pk: int, key: str):
     """htmx: keep what is being typed and return the save state and the live eligibility table."""
-    if key not in SECTIONS_BY_KEY or key == EVIDENCE_KEY:
-        raise Http404
     application = _get_application(request, pk, "applications.edit_application")
+    if key not in {s.key for s in _outline(application)} or key == EVIDENCE_KEY:
+        raise Http404
     _keep_draft(request, application, key)
     stored = sections_of(application)
     editor = SectionEditor(application, stored[key], data=request.POST)
     live = merged_data(stored)
     live.update(editor.live_values())
-    criteria = eligibility.evaluate(call=application.call, region=application.park.region, data=live)
+    criteria = _criteria(application, live)
     return HttpResponse(render_to_string("applications/_autosave.html", {
         "saved_at": timezone.localtime(), "criteria": criteria, "oob": True,
     }, request=request))
@@ -377,7 +384,8 @@ def autosave(request, pk: int, key: str):
 @require_POST
 def upload(request, pk: int):
     application = _get_application(request, pk, "applications.edit_application")
-    form = AttachmentForm(request.POST, request.FILES, categories=application.call.evidence_categories)
+    form = AttachmentForm(request.POST, request.FILES,
+                          categories=spec_for(application).evidence_categories(application))
     stored = sections_of(application)[EVIDENCE_KEY]
     editor = SectionEditor(application, stored)
     if form.is_valid():
@@ -443,8 +451,7 @@ def download_attachment(request, pk: int, attachment_pk: int):
 def submit(request, pk: int):
     application = _get_application(request, pk, "applications.view_draft")
     sections = sections_of(application)
-    criteria = eligibility.evaluate(call=application.call, region=application.park.region,
-                                    data=merged_data(sections))
+    criteria = _criteria(application, merged_data(sections))
     missed = eligibility.misses(criteria)
     can_submit = request.user.has_perm("applications.submit_application", application)
     status = 200
@@ -470,7 +477,8 @@ def submit(request, pk: int):
     return render(request, "applications/submit.html", {
         "application": application, "form": form, "criteria": criteria, "missed": missed,
         "requirement_refusal": eligibility.operating_years_message(call=application.call,
-                                                                   data=merged_data(sections)),
+                                                                   data=merged_data(sections))
+        if is_bases(application.call) else "",
         "progress": _progress(application, sections), "can_submit": can_submit,
         "deadline_passed": deadline_passed,
         "incomplete": [p for p in _progress(application, sections) if not p["complete"]],

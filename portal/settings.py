@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "bases",
     "rereview",
     "monitoring",
+    "funds",
     # last: it checks the workflow definitions against what the apps above register
     "portal.workflow",
 ]

@@ -56,6 +56,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
+    path("funds/", include("funds.urls")),
     path("bases/", bases_views.directory, name="bases"),
     path("bases/", include("bases.urls")),
     path("rereview/", include("rereview.urls")),

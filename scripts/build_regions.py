@@ -9,7 +9,7 @@ bureau's statistical functional areas (development zones), kept and flagged ``fu
     python scripts/build_regions.py package/dist > portal/accounts/data/regions.csv
 
 Added by hand below (no code of their own in GB/T 2260, so the project gives them ``<city code>X<nn>``):
-the national new areas that are 服务贸易创新发展试点地区, and 横琴 in 珠海.
+the national new areas that are 服务贸易创新发展试点地区, 横琴 in 珠海, and 珠海's 高新区 and 高栏港.
 Flags for the national call (DOMAIN.md §2): ``demo`` = 中国服务外包示范城市 (31), ``pilot`` = 服务贸易创新发展试点
 地区 (the 17 areas of the 2018 深化试点).
 """
@@ -39,6 +39,12 @@ NEW_AREAS = [  # code, name, parent
     ("500100X01", "重庆两江新区", "500100"), ("520100X01", "贵州贵安新区", "520100"),
     ("610100X01", "陕西西咸新区", "610100"), ("130600X01", "河北雄安新区", "130600"),
     ("440400X01", "横琴粤澳深度合作区（横琴新区）", "440400"),
+]
+# 珠海's economic functional areas (经济功能区) whose commerce departments review the service-trade fund's
+# applications (seed 004, 珠商〔2019〕28号): without a code in GB/T 2260 or the 统计用区划代码, so project codes.
+FUNCTIONAL_AREAS = [
+    ("440400X02", "珠海高新技术产业开发区（高新区）", "440400"),
+    ("440400X03", "珠海高栏港经济区（高栏港）", "440400"),
 ]
 
 
@@ -81,6 +87,8 @@ def build(dist: Path) -> list[dict]:
         add(a["code"], a["name"], "district", parent, {"functional"} if a["code"][4] == "7" else ())
     for code, name, parent in NEW_AREAS:
         add(code, name, "district", parent, {"new_area"})
+    for code, name, parent in FUNCTIONAL_AREAS:
+        add(code, name, "district", parent, {"functional", "new_area"})
     order = {"province": 0, "city": 1, "district": 2}
     rows.sort(key=lambda r: (order[r["level"]], r["code"]))
     return rows

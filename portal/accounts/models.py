@@ -140,6 +140,8 @@ class Organization(models.Model):
         PROVINCE_CAC = "province_cac", _("Provincial cyberspace affairs office")
         PROVINCE_MIIT = "province_miit", _("Provincial department of industry and information technology")
         MINISTRY = "ministry", _("Ministry")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        DISTRICT_COMMERCE = "district_commerce", _("District commerce bureau")
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -190,6 +192,11 @@ class Role(models.TextChoices):
     PROVINCIAL_COREVIEWER = "provincial_coreviewer", _("Provincial co-reviewer")
     EXPERT = "expert", _("Expert")
     SYSADMIN = "sysadmin", _("System administrator")
+    # The service-trade fund programme (seed 004): the applying enterprise, the district commerce bureau's
+    # preliminary reviewer, the city commerce bureau's fund officer.
+    ENTERPRISE_APPLICANT = "enterprise_applicant", _("Enterprise applicant")
+    DISTRICT_REVIEWER = "district_reviewer", _("District reviewer")
+    FUND_OFFICER = "fund_officer", _("City fund officer")
 
 
 # Which kinds of organisation a role may be held in (an expert's organisation is the employer).
@@ -203,6 +210,9 @@ ROLE_ORGANIZATION_KINDS: dict[str, set[str]] = {
     },
     Role.EXPERT: set(Organization.Kind.values),
     Role.SYSADMIN: set(Organization.Kind.values),
+    Role.ENTERPRISE_APPLICANT: {Organization.Kind.ENTERPRISE},
+    Role.DISTRICT_REVIEWER: {Organization.Kind.DISTRICT_COMMERCE},
+    Role.FUND_OFFICER: {Organization.Kind.CITY_COMMERCE},
 }
 
 

@@ -14,7 +14,8 @@ SLUG = re.compile(r"^[a-z]+$")
 IMAGE = re.compile(r"^[a-z0-9-]+\.png$")
 # The guide of each workspace (workspace key → guide slug).
 WORKSPACE_GUIDES = {"park": "park", "city": "city", "coreview": "coreview", "province": "province",
-                    "expert": "expert", "system": "admin"}
+                    "expert": "expert", "system": "admin",
+                    "enterprise": "fund", "district": "fund", "fund": "fund"}
 
 
 def guides() -> list[tuple[str, str]]:

@@ -29,6 +29,9 @@ WORKSPACES: tuple[Workspace, ...] = (
               (Role.PROVINCIAL_OFFICER,)),
     Workspace("expert", _("My review tasks"), "workspace.expert", (Role.EXPERT,)),
     Workspace("system", _("System administration"), "workspace.system", (Role.SYSADMIN,)),
+    Workspace("enterprise", _("My fund applications"), "workspace.enterprise", (Role.ENTERPRISE_APPLICANT,)),
+    Workspace("district", _("District preliminary review"), "workspace.district", (Role.DISTRICT_REVIEWER,)),
+    Workspace("fund", _("Service-trade fund"), "workspace.fund", (Role.FUND_OFFICER,)),
 )
 WORKSPACES_BY_KEY = {w.key: w for w in WORKSPACES}
 

@@ -147,6 +147,29 @@ EVENTS: tuple[Event, ...] = (
        _("Outcome of your application: not selected"),
        _("{park} was not designated in {call} (document {document}).\nReason: {reason}"),
        "call park document reason link"),
+    # The service-trade fund (seed 004): the enterprise, its district's commerce bureau, the city bureau.
+    _e("fund.submitted", _("Fund application submitted (confirmation)"), _("the enterprise"),
+       _("Fund application submitted: {call} (version {version})"),
+       _("The application of {park} has been submitted as version {version}. The commerce department of your "
+         "district will do the preliminary review."), "call park version link"),
+    _e("fund.received", _("New fund application to review"), _("the district's reviewers"),
+       _("New fund application to review: {park}"),
+       _("{park} has submitted version {version} of its application for {call}. It awaits your preliminary "
+         "review."), "call park version link"),
+    _e("fund.decided", _("Fund application reviewed"), _("the enterprise"),
+       _("Your fund application: {decision}"),
+       _("{unit} reviewed your application for {call}: {decision}.\n{reason}"), "call unit decision reason link"),
+    _e("fund.forwarded", _("Fund application passed the district review"), _("the city's fund officers"),
+       _("Fund application to review: {park}"),
+       _("{unit} passed the application of {park} for {call} in its preliminary review."), "call park unit link"),
+    _e("fund.item_cancelled", _("Support of an item cancelled after an objection"), _("the enterprise"),
+       _("Support cancelled: {name}"),
+       _("After verifying an objection to the funding plan of {call}, the support of {name} is cancelled.\n"
+         "{reason}"), "call name reason link"),
+    _e("fund.plan_issued", _("Funding plan issued"), _("the funded enterprises"),
+       _("Funding plan issued: {call}"),
+       _("The funding plan of {call} is issued by document {document}. Please complete the transfer "
+         "formalities."), "call document link"),
     _e("base.status_changed", _("Status of the base changed"), _("the base's park"),
        _("Status of {park}: {decision}"),
        _("By document {document} the status of {park} is now: {decision}. {deadline}\nReasons: {reason}"),

@@ -126,6 +126,15 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "rereview:revoke": ("post", {"gd_officer"}), "rereview:revocation-document": ("get", NOBODY),
     "rereview:item": ("get", {"park_huangpu", "gd_officer"}), "rereview:outcome": ("post", {"gd_officer"}),
     "rereview:mine": ("get", PARKS),
+    # the service-trade fund (seed 004): nobody here holds a fund role, and the objects here are the bases';
+    # tests/funds/test_permission_matrix.py walks the same URLs with the fund's roles and objects.
+    "workspace-enterprise": ("get", NOBODY), "workspace-district": ("get", NOBODY), "workspace-fund": ("get", NOBODY),
+    **{f"funds:{name}": (method, NOBODY) for name, method in (
+        ("call", "get"), ("start", "post"), ("notice", "get"), ("district-inbox", "get"), ("district-review", "get"),
+        ("city-calls", "get"), ("call-manage", "get"), ("city-review", "get"), ("plan", "get"),
+        ("plan-draft", "post"), ("plan-publish", "get"), ("objection-new", "get"), ("objection-decide", "post"),
+        ("plan-submit", "get"), ("plan-approval", "get"), ("approval-file", "get"), ("plan-issue", "get"),
+        ("plan-document", "get"))},
     # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
     "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
     "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
@@ -281,6 +290,7 @@ PK_BY_PREFIX = {
     "system:user": "user", "system:membership": "membership", "system:membership-add": "user",
     "system:organization": "organization",
     "system:workday": "workday",
+    "funds:": "application",
     "bases:base": "base", "bases:change-status": "base", "bases:status-document": "status_change",
     "monitoring:base": "base",
     "bases:": "report", "bases:evidence": "report_evidence", "bases:remove-evidence": "report_evidence",
