@@ -194,10 +194,9 @@ def experts(rng: random.Random, officer) -> list:
 
 
 def scores(call, apps: list, profiles: list, officer, rng: random.Random) -> int:
-    from review.services.scoring import ensure_default_rubric
-
     from applications.models import ApplicationVersion
     from review.models import Assignment, RubricCriterion, ScoreSheet
+    from review.services.scoring import ensure_default_rubric
 
     ensure_default_rubric(call)
     criteria = list(RubricCriterion.objects.filter(call=call).order_by("order"))

@@ -348,11 +348,11 @@ def people(browser: Browser, live_server) -> Callable[..., Page]:
 
 def test_a_batch_of_bases_from_the_call_to_the_public_directory(demo, clock, people, tmp_path):
     from django.core import mail
-    from review.services.scoring import DEFAULT_RUBRIC
 
     from applications.models import Application
     from publicity.models import Objection
     from publicity.services import close_due_notices
+    from review.services.scoring import DEFAULT_RUBRIC
 
     # a. The provincial officer creates the call (thresholds and conditions prefilled) and opens it.
     province = people("gd_officer")
