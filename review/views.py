@@ -120,11 +120,21 @@ def coreview_list(request, call_pk: int):
 
 
 def _coreview_page(request, call, failed=None, status=200):
-    """One form per application, each with its own prefix; a failed one keeps what was typed."""
+    """One page of the list (searched, filtered, sorted: portal.lists), one form per application, each with
+    its own prefix; a failed one keeps what was typed."""
+    from portal.lists import filtered_page
+    from review.filters import CoReviewFilter
+
+    listing = filtered_page(request, CoReviewFilter, selectors.coreview_list(request.user, call), per_page=50)
     rows = [(a, failed[1] if failed and failed[0] == a.pk else CoReviewForm(
         prefix=f"a{a.pk}", initial={"stance": a.my_stance, "opinion": a.my_opinion}))
-        for a in selectors.coreview_list(request.user, call)]
-    return render(request, "review/coreview_list.html", {"call": call, "rows": rows}, status=status)
+        for a in listing["page"].object_list]
+    if failed and not any(a.pk == failed[0] for a, _form in rows):  # refused on another page: shown first
+        refused = selectors.coreview_list(request.user, call).filter(pk=failed[0]).first()
+        if refused is not None:
+            rows.insert(0, (refused, failed[1]))
+    return render(request, "review/coreview_list.html", {"call": call, "rows": rows, **listing},
+                  status=status if status != 200 else listing["filter_status"])
 
 
 @login_required
