@@ -13,6 +13,7 @@ from applications.versions import compare_versions
 from portal.audit.services import record_event
 from portal.files import private_file_response
 from portal.formerrors import add_errors
+from portal.fragments import cached_fragment
 from review import quota, selectors, services
 from review.forms import CoReviewForm, DecisionForm, RecommendationListForm, ResendForm, ReturnForm, SendForm
 from review.models import Recommendation
@@ -60,8 +61,15 @@ def inbox(request, call_pk: int):
     from review.filters import InboxFilter
 
     listing = filtered_page(request, InboxFilter, selectors.inbox(request.user, call), per_page=50)
+    applications = listing["page"].object_list
+    # The rows are drawn once per version of what they show (portal.fragments): the applications of this
+    # page as they are now (state, latest version; a version never changes once submitted).
+    version = (call.pk, "inbox", *sorted(units.unit_regions_of(request.user, call)),
+               *applications.values_list("pk", "state", "latest_version_number", "updated_at"))
+    rows_html = cached_fragment(request, "review/_inbox_rows.html", lambda: {"applications": applications},
+                                version=version)
     return render(request, "review/inbox.html", {
-        "call": call, "applications": listing["page"].object_list, **listing,
+        "call": call, "applications": applications, "rows_html": rows_html, **listing,
     }, status=listing["filter_status"])
 
 

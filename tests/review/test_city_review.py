@@ -370,3 +370,20 @@ def test_a_refused_opinion_on_a_later_page_is_shown_with_its_message(gd_call, cl
     rows = response.context["rows"]
     assert rows[0][0].pk == last.pk and rows[0][1].errors
     assert not CoReview.objects.filter(version__application=last).exists()
+
+
+def test_the_inbox_rows_are_drawn_again_when_an_application_changes(submit_for, client_for, user_named):
+    from django.core.cache import cache
+
+    cache.clear()
+    application = submit_for("park_huangpu")
+    city = client_for("city_gz")
+    url = reverse("review:inbox", args=[application.call_id])
+    assert 'state-submitted' in city.get(url).content.decode()
+    with CaptureQueriesContext(connection) as drawn:
+        city.get(url)  # from the cache: the rows' own query is not run
+    _approve(application, user_named("city_gz"))
+    with CaptureQueriesContext(connection) as again:
+        body = city.get(url).content.decode()
+    assert 'state-approved' in body and 'state-submitted' not in body
+    assert len(again) == len(drawn) + 1
