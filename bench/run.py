@@ -537,8 +537,12 @@ def main() -> None:
                   + (f", sequential scans of {', '.join(row['seq_scans'])}" if row["seq_scans"] else "")
                   + (f", {', '.join(sorted(set(row['sorts'])))}" if row.get("sorts") else ""))
     print(f"\nload generator: {'wrk' if use_wrk else 'Python'}; gunicorn {args.workers} sync workers; "
-          f"{round(time.monotonic() - started)} s in all. Written: {RESULTS.relative_to(ROOT)}, "
-          f"{DETAIL.relative_to(ROOT)}, bench/explain.txt")
+          f"{round(time.monotonic() - started)} s in all. Written: {_shown(RESULTS)}, {_shown(DETAIL)}, "
+          "bench/explain.txt")
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 if __name__ == "__main__":
