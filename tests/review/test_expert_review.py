@@ -647,16 +647,21 @@ def _reopen_tokens(body: str) -> dict[int, str]:
         r'value="([^"]+)"', body)}
 
 
-def test_the_ranking_rows_are_drawn_once_per_version_and_again_when_sheets_or_opinions_change(
-        gd_call, experts, passed, officer, client_for, django_capture_on_commit_callbacks):
+def _two_sheets_ranked(gd_call, experts, passed, officer, capture) -> None:
+    """An empty cache; two submitted sheets (70, 90) on the first application, the ranking recomputed."""
     from django.core.cache import cache
-
-    from review.models import Panel, PanelOpinion
 
     cache.clear()
     services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         _score_application(gd_call, passed[0], experts[:2], [70, 90], officer)
+
+
+def test_the_ranking_rows_are_drawn_once_per_version_and_again_when_sheets_or_opinions_change(
+        gd_call, experts, passed, officer, client_for, django_capture_on_commit_callbacks):
+    from review.models import Panel, PanelOpinion
+
+    _two_sheets_ranked(gd_call, experts, passed, officer, django_capture_on_commit_callbacks)
     c = client_for("gd_officer")
     url = reverse("review:ranking", args=[gd_call.pk])
     with CaptureQueriesContext(connection) as drawn:
@@ -681,15 +686,11 @@ def test_the_ranking_rows_are_drawn_once_per_version_and_again_when_sheets_or_op
 
 def test_forms_in_a_cached_ranking_page_carry_the_requesters_own_csrf_token(
         gd_call, experts, passed, officer, user_named, django_capture_on_commit_callbacks):
-    from django.core.cache import cache
     from django.test import Client
 
     from portal.fragments import _placeholder
 
-    cache.clear()
-    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
-    with django_capture_on_commit_callbacks(execute=True):
-        _score_application(gd_call, passed[0], experts[:2], [70, 90], officer)
+    _two_sheets_ranked(gd_call, experts, passed, officer, django_capture_on_commit_callbacks)
     url = reverse("review:ranking", args=[gd_call.pk])
     clients, tokens = [], []
     for _ in range(2):
@@ -711,12 +712,7 @@ def test_forms_in_a_cached_ranking_page_carry_the_requesters_own_csrf_token(
 def test_a_refused_proposal_keeps_its_checked_rows_without_caching_them(gd_call, experts, passed, officer,
                                                                        client_for,
                                                                        django_capture_on_commit_callbacks):
-    from django.core.cache import cache
-
-    cache.clear()
-    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
-    with django_capture_on_commit_callbacks(execute=True):
-        _score_application(gd_call, passed[0], experts[:2], [70, 90], officer)  # 2 sheets of the call's 5
+    _two_sheets_ranked(gd_call, experts, passed, officer, django_capture_on_commit_callbacks)  # of the call's 5
     c = client_for("gd_officer")
     url = reverse("review:ranking", args=[gd_call.pk])
     c.get(url)
