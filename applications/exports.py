@@ -37,7 +37,7 @@ from applications.dossier import (
     parse_decimal,
 )
 from applications.models import Application, ApplicationVersion, Attachment
-from portal.documents import EMPTY, cn_date, fonts
+from portal.documents import EMPTY, cn_date, fonts, paragraphs
 from portal.documents import docx as word
 from portal.documents.binding import Enclosure, overlay, page_indexes, prepare
 from portal.documents.pdf import DocumentMeta, render_document, write
@@ -89,7 +89,7 @@ def display(field: forms.Field, value) -> str:
 def _paragraphs(value) -> list[str]:
     if _is_empty(value):
         return [EMPTY]
-    return [line.strip() for line in str(value).splitlines() if line.strip()] or [EMPTY]
+    return paragraphs(str(value)) or [EMPTY]
 
 
 def _width_weight(field: forms.Field) -> float:

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 from portal.background import RenderedFile
+from portal.versioning import ImmutableModelMixin
 
 
 class RegionClass(models.TextChoices):
@@ -373,7 +374,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ApplicationVersion(models.Model):
+class ApplicationVersion(ImmutableModelMixin, models.Model):
     """A submitted, immutable, numbered version: every field, the attachments with their SHA-256,
     the eligibility as computed at submission, and the justification."""
 
@@ -398,14 +399,6 @@ class ApplicationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("a submitted version is immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("a submitted version is immutable")
 
 
 class DossierExport(RenderedFile):

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from applications.dossier import CONDITIONS_KEY, SECTIONS
-from applications.models import Application, ApplicationVersion, Attachment, Call, DossierSection
+from applications.models import Application, ApplicationVersion, Attachment, Call, CallDocument, DossierSection
 from portal.accounts.models import Membership, Organization, Role
 from portal.accounts.selectors import organizations_for_role
 
@@ -12,6 +12,13 @@ from portal.accounts.selectors import organizations_for_role
 def open_calls() -> QuerySet[Call]:
     return Call.objects.filter(status=Call.Status.OPEN, park_deadline__gt=timezone.now()) \
         .select_related("organiser", "region").order_by("park_deadline")
+
+
+def public_calls() -> QuerySet[Call]:
+    """Every call the public may read (never drafts), newest deadline first, with its public documents."""
+    return Call.objects.exclude(status=Call.Status.DRAFT).select_related("organiser", "region").prefetch_related(
+        Prefetch("documents", queryset=CallDocument.objects.order_by("kind", "uploaded_at", "pk"))) \
+        .order_by("-park_deadline", "-pk")
 
 
 def open_calls_for_park(park: Organization) -> list[Call]:

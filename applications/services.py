@@ -36,6 +36,7 @@ from portal.background import request_rendering, run_rendering
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
+from portal.versioning import file_snapshot
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -66,6 +67,8 @@ def save_call(*, user, call: Call, thresholds: list[dict], co_issuers=None, requ
     record_event(verb="call.created" if creating else "call.updated", actor=user, target=call,
                  organization=call.organiser, request=request,
                  data={"co_issuers": [o.name for o in call.co_issuers.order_by("name")]})
+    if call.status != Call.Status.DRAFT:
+        transaction.on_commit(bump_public_cache)  # the home page and the open-data API show it
     return call
 
 
@@ -374,9 +377,7 @@ class SubmissionRefused(ValidationError):
 
 
 def _attachment_snapshot(attachment: Attachment) -> dict:
-    return {"id": attachment.pk, "category": attachment.category, "name": attachment.original_name,
-            "kind": attachment.kind, "size": attachment.size, "sha256": attachment.sha256,
-            "uploaded_at": attachment.uploaded_at.isoformat()}
+    return file_snapshot(attachment, category=attachment.category)
 
 
 @transaction.atomic

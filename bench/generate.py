@@ -377,7 +377,8 @@ def generate() -> dict:
                 DesignatedBase(designation=designation, application=a, name=a.park.name.removesuffix("管理委员会"),
                                province="广东省", city=a.park.region.name, level=DesignatedBase.Level.PROVINCIAL,
                                batch=f"{year}年第{k % 4 + 1}批广东省数字服务出口基地", year=year,
-                               document_number=designation.document_number) for a in apps])
+                               document_number=designation.document_number, park=a.park,
+                               organiser=call.organiser) for a in apps])
             n_bases += len(apps)
         log(f"{N_HISTORY_CALLS} earlier calls with closed notices and {n_bases} designated bases")
 

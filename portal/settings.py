@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "captcha",
+    "ninja",  # its vendored Swagger UI (static files) for /api/v1/docs
     "portal.accounts",
     "portal.audit",
     "portal.notifications",
@@ -102,6 +103,8 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "publicity",
+    "publicapi",
+    "bases",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +223,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-objector-data": {
         "task": "publicity.tasks.purge_objector_data",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # 08:50 every day: parks whose annual progress report is due in 7, 3 or 1 days (not yet submitted).
+    "remind-annual-reports": {
+        "task": "bases.tasks.remind_annual_reports",
+        "schedule": crontab(hour=8, minute=50),
     },
     # 00:05 every day: the head of the audit hash chain written to the log (an anchor kept elsewhere).
     "log-audit-chain-head": {
@@ -491,6 +499,9 @@ OBJECTOR_DATA_RETENTION_YEARS = int(os.environ.get("OBJECTOR_DATA_RETENTION_YEAR
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 # Each worker process keeps the public version this long before asking Redis again (portal/home/caching.py).
 PUBLIC_CACHE_LOCAL_SECONDS = float(os.environ.get("PUBLIC_CACHE_LOCAL_SECONDS", "1"))
+# The open-data API (/api/v1/): requests per client address per minute (0: no limit) and the largest page.
+PUBLIC_API_LIMIT_PER_MINUTE = int(os.environ.get("PUBLIC_API_LIMIT_PER_MINUTE", "120"))
+PUBLIC_API_MAX_PAGE_SIZE = 100
 # The stored ranking of a call is recomputed this many seconds after the first change (a submitted or
 # reopened score sheet); the changes of those seconds are taken by the same run.
 RANKING_DEBOUNCE_SECONDS = int(os.environ.get("RANKING_DEBOUNCE_SECONDS", "5"))

@@ -5,12 +5,13 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from bases import views as bases_views
 from portal import observability
 from portal.accounts import views as account_views
 from portal.home import help as help_views
 from portal.home import views as home_views
 from portal.home.workspaces import WORKSPACES
-from publicity import views as publicity_views
+from publicapi.api import api as public_api
 
 # The Django admin is for superusers created on the command line only; system administrators use the
 # portal's 系统管理 screens (/system/), whose services cannot make anyone staff or superuser.
@@ -55,7 +56,9 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("review/", include("review.urls")),
     path("publicity/", include("publicity.urls")),
-    path("bases/", publicity_views.bases, name="bases"),
+    path("bases/", bases_views.directory, name="bases"),
+    path("bases/", include("bases.urls")),
+    path("api/v1/", public_api.urls),  # the open-data API (publicapi), read-only
     path("workdays/", include("portal.workdays.urls")),
     # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.
     path("captcha/image/<str:key>/", captcha_views.captcha_image, {"scale": 1}, name="captcha-image"),

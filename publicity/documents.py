@@ -31,12 +31,11 @@ from django.utils import timezone
 
 from applications.models import Call
 from portal.crypto import mask
-from portal.documents import EMPTY, cn_date
+from portal.documents import EMPTY, call_subject, cite_call, cn_date, cn_datetime, cn_period, paragraphs
 from portal.documents.docx import GongwenDocx
-from portal.documents.gongwen import Gongwen, header_size
-from portal.documents.pdf import DocumentMeta, render_pdf
+from portal.documents.gongwen import Gongwen, gongwen_pdf, header_size
+from portal.documents.pdf import DocumentMeta, render_pdf, table_cells, table_columns
 from publicity.models import Designation, Notice, NoticeItem, Objection
-from review.letters import _notice, letter_subject
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -50,19 +49,6 @@ _BATCH_PREFIX = re.compile(r"^(第[一二三四五六七八九十百零〇0-9]+�
 
 # --- values --------------------------------------------------------------------------------------
 
-def cn_datetime(value) -> str:
-    """``2026年11月23日 14:05`` in Asia/Shanghai."""
-    local = timezone.localtime(value, SHANGHAI)
-    return f"{cn_date(local)} {local:%H:%M}"
-
-
-def cn_period(start, end) -> str:
-    """``2026年11月23日至2026年11月27日``; empty unless both days are known."""
-    if not start or not end:
-        return ""
-    return f"{cn_date(start)}至{cn_date(end)}"
-
-
 def file_size(size: int | None) -> str:
     if size is None:
         return EMPTY
@@ -75,10 +61,6 @@ def file_size(size: int | None) -> str:
 
 def _cn_count(n: int) -> str:
     return CN_DIGITS[n] if 0 <= n <= 10 else str(n)
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _absolute(path: str) -> str:
@@ -117,8 +99,8 @@ def notice_context(notice: Notice) -> dict:
     withdrawn = notice.status == Notice.Status.WITHDRAWN
     return {
         "title": notice.title,
-        "body": _paragraphs(notice.body),
-        "columns": [{"label": label, "width": width, "align": align} for label, width, align in NOTICE_COLUMNS],
+        "body": paragraphs(notice.body),
+        "columns": table_columns(NOTICE_COLUMNS),
         "rows": rows,
         "parks": [row[1] for row in rows],
         "window": window,
@@ -141,8 +123,7 @@ def notice_context(notice: Notice) -> dict:
 def notice_pdf(notice: Notice) -> bytes:
     """The public notice as PDF (template ``pdf/notice.html``)."""
     context = notice_context(notice)
-    aligns = [c["align"] for c in context["columns"]]
-    context["cells"] = [list(zip(row, aligns, strict=True)) for row in context["rows"]]
+    context["cells"] = table_cells(context["columns"], context["rows"])
     meta = DocumentMeta(title=context["title"], author=context["issuer"], subject=context["call_title"],
                         keywords=[context["document_number"]], created=notice.published_at or notice.created_at)
     return render_pdf("pdf/notice.html", context, meta=meta)
@@ -176,7 +157,7 @@ def receipt_context(objection: Objection) -> dict:
         "notice_title": notice.title,
         "candidate": candidate,
         "received": received,
-        "facts": _paragraphs(objection.facts) or [EMPTY],
+        "facts": paragraphs(objection.facts) or [EMPTY],
         "files": [
             {"n": str(n), "name": f.original_name, "size": file_size(f.size), "sha256": f.sha256}
             for n, f in enumerate(files, start=1)
@@ -237,7 +218,7 @@ def designation_context(designation: Designation) -> dict:
     organiser = call.organiser.name
     issuers = call.issuer_list or [organiser]
     national = call.level == Call.Level.NATIONAL
-    subject = letter_subject(call.title)
+    subject = call_subject(call.title)
     bases = _ordered_bases(designation)
     rows = [[str(n), base.name, _place(base, national)] for n, base in enumerate(bases, start=1)]
 
@@ -246,7 +227,7 @@ def designation_context(designation: Designation) -> dict:
         "各地级以上市商务局会同党委网信办、工业和信息化局推荐"
     published = f"于{period}在{organiser}门户网站公示" if period else f"在{organiser}门户网站公示"
     body = [
-        f"根据{_notice(call)}要求，经{recommended}、专家评审，并{published}，公示期间无异议或异议不成立，"
+        f"根据{cite_call(call)}要求，经{recommended}、专家评审，并{published}，公示期间无异议或异议不成立，"
         f"现认定以下{len(rows)}个园区为{designated_as(subject)}（名单见下表）。",
     ]
     local = "各省级商务、网信、工业和信息化主管部门" if national else "各地级以上市商务、网信、工业和信息化主管部门"
@@ -267,7 +248,7 @@ def designation_context(designation: Designation) -> dict:
         "designated_as": designated_as(subject),
         "addressee": ADDRESSEE_NATIONAL if national else ADDRESSEE_PROVINCIAL,
         "body": body,
-        "columns": [{"label": label, "width": width, "align": align} for label, width, align in DESIGNATION_COLUMNS],
+        "columns": table_columns(DESIGNATION_COLUMNS),
         "rows": rows,
         "bases": [row[1] for row in rows],
         "closing": closing,
@@ -295,23 +276,13 @@ def designation_gongwen(context: dict, *, created=None) -> Gongwen:
 def designation_pdf(designation: Designation) -> bytes:
     """The designation document as PDF (template ``pdf/designation.html``)."""
     context = designation_context(designation)
-    aligns = [c["align"] for c in context["columns"]]
-    context["cells"] = [list(zip(row, aligns, strict=True)) for row in context["rows"]]
     gongwen = designation_gongwen(context, created=designation.published_at or timezone.now())
-    context["gongwen"] = gongwen
-    return render_pdf("pdf/designation.html", context, meta=gongwen.meta())
+    return gongwen_pdf("pdf/designation.html", context, gongwen)
 
 
 def designation_docx(designation: Designation) -> bytes:
     """The designation document as Word (.docx), with the same content as the PDF."""
     context = designation_context(designation)
     writer = GongwenDocx(designation_gongwen(context, created=designation.published_at))
-    writer.head()
-    for text in context["body"]:
-        writer.paragraph(text)
-    writer.table(context["columns"], context["rows"], size=12)
-    for text in context["closing"]:
-        writer.paragraph(text)
-    writer.ending([context["closing_formula"]])
-    writer.colophon()
-    return writer.bytes()
+    return writer.write(body=context["body"], columns=context["columns"], rows=context["rows"], table_size=12,
+                        after=context["closing"], closing=[context["closing_formula"]])

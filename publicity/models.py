@@ -4,6 +4,7 @@ public directory of designated bases."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import private_storage
@@ -301,11 +302,23 @@ class Countersign(models.Model):
 
 
 class DesignatedBase(models.Model):
-    """A designated base in the public directory, across calls (and earlier batches)."""
+    """A designated base in the public directory, across calls (and earlier batches).
+
+    A base has a life (seed 001 四(五), seed 000 附件1 四(八)/五): it is 在册 (active) from its designation, may be
+    put under 限期整改 (rectification, with a deadline) and may be 撤销 (revoked). ``status`` and
+    ``status_deadline`` are the current state; they change only through ``bases.services.change_base_status``,
+    which keeps every decision with its document in ``bases.BaseStatusChange``. A revoked base stays listed.
+    ``park`` is the park management body that reports for the base; ``organiser`` the department that
+    designated it (the designating call's organiser) and decides its status."""
 
     class Level(models.TextChoices):
         NATIONAL = "national", _("National")
         PROVINCIAL = "provincial", _("Provincial")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("base status", "Active")
+        RECTIFICATION = "rectification", pgettext_lazy("base status", "Under rectification")
+        REVOKED = "revoked", pgettext_lazy("base status", "Revoked")
 
     designation = models.ForeignKey(Designation, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="bases")
@@ -318,6 +331,14 @@ class DesignatedBase(models.Model):
     batch = models.CharField(_("batch"), max_length=60)
     year = models.PositiveSmallIntegerField(_("year"))
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    park = models.ForeignKey("accounts.Organization", verbose_name=_("park management body"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="designated_bases")
+    organiser = models.ForeignKey("accounts.Organization", verbose_name=_("designating department"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="designated_bases_organised")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE,
+                              db_index=True)
+    status_deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("designated base")

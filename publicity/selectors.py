@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from publicity.models import DesignatedBase, Designation, Notice, NoticeItem, Objection
+from publicity.models import Designation, Notice, NoticeItem, Objection
 
 
 def public_notices() -> QuerySet[Notice]:
@@ -44,14 +44,6 @@ def designations_awaiting(user) -> list[Designation]:
         .select_related("call").prefetch_related("countersigns", "call__co_issuers").distinct()
     return [d for d in drafts if {o.pk for o in d.call.co_issuers.all() if o.pk in orgs}
             - {c.organization_id for c in d.countersigns.all()}]
-
-
-def designated_bases(*, level: str | None = None) -> QuerySet[DesignatedBase]:
-    qs = DesignatedBase.objects.select_related("designation")
-    if level:
-        qs = qs.filter(level=level)
-    # Newest batch first; within a batch, the order of the designation document (insertion order).
-    return qs.order_by("-year", "level", "batch", "pk")
 
 
 def undecided_count(notice: Notice) -> int:

@@ -19,7 +19,7 @@ from portal.accounts.models import Membership, Role
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.crypto import keyed_hash
-from portal.documents import cn_date
+from portal.documents import call_subject, cn_date
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
@@ -36,7 +36,6 @@ from publicity.models import (
     ObjectionFile,
     ObjectionNote,
 )
-from review.letters import letter_subject
 from review.models import CandidateList
 
 COUNTERSIGN_SCAN_KINDS = {"pdf", "png", "jpg"}
@@ -594,7 +593,7 @@ def designate(*, call: Call, user, document_number: str, document_date, title: s
         raise ValidationError({"document_number": _("Enter the document number.")})
     designation = Designation.objects.create(
         call=call, notice=notice, document_number=document_number, document_date=document_date,
-        title=title or _("Notice on designating the %(batch)s") % {"batch": letter_subject(call.title)},
+        title=title or _("Notice on designating the %(batch)s") % {"batch": call_subject(call.title)},
         status=Designation.Status.COUNTERSIGNING, drafted_by=user, drafted_at=timezone.now())
     co_issuers = list(call.co_issuers.order_by("name"))
     record_event(verb="designation.drafted", actor=user, target=call, organization=call.organiser,
@@ -724,8 +723,8 @@ def _publish(designation: Designation, user, request) -> Designation:
         province = region.province.name if region and region.province else ""
         DesignatedBase.objects.create(
             designation=designation, application=item.application, name=item.park_name, province=province,
-            city=item.city_name, level=level, batch=letter_subject(call.title), year=designation.document_date.year,
-            document_number=designation.document_number)
+            city=item.city_name, level=level, batch=call_subject(call.title), year=designation.document_date.year,
+            document_number=designation.document_number, park=item.application.park, organiser=call.organiser)
     record_event(verb="designation.published", actor=user, target=call, organization=call.organiser,
                  data={"document_number": designation.document_number, "bases": designation.bases.count(),
                        "countersigned_by": list(designation.countersigns.values_list("organization__name",

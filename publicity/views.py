@@ -159,17 +159,6 @@ def objection_status(request):
     return render(request, "publicity/status.html", {"form": form, "objection": objection}, status=status)
 
 
-@public_cache
-def bases(request):
-    from portal.lists import filtered_page
-    from publicity.filters import BaseFilter
-
-    listing = filtered_page(request, BaseFilter, selectors.designated_bases(), per_page=100)
-    return render(request, "publicity/bases.html", {
-        "bases": listing["page"].object_list, "level": request.GET.get("level") or "", **listing,
-    }, status=listing["filter_status"])
-
-
 # --- the officer ---------------------------------------------------------------------------------
 
 def _int(value, default: int = -1) -> int:

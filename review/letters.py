@@ -20,15 +20,13 @@ was recommended, not from the park's current draft.
 
 from __future__ import annotations
 
-import re
-
 from django.utils import timezone
 
 from applications.dossier import parse_decimal, parse_int
-from portal.documents import EMPTY, cn_date
+from portal.documents import EMPTY, call_subject, cite_call, cn_date
 from portal.documents.docx import GongwenDocx
-from portal.documents.gongwen import Gongwen, header_size, numbered
-from portal.documents.pdf import render_pdf as render_document_pdf
+from portal.documents.gongwen import Gongwen, gongwen_pdf, header_size, numbered
+from portal.documents.pdf import table_columns
 from review.models import Recommendation
 from review.selectors import co_departments
 
@@ -43,29 +41,12 @@ COLUMNS = [
     ("联系人及电话", 21.0, "left"),
 ]
 
-_BATCH = re.compile(r"[（(]\s*(第[一二三四五六七八九十百零〇0-9]+批)\s*[）)]$")
 
 
 # --- text ----------------------------------------------------------------------------------------
 
-def letter_subject(call_title: str) -> str:
-    """What is recommended, from the call's title: ``第二批广东省数字服务出口基地申报`` →
-    ``第二批广东省数字服务出口基地``; ``国家数字服务出口基地申报（第一批）`` →
-    ``第一批国家数字服务出口基地``; ``关于组织申报…的通知`` → ``…``."""
-    subject = (call_title or "").strip()
-    batch = ""
-    match = _BATCH.search(subject)
-    if match:
-        batch, subject = match.group(1), subject[:match.start()].rstrip()
-    subject = subject.removeprefix("关于")
-    for prefix in ("组织开展", "组织", "开展", "申报"):
-        subject = subject.removeprefix(prefix)
-    for suffix in ("的通知", "通知", "工作", "申报"):
-        subject = subject.removesuffix(suffix)
-    subject = subject.strip()
-    if batch and batch not in subject:
-        subject = batch + subject
-    return subject or (call_title or "").strip()
+# What is recommended, from the call's title (the toolkit's ``call_subject``; the name other code imports).
+letter_subject = call_subject
 
 
 def _is_organiser(issuer: str, organiser_name: str) -> bool:
@@ -115,17 +96,6 @@ def _row(rank: int, item) -> list[str]:
     ]
 
 
-def _notice(call) -> str:
-    """How the body cites the call: its title when that is the notice's title, else its number."""
-    title = (call.title or "").strip()
-    number = (call.document_number or "").strip()
-    if title.startswith("关于") and title.endswith("通知"):
-        return f"《{title}》（{number}）" if number else f"《{title}》"
-    issuers = call.issuer_list
-    by = f"{issuers[0]}等部门" if len(issuers) > 1 else (issuers[0] if issuers else call.organiser.name)
-    return f"{by}通知（{number}）" if number else f"{by}通知"
-
-
 def letter_context(recommendation: Recommendation) -> dict:
     """Everything the letter says, as plain strings, shared by the PDF and the Word writer."""
     call = recommendation.call
@@ -143,7 +113,7 @@ def letter_context(recommendation: Recommendation) -> dict:
     area = recommendation.region.name if recommendation.region_id else ""
     review = f"会同{with_whom}" if with_whom else ""
     body = [
-        f"根据{_notice(call)}要求，{unit.name}{review}组织开展了{area}{subject}申报工作，"
+        f"根据{cite_call(call)}要求，{unit.name}{review}组织开展了{area}{subject}申报工作，"
         f"对申报园区的申报材料进行了审核。经研究，现推荐以下{len(rows)}个园区"
         f"（按推荐顺序排列）申报{subject}，有关情况如下：",
     ]
@@ -164,7 +134,7 @@ def letter_context(recommendation: Recommendation) -> dict:
         "subject": subject,
         "addressee": f"{call.organiser.name}：",
         "body": body,
-        "columns": [{"label": label, "width": width, "align": align} for label, width, align in COLUMNS],
+        "columns": table_columns(COLUMNS),
         "rows": rows,
         "parks": parks,
         "closing": "特此函告。",
@@ -197,22 +167,13 @@ def letter_gongwen(context: dict, *, created=None) -> Gongwen:
 def render_pdf(recommendation: Recommendation) -> bytes:
     """The letter as PDF (template ``pdf/recommendation_letter.html``)."""
     context = letter_context(recommendation)
-    aligns = [c["align"] for c in context["columns"]]
-    context["cells"] = [list(zip(row, aligns, strict=True)) for row in context["rows"]]
     gongwen = letter_gongwen(context, created=recommendation.sent_at or timezone.now())
-    context["gongwen"] = gongwen
-    return render_document_pdf("pdf/recommendation_letter.html", context, meta=gongwen.meta())
+    return gongwen_pdf("pdf/recommendation_letter.html", context, gongwen)
 
 
 def render_docx(recommendation: Recommendation) -> bytes:
     """The letter as a Word document (.docx), with the same content as the PDF."""
     context = letter_context(recommendation)
-    gongwen = letter_gongwen(context, created=recommendation.sent_at)
-    writer = GongwenDocx(gongwen)
-    writer.head()
-    for text in context["body"]:
-        writer.paragraph(text)
-    writer.table(context["columns"], context["rows"])
-    writer.ending([context["closing"]])
-    writer.colophon()
-    return writer.bytes()
+    writer = GongwenDocx(letter_gongwen(context, created=recommendation.sent_at))
+    return writer.write(body=context["body"], columns=context["columns"], rows=context["rows"],
+                        closing=[context["closing"]])

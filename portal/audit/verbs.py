@@ -5,6 +5,16 @@ A verb not listed here is shown as it is stored."""
 from django.utils.translation import gettext_lazy as _
 
 VERB_LABELS = {
+    "base.status_changed": _("Changed the status of a base"),
+    "base.status_document_downloaded": _("Downloaded a status decision document"),
+    "reporting.period_opened": _("Asked the bases for their annual progress reports"),
+    "report.saved": _("Saved the annual progress report"),
+    "report.evidence_added": _("Added evidence to the annual progress report"),
+    "report.evidence_removed": _("Removed evidence from the annual progress report"),
+    "report.evidence_downloaded": _("Downloaded evidence of an annual progress report"),
+    "report.submitted": _("Submitted the annual progress report"),
+    "report.accepted": _("Accepted the annual progress report"),
+    "report.returned": _("Returned the annual progress report for revision"),
     "2fa.enrolled": _("Enrolled two-factor sign-in"),
     "2fa.verified": _("Signed in with the second factor"),
     "2fa.reset": _("Reset two-factor sign-in"),

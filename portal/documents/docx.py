@@ -450,6 +450,21 @@ class GongwenDocx:
     def bytes(self) -> bytes:
         return to_bytes(self.doc)
 
+    def write(self, *, body: list[str], columns: list[dict] | None = None, rows: list[list[str]] | None = None,
+              table_size: float = 10.5, after: list[str] = (), closing: list[str] = ()) -> bytes:
+        """The whole document in the usual order: head, the ``body`` paragraphs, the table of ``rows`` (when
+        given), the paragraphs ``after`` it, the ``closing`` ones kept with the 落款 and date, the 版记."""
+        self.head()
+        for text in body:
+            self.paragraph(text)
+        if columns and rows is not None:
+            self.table(columns, rows, size=table_size)
+        for text in after:
+            self.paragraph(text)
+        self.ending(list(closing))
+        self.colophon()
+        return self.bytes()
+
 
 def _pt(value: float):
     from docx.shared import Pt

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from portal.documents.pdf import DocumentMeta
+from portal.documents.pdf import DocumentMeta, render_pdf, table_cells
 from portal.documents.text import TEXT_WIDTH_PT, title_lines
 
 RED = "#c00"
@@ -67,3 +67,12 @@ class Gongwen:
     def meta(self) -> DocumentMeta:
         return DocumentMeta(title=self.title, author=self.printed_by, subject=self.subject,
                             keywords=[self.number] if self.number else [], created=self.created)
+
+
+def gongwen_pdf(template: str, context: dict, gongwen: Gongwen) -> bytes:
+    """A 公文 as PDF: ``template`` extends ``pdf/gongwen.html``; the context's ``columns`` and ``rows``, when
+    present, become the ``cells`` of ``pdf/_table.html``; the metadata comes from the frame."""
+    context = {**context, "gongwen": gongwen}
+    if "columns" in context and "rows" in context:
+        context["cells"] = table_cells(context["columns"], context["rows"])
+    return render_pdf(template, context, meta=gongwen.meta())

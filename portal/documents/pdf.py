@@ -28,6 +28,17 @@ PDF_VARIANT = "pdf/a-3u"
 GENERATOR = "数字服务出口基地申报评审平台"
 
 
+def table_columns(spec) -> list[dict]:
+    """``[(label, width %, align), …]`` as the columns ``pdf/_table.html`` and ``GongwenDocx.table`` take."""
+    return [{"label": label, "width": width, "align": align} for label, width, align in spec]
+
+
+def table_cells(columns: list[dict], rows: list[list[str]]) -> list[list[tuple[str, str]]]:
+    """Each value of ``rows`` with its column's alignment: the ``cells`` of ``pdf/_table.html``."""
+    aligns = [c["align"] for c in columns]
+    return [list(zip(row, aligns, strict=True)) for row in rows]
+
+
 @dataclass
 class DocumentMeta:
     """What the PDF's metadata says about it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 EMPTY = "—"
 
@@ -21,6 +22,63 @@ _NO_END = set("（《「『“‘〔【")
 def cn_date(value) -> str:
     """``2022年7月10日``: the way dates are written in official documents (成文日期)."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value) -> str:
+    """``2026年11月23日 14:05`` in Asia/Shanghai."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    local = timezone.localtime(value, ZoneInfo("Asia/Shanghai"))
+    return f"{cn_date(local)} {local:%H:%M}"
+
+
+def cn_period(start, end) -> str:
+    """``2026年11月23日至2026年11月27日``; empty unless both days are known."""
+    if not start or not end:
+        return ""
+    return f"{cn_date(start)}至{cn_date(end)}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """The non-empty lines of ``text``, stripped: the paragraphs of a body typed in a form."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+_BATCH = re.compile(r"[（(]\s*(第[一二三四五六七八九十百零〇0-9]+批)\s*[）)]$")
+
+
+def call_subject(call_title: str) -> str:
+    """What a call is about, from its title, as documents name it: ``第二批广东省数字服务出口基地申报`` →
+    ``第二批广东省数字服务出口基地``; ``国家数字服务出口基地申报（第一批）`` → ``第一批国家数字服务出口基地``;
+    ``关于组织申报…的通知`` → ``…``."""
+    subject = (call_title or "").strip()
+    batch = ""
+    match = _BATCH.search(subject)
+    if match:
+        batch, subject = match.group(1), subject[:match.start()].rstrip()
+    subject = subject.removeprefix("关于")
+    for prefix in ("组织开展", "组织", "开展", "申报"):
+        subject = subject.removeprefix(prefix)
+    for suffix in ("的通知", "通知", "工作", "申报"):
+        subject = subject.removesuffix(suffix)
+    subject = subject.strip()
+    if batch and batch not in subject:
+        subject = batch + subject
+    return subject or (call_title or "").strip()
+
+
+def cite_call(call) -> str:
+    """How a body cites the call it follows (``根据…要求``): its title when that is the notice's title, else its
+    issuers and number. ``call`` has ``title``, ``document_number``, ``issuer_list`` and ``organiser.name``."""
+    title = (call.title or "").strip()
+    number = (call.document_number or "").strip()
+    if title.startswith("关于") and title.endswith("通知"):
+        return f"《{title}》（{number}）" if number else f"《{title}》"
+    issuers = call.issuer_list
+    by = f"{issuers[0]}等部门" if len(issuers) > 1 else (issuers[0] if issuers else call.organiser.name)
+    return f"{by}通知（{number}）" if number else f"{by}通知"
 
 
 def chars_per_line(size_pt: float = TITLE_SIZE_PT, width_pt: float = TEXT_WIDTH_PT) -> int:

@@ -28,6 +28,7 @@ PLACEHOLDERS: dict[str, str] = {
     "outcome": _("the outcome of the objection"),
     "notice": _("the notice's title"),
     "reply": _("the written reply"),
+    "year": _("the year reported on"),
     "link": _("the address of the page to open"),
 }
 
@@ -146,6 +147,29 @@ EVENTS: tuple[Event, ...] = (
        _("Outcome of your application: not selected"),
        _("{park} was not designated in {call} (document {document}).\nReason: {reason}"),
        "call park document reason link"),
+    _e("base.status_changed", _("Status of the base changed"), _("the base's park"),
+       _("Status of {park}: {decision}"),
+       _("By document {document} the status of {park} is now: {decision}. {deadline}\nReasons: {reason}"),
+       "park decision document deadline reason link"),
+    _e("report.requested", _("Annual progress report requested"), _("the base's park"),
+       _("Annual progress report on {year} requested"),
+       _("Please file the annual progress report of {park} on {year} in the portal by {deadline}."),
+       "park year deadline link"),
+    _e("report.reminder", _("Annual progress report reminder before the deadline"), _("the base's park"),
+       _("{days} day(s) left to file the annual progress report on {year}"),
+       _("The annual progress report of {park} on {year} is due by {deadline} and has not been submitted."),
+       "park year days deadline link"),
+    _e("report.submitted", _("Annual progress report submitted"), _("the organiser"),
+       _("Annual progress report received: {park}"),
+       _("{park} submitted its annual progress report on {year} (version {version})."),
+       "park year version link"),
+    _e("report.accepted", _("Annual progress report accepted"), _("the base's park"),
+       _("Your annual progress report on {year} was accepted"),
+       _("The organiser accepted the annual progress report of {park} on {year}."), "park year link"),
+    _e("report.returned", _("Annual progress report returned"), _("the base's park"),
+       _("Your annual progress report on {year} was returned for revision"),
+       _("The organiser returned the annual progress report of {park} on {year} for revision.\nReasons: "
+         "{reason}"), "park year reason link"),
 )
 EVENTS_BY_KEY = {e.key: e for e in EVENTS}
 
@@ -167,7 +191,7 @@ def sample_context() -> dict:
         "count": "3", "deadline": "2022年7月10日", "days": "3", "window": "2022年8月1日至2022年8月5日",
         "document": "粤商务服字〔2022〕18号", "code": "YY-ABCD-EFGH-JKLM", "name": "张明", "outcome": "不成立",
         "notice": "第二批广东省数字服务出口基地候选名单公示", "reply": "经核查，申报数据与统计报表一致。",
-        "link": "https://portal.example.gov.cn/",
+        "year": "2025", "link": "https://portal.example.gov.cn/",
     }
 
 

@@ -183,3 +183,49 @@ def test_with_the_fonts_installed_check_and_healthz_are_clean(client):
     assert not [m for m in checks.run_checks() if m.id.startswith("documents.")]
     fonts = client.get("/healthz").json()["fonts"]
     assert fonts["ok"] is True and "Noto Serif CJK SC" in fonts["detail"]
+
+
+# --- what every document shares --------------------------------------------------------------------
+
+def test_every_pdf_template_extends_the_one_gbt_9704_page():
+    """One base: each document extends pdf/base.html, itself or through pdf/gongwen.html; partials start with _."""
+    templates = sorted((ROOT / "templates" / "pdf").glob("*.html"))
+    for path in templates:
+        if path.name == "base.html" or path.name.startswith("_"):
+            continue
+        first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
+        assert first.startswith(('{% extends "pdf/base.html" %}', '{% extends "pdf/gongwen.html" %}')), path.name
+    assert (ROOT / "templates" / "pdf" / "gongwen.html").read_text(encoding="utf-8").startswith(
+        '{% extends "pdf/base.html" %}')
+
+
+def test_documents_name_and_cite_the_call_alike():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from portal.documents import call_subject, cite_call, cn_period, paragraphs
+
+    assert call_subject("国家数字服务出口基地申报（第一批）") == "第一批国家数字服务出口基地"
+    assert call_subject("关于组织申报第二批广东省数字服务出口基地的通知") == "第二批广东省数字服务出口基地"
+    organiser = SimpleNamespace(name="广东省商务厅")
+    titled = SimpleNamespace(title="关于组织申报第二批广东省数字服务出口基地的通知",
+                             document_number="粤商务服函〔2022〕122号", issuer_list=ISSUERS, organiser=organiser)
+    assert cite_call(titled) == "《关于组织申报第二批广东省数字服务出口基地的通知》（粤商务服函〔2022〕122号）"
+    plain = SimpleNamespace(title="第二批广东省数字服务出口基地申报", document_number="粤商务服函〔2022〕122号",
+                            issuer_list=ISSUERS, organiser=organiser)
+    assert cite_call(plain) == "广东省商务厅等部门通知（粤商务服函〔2022〕122号）"
+    assert cn_period(date(2026, 11, 3), date(2026, 11, 9)) == "2026年11月3日至2026年11月9日"
+    assert paragraphs(" 第一段 \n\n第二段\n") == ["第一段", "第二段"]
+
+
+def test_the_shared_table_keeps_widths_alignment_and_line_breaks():
+    from django.template.loader import render_to_string
+
+    from portal.documents.pdf import table_cells, table_columns
+
+    columns = table_columns([("序号", 10.0, "center"), ("联系人及电话", 90.0, "left")])
+    cells = table_cells(columns, [["1", "张明\n020-38819191"]])
+    assert cells == [[("1", "center"), ("张明\n020-38819191", "left")]]
+    html = render_to_string("pdf/_table.html", {"columns": columns, "cells": cells})
+    assert 'style="width: 10.00%"' in html and "<th>联系人及电话</th>" in html
+    assert '<td class="left">张明<br>020-38819191</td>' in html

@@ -18,12 +18,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from applications import demo as demo_data
 from applications import services as application_services
 from applications.models import Attachment, DossierExport
+from bases import services as base_services
+from bases.models import AnnualReport
 from portal.workdays.models import WorkdayOverride
 from publicity import services as publicity_services
-from publicity.models import Objection
+from publicity.models import DesignatedBase, Objection
 from review import services as review_services
 from review.models import Assignment, CandidateItem, CandidateList, Conflict, ExpertProfile, Panel, ScoreSheet
 from tests.applications.conftest import calls, fill_completely, gd_call  # noqa: F401
+from tests.bases.conftest import FIGURES, NARRATIVE
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -116,6 +119,21 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     # alike for everybody); a new key only for a script's request (X-Requested-With), so 404 to the probe.
     # tests/publicity/test_objection_abuse.py serves both.
     "captcha-image": ("get", EVERYONE), "captcha-refresh": ("get", NOBODY),
+    # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
+    "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
+    "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
+    "publicapi:openapi-json": ("get", EVERYONE), "publicapi:openapi-view": ("get", EVERYONE),
+    "publicapi:api-root": ("get", NOBODY),
+    # bases: a base of 广州开发区（黄埔） designated by 广东省商务厅, under rectification by a document; its report on
+    # 2025 submitted (so not editable: the park's editing URLs are refused to all here, tests/bases serves them)
+    "bases:base": ("get", EVERYONE), "bases:change-status": ("get", {"gd_officer"}),
+    "bases:status-document": ("get", {"park_huangpu", "city_gz", "gd_officer"}),
+    "bases:reports": ("get", OFFICERS | {"park_huangpu", "city_gz"}), "bases:open-period": ("get", OFFICERS),
+    "bases:report": ("get", {"park_huangpu", "city_gz", "gd_officer"}),
+    "bases:evidence": ("get", {"park_huangpu", "city_gz", "gd_officer"}),
+    "bases:autosave": ("post", NOBODY), "bases:submit": ("get", NOBODY), "bases:upload-evidence": ("post", NOBODY),
+    "bases:remove-evidence": ("post", NOBODY),
+    "bases:accept": ("post", {"gd_officer"}), "bases:return": ("post", {"gd_officer"}),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -192,6 +210,23 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
             notice=notice, item=notice.items.get(), files=[evidence],
             values={"name": "张明", "organization": "", "id_number": "11010519491231002X", "phone": "13800138000",
                     "email": "z@example.com", "facts": "申报的出口额与统计报表不一致，请核查。"})
+        base = DesignatedBase.objects.create(
+            name="广州开发区（黄埔区）数字经济产业园", park=park_user.memberships.get().organization,
+            organiser=gd_call.organiser, province="广东省", city="广州市", level="provincial", batch="第一批",
+            year=2024)
+        status_change = base_services.change_base_status(
+            base=base, status="rectification", user=officer, document_number="粤商务服字〔2026〕30号",
+            document_date=date(2026, 12, 24), deadline=date(2027, 3, 31), reason="复审不合格。",
+            document_file=SimpleUploadedFile("决定.pdf", demo_data._pdf("decision"), content_type="application/pdf"))
+        base_services.open_reporting_period(organiser=gd_call.organiser, year=2025, deadline=date(2027, 1, 31),
+                                            user=officer)
+        report = AnnualReport.objects.get(base=base)
+        base_services.save_report(report=report, user=park_user, values=FIGURES, narrative=NARRATIVE,
+                                  base_revision=0)
+        report_evidence = base_services.add_report_evidence(
+            report=report, user=park_user,
+            uploaded_file=SimpleUploadedFile("统计.pdf", demo_data._pdf("stats"), content_type="application/pdf"))
+        base_services.submit_report(report=report, user=park_user)
     assert DossierExport.objects.filter(status="ready").count() == 2
     application.refresh_from_db()
     return {
@@ -202,16 +237,19 @@ def world(gd_call, user_named, django_capture_on_commit_callbacks, monkeypatch):
         "tracking_code": objection.tracking_code, "user": u("expert_li").pk,
         "membership": u("expert_li").memberships.get().pk, "organization": park_user.memberships.get().organization_id,
         "workday": WorkdayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, note="元旦").pk,
+        "base": base.pk, "status_change": status_change.pk, "report": report.pk, "report_evidence": report_evidence.pk,
     }
 
 
 PK_BY_PREFIX = {
     "applications:": "application", "review:recommendation": "recommendation", "review:letter": "recommendation",
     "review:task": "assignment", "review:sheet": "sheet", "review:conflict": "conflict",
-    "review:": "application", "publicity:objection": "objection", "publicity:": "notice",
+    "review:": "application", "publicity:objection": "objection", "publicity:": "notice", "publicapi:": "notice",
     "system:user": "user", "system:membership": "membership", "system:membership-add": "user",
     "system:organization": "organization",
     "system:workday": "workday",
+    "bases:base": "base", "bases:change-status": "base", "bases:status-document": "status_change",
+    "bases:": "report", "bases:evidence": "report_evidence", "bases:remove-evidence": "report_evidence",
 }
 
 

@@ -13,6 +13,7 @@ DEMO_LOADERS = [
     "review.demo.load_expert_stage",
     "publicity.demo.load",
     "publicity.demo.load_open_notice",
+    "bases.demo.load",
 ]
 
 
