@@ -7,7 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from applications import panels
+        from applications import panels, workflow_hooks  # noqa: F401 - the audiences the definitions name
         from portal.home.workspaces import register_panel
 
         register_panel("park", panels.park_panel)

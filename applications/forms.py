@@ -57,7 +57,7 @@ class CallForm(forms.ModelForm):
     class Meta:
         model = Call
         fields = ["title", "document_number", "issuers", "co_issuers", "level", "region", "park_types",
-                  "recommending_tier", "quota_per_unit", "basic_conditions", "evidence_categories",
+                  "programme", "quota_per_unit", "basic_conditions", "evidence_categories",
                   "park_deadline", "recommend_deadline", "publicity_days", "co_review_required",
                   "experts_per_application", "scoring_deadline", "ranking_method", "score_range_flag",
                   "candidates_about"]
@@ -76,6 +76,7 @@ class CallForm(forms.ModelForm):
         ]).order_by("kind", "name")
         if self.instance.pk:
             self.initial.setdefault("co_issuers", list(self.instance.co_issuers.all()))
+        self.fields["programme"].required = False
         self.fields["quota_per_unit"].min_value = 1
         self.fields["quota_per_unit"].widget.attrs["min"] = 1
         for name in ("park_deadline", "recommend_deadline", "scoring_deadline"):
@@ -84,6 +85,10 @@ class CallForm(forms.ModelForm):
             self.initial.setdefault("basic_conditions", GUANGDONG_BASIC_CONDITIONS)
             self.initial.setdefault("evidence_categories", DEFAULT_EVIDENCE_CATEGORIES)
             self.initial.setdefault("publicity_days", 5)
+
+    def clean_programme(self):
+        """The programme decides the states and the review chain; a form that does not say keeps the call's."""
+        return self.cleaned_data.get("programme") or self.instance.programme or "bases"
 
     def clean_quota_per_unit(self):
         quota = self.cleaned_data["quota_per_unit"]

@@ -8,12 +8,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from portal.accounts.models import ParkType  # noqa: F401 - the park types live with the organisations
 from portal.background import RenderedFile
-from portal.versioning import ImmutableModelMixin
+from portal.versioning import ImmutableModelMixin, StoredFileRecord
+from portal.workflow import fsm, in_group, programme_choices, workflow_for
 
 
 class RegionClass(models.TextChoices):
@@ -31,6 +31,7 @@ class RankingMethod(models.TextChoices):
     MEDIAN = "median", _("Median")
 
 
+@fsm.follows("call", field="status", programme=lambda call: call.programme)
 class Call(ConcurrentTransitionMixin, models.Model):
     """申报批次: everything that differs between rounds, so that each round runs from data."""
 
@@ -42,11 +43,12 @@ class Call(ConcurrentTransitionMixin, models.Model):
         CITY = "city", _("City (each prefecture-level city)")
         PROVINCE = "province", _("Province (quota per pilot city)")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", pgettext_lazy("call status", "Open")
-        CLOSED = "closed", pgettext_lazy("call status", "Closed")
+    # The states and transitions come from the programmes' workflow definitions (workflows/).
+    Status = fsm.states_enum("call", "Status")
 
+    programme = models.CharField(
+        _("programme"), max_length=20, choices=programme_choices, default="bases",
+        help_text=_("The workflow the call follows: its states, transitions and review chain (workflows/)."))
     title = models.CharField(_("title"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=60)
     issuers = models.TextField(_("issuing departments"), help_text=_("One department per line."))
@@ -61,9 +63,9 @@ class Call(ConcurrentTransitionMixin, models.Model):
         help_text=_("The province whose parks may apply; empty for a national call."),
     )
     park_types = models.JSONField(_("park types that may apply"), default=list)
-    recommending_tier = models.CharField(
-        _("recommending tier"), max_length=10, choices=RecommendingTier.choices
-    )
+    # The key of the first tier of the call's review chain (its programme's workflow definition decides;
+    # save_call stores it): kept for exports and reports that read it.
+    recommending_tier = models.CharField(_("recommending tier"), max_length=10, blank=True, editable=False)
     quota_per_unit = models.PositiveSmallIntegerField(
         _("quota per recommending unit"), validators=[MinValueValidator(1)],
         help_text=_("At most this many parks per city (provincial call) or per pilot city (national call)."),
@@ -108,13 +110,24 @@ class Call(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @transition(field=status, source=Status.DRAFT, target=Status.OPEN)
-    def open(self):
-        pass
+    @property
+    def workflow(self):
+        """The programme's workflow definition the call follows (workflows/)."""
+        return workflow_for(self)
 
-    @transition(field=status, source=Status.OPEN, target=Status.CLOSED)
-    def close(self):
-        pass
+    @property
+    def review_chain(self):
+        """The tiers that review its applications, the recommending unit first (评审链)."""
+        return self.workflow.chain_for(self)
+
+    def states(self, group: str, object_key: str = "application") -> list[str]:
+        """The states of a named group of the call's programme (for ``state__in=``), e.g. "reviewable"."""
+        return self.workflow.flow(object_key).states_of(group)
+
+    @property
+    def recommending_unit(self):
+        """The tier that reviews the parks and recommends them (推荐单位): city, province, district…"""
+        return self.review_chain[0]
 
     @property
     def candidates_range(self) -> tuple[int, int] | None:
@@ -221,17 +234,57 @@ class Threshold(models.Model):
         return self.call.region_class_names.get(self.region_class, self.region_class)
 
 
+def _programme_of_call(call_id: int) -> str:
+    """The programme of a call, read once per call (it cannot change once parks have applied): list pages
+    ask the workflow about many applications whose call is not loaded."""
+    programme = _CALL_PROGRAMMES.get(call_id)
+    if programme is None:
+        programme = Call.objects.filter(pk=call_id).values_list("programme", flat=True).first() or "bases"
+        _CALL_PROGRAMMES[call_id] = programme
+    return programme
+
+
+_CALL_PROGRAMMES: dict[int, str] = {}
+
+
+def _forget_programme(sender, instance, **kwargs) -> None:
+    _CALL_PROGRAMMES.pop(instance.pk, None)
+
+
+def _remember_programme(sender, instance, **kwargs) -> None:
+    """A call read from the database tells its programme (a list page has read the call before its rows)."""
+    if instance.pk is not None and "programme" in instance.__dict__:
+        _CALL_PROGRAMMES[instance.pk] = instance.programme
+
+
+models.signals.post_init.connect(_remember_programme, sender=Call, dispatch_uid="call-programme-seen")
+models.signals.post_save.connect(_forget_programme, sender=Call, dispatch_uid="call-programme-cache")
+models.signals.post_delete.connect(_forget_programme, sender=Call, dispatch_uid="call-programme-cache-delete")
+
+
+def programme_of_call(call_id: int) -> str:
+    return _programme_of_call(call_id)
+
+
+def programme_via_call(obj) -> str:
+    """The programme of an object that belongs to a call (application, recommendation, notice)."""
+    if obj.call_id is None or type(obj).call.is_cached(obj):
+        return obj.call.programme
+    return _programme_of_call(obj.call_id)
+
+
+def _application_programme(application) -> str:
+    if application.call_id is None or Application.call.is_cached(application):
+        return application.call.programme
+    return _programme_of_call(application.call_id)
+
+
+@fsm.follows("application", field="state", programme=_application_programme)
 class Application(ConcurrentTransitionMixin, models.Model):
     """申报: one park's application to one call, over drafts and submitted versions."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for revision")
-        APPROVED = "approved", _("Passed preliminary review")
-        REJECTED = "rejected", _("Not recommended")
-        RECOMMENDED = "recommended", _("Recommended")
-        FORMAL_PASSED = "formal_passed", _("Passed the formal check")
+    # The states and transitions come from the programmes' workflow definitions (workflows/).
+    State = fsm.states_enum("application")
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT,
                              related_name="applications")
@@ -267,36 +320,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.park} · {self.call}"
 
-    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
-    def submit(self):
-        pass
-
-    # The preliminary review (初审) and the recommendation, driven by the review app's services.
-    # From APPROVED only for an application returned at the formal check (checked by the service).
-    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.RETURNED)
-    def return_for_revision(self):
-        pass
-
-    @transition(field=state, source=[State.SUBMITTED, State.APPROVED], target=State.REJECTED)
-    def reject(self):
-        pass
-
-    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED)
-    def approve(self):
-        pass
-
-    @transition(field=state, source=State.APPROVED, target=State.RECOMMENDED)
-    def recommend(self):
-        pass
-
-    @transition(field=state, source=[State.RECOMMENDED, State.FORMAL_PASSED], target=State.APPROVED)
-    def withdraw_recommendation(self):
-        pass
-
-    @transition(field=state, source=State.RECOMMENDED, target=State.FORMAL_PASSED)
-    def pass_formal_check(self):
-        pass
-
     @property
     def submission_deadline(self):
         """The call's deadline for parks, or later when the application was returned at the formal
@@ -308,7 +331,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
+        return in_group(self, "editable")
 
 
 class DossierSection(models.Model):
@@ -350,28 +373,18 @@ def attachment_path(instance, filename: str) -> str:
     return f"private/applications/{instance.application_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFileRecord):
     """证明材料: an evidence file. Files are never deleted while a version refers to them."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     category = models.CharField(_("evidence category"), max_length=100)
     file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("file type"), max_length=10)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["category", "uploaded_at", "id"]
         indexes = [models.Index(fields=["application", "removed_at"])]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ApplicationVersion(ImmutableModelMixin, models.Model):

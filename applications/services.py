@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import eligibility, units
+from applications import eligibility
 from applications.dossier import DERIVED_SECTIONS, EVIDENCE_KEY, SECTIONS
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import (
@@ -27,7 +27,6 @@ from applications.models import (
 from applications.selectors import (
     active_attachments,
     merged_data,
-    park_memberships_for_application,
     sections_of,
 )
 from portal.accounts.models import Organization, ParkType, Region, Role
@@ -37,6 +36,7 @@ from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
 from portal.versioning import file_snapshot
+from portal.workflow import audiences_of
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -54,6 +54,10 @@ def save_call(*, user, call: Call, thresholds: list[dict], co_issuers=None, requ
     # The organiser must be the officer's own department, whether creating or editing.
     if not user.has_perm("applications.manage_call", call):
         raise PermissionDenied
+    if not creating and call.applications.exists() and Call.objects.filter(pk=call.pk).exclude(
+            programme=call.programme).exists():
+        raise ValidationError({"programme": _("Parks have applied to this call: its programme can no longer change.")})
+    call.recommending_tier = call.recommending_unit.key  # the programme's review chain decides
     call.full_clean(exclude=["status"])  # the status changes only through its transitions
     if co_issuers is not None:
         co_issuers = _check_co_issuers(call, list(co_issuers))
@@ -435,12 +439,10 @@ def submit_application(*, application: Application, user, justification: str = "
     link = reverse("applications:detail", args=[application.pk])
     context = {"call": call.title, "park": application.park.name, "version": number,
                "deadline": cn_day(call.recommend_deadline)}
-    notify_event(event="application.submitted", call=call, context=context, link=link,
-                 recipients=[m.user for m in park_memberships_for_application(application)])
-    region_id = units.unit_region_id(call, application.park)
+    told = audiences_of(application, "submit")  # the park and its recommending unit (the workflow says)
+    notify_event(event="application.submitted", call=call, context=context, link=link, recipients=told["park"])
     notify_event(event="application.received", call=call, context=context,
-                 link=reverse("review:review", args=[application.pk]),
-                 recipients=[m.user for m in units.unit_members(call, [region_id])] if region_id else [])
+                 link=reverse("review:review", args=[application.pk]), recipients=told["recommending_unit"])
     return version
 
 

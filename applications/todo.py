@@ -7,16 +7,17 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Call
 from applications.selectors import parks_of
 from portal.home.todo import Todo, nearest
+from portal.workflow import in_group, states_in_group
 
 
 def park_todos(user) -> list[Todo]:
     parks = parks_of(user)
     open_ones = list(Application.objects.filter(
-        park__in=parks, state__in=[Application.State.DRAFT, Application.State.RETURNED],
+        park__in=parks, state__in=states_in_group("application", "editable"),
         call__status=Call.Status.OPEN, call__park_deadline__gt=timezone.now()).select_related("call"))
     todos = []
-    returned = [a for a in open_ones if a.state == Application.State.RETURNED]
-    drafts = [a for a in open_ones if a.state == Application.State.DRAFT]
+    returned = [a for a in open_ones if in_group(a, "returned")]
+    drafts = [a for a in open_ones if not in_group(a, "returned")]
     for key, label, items in (("to_revise", _("Returned applications to revise and resubmit"), returned),
                               ("to_submit", _("Draft applications to complete and submit"), drafts)):
         if items:

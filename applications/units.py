@@ -1,12 +1,14 @@
-"""The recommending unit (推荐单位) of a call, from its configuration: each city's commerce bureau
-(provincial call), or each province's commerce department (national call)."""
+"""The recommending unit (推荐单位) of a call: the first tier of the review chain its programme's workflow
+definition gives it (workflows/): each city's commerce bureau (provincial bases call), each province's
+commerce department (national bases call), each district's (fund)."""
 
 from dataclasses import dataclass
 
 from django.db.models import Q
 
-from portal.accounts.models import Organization, Region, Role
+from portal.accounts.models import Region
 from portal.accounts.selectors import memberships_of
+from portal.workflow import Tier, workflow_for
 
 
 @dataclass(frozen=True)
@@ -14,18 +16,17 @@ class UnitRoles:
     reviewer_role: str
     reviewer_kind: str
     coreviewer_role: str
-    coreviewer_kinds: tuple[str, str]  # (网信, 工信)
+    coreviewer_kinds: tuple[str, ...]  # (网信, 工信)
 
 
-CITY_UNIT = UnitRoles(Role.CITY_REVIEWER, Organization.Kind.CITY_COMMERCE, Role.CITY_COREVIEWER,
-                      (Organization.Kind.CITY_CAC, Organization.Kind.CITY_MIIT))
-PROVINCE_UNIT = UnitRoles(Role.PROVINCIAL_OFFICER, Organization.Kind.PROVINCE_COMMERCE,
-                          Role.PROVINCIAL_COREVIEWER,
-                          (Organization.Kind.PROVINCE_CAC, Organization.Kind.PROVINCE_MIIT))
+def recommending_tier(call) -> Tier:
+    """The tier of the call's review chain that reviews the parks and recommends them."""
+    return workflow_for(call).recommending_tier(call)
 
 
 def unit_roles(call) -> UnitRoles:
-    return CITY_UNIT if call.recommending_tier == "city" else PROVINCE_UNIT
+    tier = recommending_tier(call)
+    return UnitRoles(tier.reviewer_role, tier.reviewer_kind, tier.coreviewer_role, tuple(tier.coreviewer_kinds))
 
 
 def unit_region_id(call, park) -> int | None:
@@ -35,17 +36,21 @@ def unit_region_id(call, park) -> int | None:
     region = park.region
     if region is None:
         return None
-    if call.recommending_tier == "city":
+    level = recommending_tier(call).region_level
+    if level == Region.Level.CITY:
         if region.level == Region.Level.CITY:
             return region.pk
         city = region.city
         return city.pk if city else None
-    if region.level == Region.Level.PROVINCE:
-        return region.pk
-    if region.level == Region.Level.CITY:
-        return region.parent_id
-    province = region.province
-    return province.pk if province else None
+    if level == Region.Level.PROVINCE:
+        if region.level == Region.Level.PROVINCE:
+            return region.pk
+        if region.level == Region.Level.CITY:
+            return region.parent_id
+        province = region.province
+        return province.pk if province else None
+    unit = next((r for r in region.ancestors() if r.level == level), None)
+    return unit.pk if unit else None
 
 
 def unit_regions_of(user, call, *, coreview: bool = False) -> set[int]:
@@ -58,7 +63,7 @@ def unit_regions_of(user, call, *, coreview: bool = False) -> set[int]:
             if (m.role, m.organization.kind) in wanted and m.organization.region_id}
 
 
-def unit_organizations_of(user, call, *, coreview: bool = False) -> list[Organization]:
+def unit_organizations_of(user, call, *, coreview: bool = False) -> list:
     roles = unit_roles(call)
     if coreview:
         wanted = {(roles.coreviewer_role, kind) for kind in roles.coreviewer_kinds}
@@ -80,11 +85,21 @@ def park_region_filter(call, region_ids) -> Q:
     """ORM condition selecting the parks of the given unit regions, directly in the region or in a
     district under it (and, for a province, in a district under one of its cities)."""
     region_ids = list(region_ids)
-    if call.recommending_tier == "city":
+    level = recommending_tier(call).region_level
+    if level == Region.Level.CITY:
         return Q(park__region_id__in=region_ids) | Q(park__region__parent_id__in=region_ids,
                                                      park__region__level=Region.Level.DISTRICT)
-    return (Q(park__region_id__in=region_ids) | Q(park__region__parent_id__in=region_ids)
-            | Q(park__region__parent__parent_id__in=region_ids))
+    if level == Region.Level.PROVINCE:
+        return (Q(park__region_id__in=region_ids) | Q(park__region__parent_id__in=region_ids)
+                | Q(park__region__parent__parent_id__in=region_ids))
+    return Q(park__region_id__in=region_ids)
+
+
+def unit_field(call) -> str:
+    """The lookup, from an application, of its park's unit region when the park sits directly in it or one
+    level below (a city's districts, a province's cities): for counts per unit."""
+    level = recommending_tier(call).region_level
+    return "park__region__parent_id" if level == Region.Level.PROVINCE else "park__region_id"
 
 
 def unit_members(call, region_ids, *, coreview: bool = False):

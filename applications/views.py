@@ -121,7 +121,7 @@ def call_edit(request, pk: int | None = None):
         org = organisers[0]
         form = CallForm(initial={
             "level": Call.Level.PROVINCIAL if org.region_id else Call.Level.NATIONAL,
-            "region": org.region_id, "recommending_tier": Call.RecommendingTier.CITY,
+            "region": org.region_id,
             "quota_per_unit": 5, "issuers": org.name,
             # 会同: a provincial organiser acts with its province's 网信 and 工信 departments (seed 000).
             "co_issuers": list(Organization.objects.filter(

@@ -10,4 +10,9 @@ class BasesConfig(AppConfig):
     verbose_name = _("Designated bases")
 
     def ready(self):
-        from bases import rules  # noqa: F401 - registers the permissions
+        from bases import panels, rules  # noqa: F401 - rules registers the permissions
+        from portal.home.workspaces import register_panel
+
+        register_panel("park", panels.park_panel)
+        register_panel("city", panels.city_panel)
+        register_panel("province", panels.organiser_panel)

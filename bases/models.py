@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import private_storage
 from bases.indicators import MONEY_FIELDS, share
-from portal.versioning import ImmutableModelMixin
+from portal.versioning import ImmutableModelMixin, StoredFileRecord
 from publicity.models import DesignatedBase
 
 
@@ -184,26 +184,16 @@ def report_evidence_path(instance, filename: str) -> str:
     return f"private/bases/reports/{instance.report_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class ReportEvidence(models.Model):
+class ReportEvidence(StoredFileRecord):
     """证明材料 of a report. Removing one from the draft hides it; the file stays for the versions that list it."""
 
     report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(storage=private_storage, upload_to=report_evidence_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("file type"), max_length=10)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report evidence")
         verbose_name_plural = _("report evidence")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class AnnualReportVersion(ImmutableModelMixin, models.Model):

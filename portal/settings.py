@@ -105,7 +105,13 @@ INSTALLED_APPS = [
     "publicity",
     "publicapi",
     "bases",
+    "monitoring",
+    # last: it checks the workflow definitions against what the apps above register
+    "portal.workflow",
 ]
+
+# The packages whose modules define the programmes' workflows (portal.workflow).
+WORKFLOW_PACKAGES = ["workflows"]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",

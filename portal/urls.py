@@ -58,6 +58,7 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("bases/", bases_views.directory, name="bases"),
     path("bases/", include("bases.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("api/v1/", public_api.urls),  # the open-data API (publicapi), read-only
     path("workdays/", include("portal.workdays.urls")),
     # The image captcha of the public objection form (django-simple-captcha) and its refresh; no audio.

@@ -5,20 +5,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from applications.models import private_storage
+from applications.models import private_storage, programme_via_call
 from portal.crypto import EncryptedTextField, keyed_hash, mask_id_number, mask_phone
+from portal.workflow import fsm
 
 
+@fsm.follows("notice", field="status", programme=programme_via_call)
 class Notice(ConcurrentTransitionMixin, models.Model):
     """公示: the candidate list posted for ``call.publicity_days`` working days."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Under public notice")
-        CLOSED = "closed", _("Notice period ended")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = fsm.states_enum("notice", "Status")  # from the workflow definitions (workflows/)
 
     call = models.ForeignKey("applications.Call", on_delete=models.PROTECT, related_name="notices")
     title = models.CharField(_("title"), max_length=200)
@@ -48,18 +46,6 @@ class Notice(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @transition(field=status, source=Status.DRAFT, target=Status.PUBLISHED)
-    def publish(self):
-        pass
-
-    @transition(field=status, source=Status.PUBLISHED, target=Status.CLOSED)
-    def close(self):
-        pass
-
-    @transition(field=status, source=[Status.PUBLISHED, Status.CLOSED], target=Status.WITHDRAWN)
-    def withdraw(self):
-        pass
 
     @property
     def is_public(self) -> bool:

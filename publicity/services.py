@@ -757,7 +757,7 @@ def _tell_parks_the_outcome(call: Call, notice: Notice, designation: Designation
                      recipients=[m.user for m in park_memberships_for_application(item.application)],
                      context={**context, "park": item.park_name, "reason": reason})
     others = Application.objects.filter(
-        call=call, state__in=[Application.State.FORMAL_PASSED, Application.State.RECOMMENDED]
+        call=call, state__in=call.states("with_organiser")
     ).exclude(pk__in=on_notice).select_related("park")
     for application in others:
         notify_event(event="designation.not_selected", call=call,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from portal.notifications.events import cn_day
+from portal.workflow import in_group
 from publicity.models import DesignatedBase, Designation, Notice, NoticeItem
 from review.models import CandidateItem, CandidateList, FormalCheck, PreliminaryReview, RecommendationItem
 
@@ -72,7 +73,7 @@ def timeline(application: Application) -> dict:
         steps.append(Step(_("Designated (已认定)"), base.designation.document_date if base.designation else None,
                           base.document_number, "final"))
         final = "designated"
-    elif designation and application.state in (Application.State.FORMAL_PASSED, Application.State.RECOMMENDED):
+    elif designation and in_group(application, "with_organiser"):
         reason = _("An objection was upheld.") if notice_item and notice_item.removed else \
             _("Not on the candidate list after the expert review.")
         steps.append(Step(_("Not selected (未入选)"), designation.document_date, reason, "refused"))

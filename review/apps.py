@@ -8,7 +8,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from portal.home.workspaces import register_panel
-        from review import panels
+        from review import panels, workflow_hooks  # noqa: F401 - the guards the workflow definitions name
 
         register_panel("city", panels.unit_panel)
         register_panel("province", panels.organiser_panel)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from portal.accounts.models import Region
 from portal.lists import PortalFilterSet, search_filter
+from portal.workflow import states_in_group
 from review.models import Conflict, ExpertProfile, Specialty
 from review.selectors.city import REVIEWABLE_STATES
 
@@ -66,7 +67,7 @@ class OrganiserApplicationFilter(_ApplicationFilters):
 
 class FormalFilter(OrganiserApplicationFilter):
     state = django_filters.ChoiceFilter(label=_("State"), empty_label=_("All"), choices=[
-        (s, Application.State(s).label) for s in (Application.State.RECOMMENDED, Application.State.FORMAL_PASSED)])
+        (s, Application.State(s).label) for s in states_in_group("application", "with_organiser")])
 
 
 class ConflictFilter(_ApplicationFilters):

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from applications import units
 from applications.models import Application, Call
+from portal.workflow import states_in_group
 
 # Recommended or beyond: the parks that occupy a place of the quota.
-COUNTED_STATES = (Application.State.RECOMMENDED, Application.State.FORMAL_PASSED)
+# (the workflow definitions' group "counted"; a call's own: call.states("counted"))
+COUNTED_STATES = tuple(states_in_group("application", "counted"))
 
 
 def quota_place(region):
@@ -37,7 +39,7 @@ def quota_place(region):
 def counted_applications(call: Call, region_id: int, *, exclude=()) -> list[Application]:
     """The unit's applications that occupy a place now (recommended or beyond)."""
     return list(Application.objects.filter(
-        units.park_region_filter(call, [region_id]), call=call, state__in=COUNTED_STATES,
+        units.park_region_filter(call, [region_id]), call=call, state__in=call.states("counted"),
     ).exclude(pk__in=[a.pk if hasattr(a, "pk") else a for a in exclude])
         .select_related("park__region__parent__parent"))
 
@@ -45,7 +47,7 @@ def counted_applications(call: Call, region_id: int, *, exclude=()) -> list[Appl
 def check_quota(call: Call, applications: list[Application]) -> None:
     """Refuse a set of parks (all those that would be recommended or beyond) above the quota."""
     quota = call.quota_per_unit
-    if call.recommending_tier == Call.RecommendingTier.CITY:
+    if not units.recommending_tier(call).quota_by_pilot_place:
         if len(applications) > quota:
             raise ValidationError(
                 _("At most %(quota)s parks may be recommended per city; the list has %(n)s.")

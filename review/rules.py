@@ -108,4 +108,30 @@ def is_panel_expert_of(user, application) -> bool:
         Q(leader__user=user) | Q(members__user=user)).exists()
 
 
+@rules.predicate
+def owns_sheet(user, sheet) -> bool:
+    return sheet is not None and is_task_owner(user, sheet.assignment)
+
+
+@rules.predicate
+def organises_call_of(user, obj) -> bool:
+    """The organiser of the call of a score sheet's application or of a candidate list."""
+    if obj is None:
+        return False
+    call = obj.application.call if hasattr(obj, "application") else obj.call
+    return is_organiser_of_call(user, call)
+
+
+@rules.predicate
+def concurs_on_candidate_list(user, candidate_list) -> bool:
+    return candidate_list is not None and concurs_on_candidates(user, candidate_list.call)
+
+
+rules.add_perm("review.work_on_sheet", owns_sheet)
+rules.add_perm("review.reopen_sheet", organises_call_of)
+rules.add_perm("review.manage_candidate_list", organises_call_of)
+rules.add_perm("review.concur_candidate_list", organises_call_of | concurs_on_candidate_list)
+
+# The organiser's decisions on one application: the formal check, taking a recommendation back.
+rules.add_perm("review.check_application", is_organiser_of_application)
 rules.add_perm("review.discuss_application", is_organiser_of_application | is_panel_expert_of)

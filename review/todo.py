@@ -14,6 +14,11 @@ from review import selectors
 from review.models import CandidateConcurrence, CandidateList, CoReview, Recommendation
 
 
+def _count(states: dict[str, int], call: Call, group: str) -> int:
+    """How many of the counted applications are in a state of the group."""
+    return sum(states.get(state, 0) for state in call.states(group))
+
+
 def unit_todos(user) -> list[Todo]:
     """The recommending unit: applications to review, and the list to send before the deadline."""
     todos = []
@@ -22,13 +27,13 @@ def unit_todos(user) -> list[Todo]:
         states = dict(Application.objects.filter(units.park_region_filter(call, regions), call=call)
                       .values_list("state").annotate(n=Count("pk")))
         todos.append(Todo(_("Applications to review: %(call)s") % {"call": call.title},
-                          states.get(Application.State.SUBMITTED, 0), reverse("review:inbox", args=[call.pk]),
+                          _count(states, call, "awaiting_review"), reverse("review:inbox", args=[call.pk]),
                           call.recommend_deadline, key="to_review"))
         sent = Recommendation.objects.filter(call=call, region_id__in=regions,
                                              status=Recommendation.Status.SENT).exists()
         if not sent and call.recommend_deadline > timezone.now():
             todos.append(Todo(_("Recommendation to send: %(call)s") % {"call": call.title},
-                              states.get(Application.State.APPROVED, 0),
+                              _count(states, call, "recommendable"),
                               reverse("review:recommendation", args=[call.pk]), call.recommend_deadline,
                               key="to_send"))
     return todos
@@ -44,7 +49,7 @@ def coreview_todos(user) -> list[Todo]:
         regions = units.unit_regions_of(user, call, coreview=True)
         orgs = units.unit_organizations_of(user, call, coreview=True)
         waiting = Application.objects.filter(
-            units.park_region_filter(call, regions), call=call, state=Application.State.APPROVED).exclude(
+            units.park_region_filter(call, regions), call=call, state__in=call.states("recommendable")).exclude(
             pk__in=CoReview.objects.filter(organization__in=orgs,
                                            version__number=F("version__application__latest_version_number"))
             .values("version__application_id"))
@@ -70,10 +75,10 @@ def organiser_todos(user) -> list[Todo]:
     for call in calls_managed_by(user):
         if call.status == Call.Status.DRAFT or not is_organiser_of_call(user, call):
             continue
-        to_check = Application.objects.filter(call=call, state=Application.State.RECOMMENDED).count()
+        to_check = Application.objects.filter(call=call, state__in=call.states("awaiting_formal_check")).count()
         todos.append(Todo(_("Recommended applications to check: %(call)s") % {"call": call.title}, to_check,
                           reverse("review:formal", args=[call.pk]), key="to_check"))
-        to_assign = Application.objects.filter(call=call, state=Application.State.FORMAL_PASSED).annotate(
+        to_assign = Application.objects.filter(call=call, state__in=call.states("rankable")).annotate(
             n=Count("assignments")).filter(n__lt=call.experts_per_application).count()
         todos.append(Todo(_("Applications to assign to experts: %(call)s") % {"call": call.title}, to_assign,
                           reverse("review:assignments", args=[call.pk]), call.scoring_deadline, key="to_assign"))
@@ -99,11 +104,11 @@ def unit_progress(call: Call) -> dict:
     """The organiser's view of the recommending units: per unit, submitted / reviewed / sent, and the
     units that have not reported (sent) yet."""
     rows = selectors.overview(call)
-    field = "park__region_id" if call.recommending_tier == "city" else "park__region__parent_id"
-    reviewed_states = [Application.State.RETURNED, Application.State.APPROVED, Application.State.REJECTED,
-                       Application.State.RECOMMENDED, Application.State.FORMAL_PASSED]
+    field = units.unit_field(call)
+    reviewed_states = call.states("reviewed")
+    initial = call.workflow.flow("application").initial
     counts = {region: (submitted, reviewed) for region, submitted, reviewed in
-              Application.objects.filter(call=call).exclude(state=Application.State.DRAFT).values(field).annotate(
+              Application.objects.filter(call=call).exclude(state=initial).values(field).annotate(
                   submitted=Count("pk"), reviewed=Count("pk", filter=Q(state__in=reviewed_states)))
               .values_list(field, "submitted", "reviewed")}
     units_rows, missing = [], []

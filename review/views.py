@@ -10,6 +10,7 @@ from applications import units
 from applications.models import Application, Call
 from applications.selectors import application_for_view, versions_of
 from applications.versions import compare_versions
+from portal import workflow
 from portal.audit.services import record_event
 from portal.files import private_file_response
 from portal.formerrors import add_errors
@@ -114,8 +115,8 @@ def review_application(request, pk: int):
         "reviews": selectors.reviews_of(application),
         "changes": compare_versions(previous, latest) if previous else None, "previous": previous,
         "co_reviews": selectors.co_reviews_of_version(latest),
-        "can_decide": application.state == Application.State.SUBMITTED or (
-            application.state == Application.State.APPROVED and selectors.open_return_of(application) is not None),
+        # a decision of the preliminary review is open to this reviewer now (the workflow says)
+        "can_decide": any(move.url == "review:review" for move in workflow.available(request.user, application)),
     }, status=status)
 
 
@@ -186,7 +187,7 @@ def recommendation(request, call_pk: int):
             field.disabled = True
     send_form = SendForm(initial={"letter_number": current.letter_number if current else ""})
     returns = list(selectors.open_returns(call, region_id))
-    resendable = [a for a in applications if a.state == Application.State.APPROVED]
+    resendable = [a for a in applications if workflow.in_group(a, "recommendable")]
     resend_forms = {r.pk: ResendForm(applications=resendable,
                                      initial={"formal_return": r.pk, "application": r.application_id})
                     for r in returns}

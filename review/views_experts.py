@@ -13,6 +13,7 @@ from applications.models import Application, Call
 from portal.formerrors import add_errors
 from portal.fragments import cached_fragment
 from portal.home.text import clean_text
+from portal.workflow.actions import in_group
 from review import charts, services
 from review.forms_experts import (
     AutoAssignForm,
@@ -307,7 +308,7 @@ def _ranking_page(request, call, *, proposal=None, errors=(), status=200):
     ids = list(page.object_list.values_list("application_id", flat=True))
     candidate_list = selectors.candidate_list_of(call)
     proposal = proposal or {"ids": [], "note": "", "reason": "", "acknowledge": False}
-    selectable = not candidate_list or candidate_list.status == CandidateList.Status.DRAFT
+    selectable = not candidate_list or in_group(candidate_list, "editable")
     version = (call.pk, snapshot.pk, snapshot.computed_at.isoformat(), page.number, RANKING_PAGE_SIZE, selectable,
                *selectors.ranking_page_version(call, ids))
     drawn = {}

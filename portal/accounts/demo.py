@@ -46,6 +46,7 @@ USERS = [
     ("park_nanshan", "林志强", Role.PARK_ADMIN, "深圳市南山软件产业基地管理服务中心"),
     ("park_shantou", "郑佳琪", Role.PARK_ADMIN, "汕头高新技术产业开发区管理委员会"),
     ("park_zhanjiang", "吴海涛", Role.PARK_ADMIN, "湛江经济技术开发区管理委员会"),
+    ("park_tianhe", "何嘉欣", Role.PARK_ADMIN, "广州天河中央商务区管理委员会"),
     ("city_gz", "刘文静", Role.CITY_REVIEWER, "广州市商务局"),
     ("city_sz", "张国华", Role.CITY_REVIEWER, "深圳市商务局"),
     ("city_st", "许丽娜", Role.CITY_REVIEWER, "汕头市商务局"),

@@ -31,7 +31,7 @@ ORGANISER, OFFICIAL, PARK = "organiser", "official", "park"
 EXPERT_VERBS = ("sheet.", "assignment.", "panel.", "conflict.", "conflicts.", "expert.", "rubric.")
 DOWNLOAD_VERBS = ("application.attachment_downloaded", "application.dossier_downloaded",
                   "recommendation.letter_downloaded", "objection.file_downloaded", "objection.viewed",
-                  "ranking.exported")
+                  "ranking.exported", "monitoring.reports_exported")
 # The decisions addressed to a park: returned, approved (or not), recommended, passed the formal check,
 # candidate, designated.
 PARK_DECISION_VERBS = ("review.return", "review.approve", "review.reject", "recommendation.sent",

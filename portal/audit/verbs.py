@@ -72,6 +72,7 @@ VERB_LABELS = {
     "sheet.submitted": _("Submitted a score sheet"),
     "sheet.reopened": _("Reopened a score sheet"),
     "ranking.exported": _("Exported the ranking"),
+    "monitoring.reports_exported": _("Downloaded the annual report workbook"),
     "candidates.proposed": _("Proposed as a candidate"),
     "candidates.withdrawn": _("Withdrew the candidate list"),
     "candidates.concur": _("Concurred with the candidate list"),

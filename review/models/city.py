@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from applications.models import private_storage
+from applications.models import private_storage, programme_via_call
+from portal.workflow import fsm, in_group
 
 
 class CheckStatus(models.TextChoices):
@@ -72,13 +73,11 @@ class CoReview(models.Model):
         return f"{self.organization}: {self.get_stance_display()}"
 
 
+@fsm.follows("recommendation", field="status", programme=programme_via_call)
 class Recommendation(ConcurrentTransitionMixin, models.Model):
     """推荐: a recommending unit's ranked list for a call, and the joint letter once sent."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Being prepared")
-        SENT = "sent", _("Sent")
-        RETURNED = "returned", _("Returned by the organiser")
+    Status = fsm.states_enum("recommendation", "Status")  # from the workflow definitions (workflows/)
 
     call = models.ForeignKey("applications.Call", on_delete=models.PROTECT, related_name="recommendations")
     region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+",
@@ -104,17 +103,9 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.organization} · {self.call}"
 
-    @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SENT)
-    def send(self):
-        pass
-
-    @transition(field=status, source=Status.SENT, target=Status.RETURNED)
-    def return_to_unit(self):
-        pass
-
     @property
     def is_locked(self) -> bool:
-        return self.status == self.Status.SENT
+        return in_group(self, "locked")
 
 
 class RecommendationItem(models.Model):

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from applications.models import private_storage
+from applications.models import private_storage, programme_via_call
 from portal.background import RenderedFile
+from portal.workflow import fsm
 
 
 class Specialty(models.TextChoices):
@@ -215,12 +216,15 @@ class RubricCriterion(models.Model):
         return self.name
 
 
+def _sheet_programme(sheet) -> str:
+    return programme_via_call(sheet.application)
+
+
+@fsm.follows("score_sheet", field="status", programme=_sheet_programme)
 class ScoreSheet(ConcurrentTransitionMixin, models.Model):
     """评分表 of one assignment, on the exact version forwarded. Locked once submitted."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+    Status = fsm.states_enum("score_sheet", "Status")  # from the workflow definitions (workflows/)
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="sheet")
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT,
@@ -243,14 +247,6 @@ class ScoreSheet(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.assignment}: {self.total}"
 
-    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED)
-    def submit(self):
-        pass
-
-    @transition(field=status, source=Status.SUBMITTED, target=Status.DRAFT)
-    def reopen(self):
-        pass
-
 
 class PanelOpinion(models.Model):
     """The panel's opinion on an application, recorded by the panel leader."""
@@ -271,13 +267,11 @@ class PanelOpinion(models.Model):
         return f"{self.panel}: {self.application}"
 
 
+@fsm.follows("candidate_list", field="status", programme=programme_via_call)
 class CandidateList(ConcurrentTransitionMixin, models.Model):
     """候选名单 proposed by the organiser from the ranking; the co-departments concur."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PROPOSED = "proposed", _("Proposed for concurrence")
-        CONCURRED = "concurred", _("Concurred")
+    Status = fsm.states_enum("candidate_list", "Status")  # from the workflow definitions (workflows/)
 
     call = models.OneToOneField("applications.Call", on_delete=models.PROTECT, related_name="candidate_list")
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True)
@@ -295,18 +289,6 @@ class CandidateList(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.call}: {self.get_status_display()}"
-
-    @transition(field=status, source=[Status.DRAFT], target=Status.PROPOSED)
-    def propose(self):
-        pass
-
-    @transition(field=status, source=Status.PROPOSED, target=Status.CONCURRED)
-    def mark_concurred(self):
-        pass
-
-    @transition(field=status, source=Status.PROPOSED, target=Status.DRAFT)
-    def withdraw(self):
-        pass
 
 
 class CandidateItem(models.Model):

@@ -6,10 +6,11 @@ from django.utils import timezone
 from applications import units
 from applications.models import Application, ApplicationVersion, Call
 from portal.accounts.models import Membership, Organization, Region
+from portal.workflow import states_in_group
 from review.models import CoReview, FormalCheck, PreliminaryReview, Recommendation
 
-REVIEWABLE_STATES = [Application.State.SUBMITTED, Application.State.RETURNED, Application.State.APPROVED,
-                     Application.State.REJECTED, Application.State.RECOMMENDED]
+# The unit's inbox, over every programme (a call's own: call.states("reviewable")).
+REVIEWABLE_STATES = states_in_group("application", "reviewable")
 
 
 def _latest_version(field: str):
@@ -21,7 +22,7 @@ def inbox(user, call: Call, *, state: str | None = None) -> QuerySet[Application
     """The unit's applications for a call, with their latest version's figures, in 2 queries."""
     regions = units.unit_regions_of(user, call)
     qs = Application.objects.filter(units.park_region_filter(call, regions), call=call,
-                                    state__in=REVIEWABLE_STATES)
+                                    state__in=call.states("reviewable"))
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("park__region").annotate(
@@ -54,7 +55,7 @@ def coreview_list(user, call: Call) -> QuerySet[Application]:
                                    organization__in=orgs)
     return Application.objects.filter(
         units.park_region_filter(call, regions),
-        call=call, state__in=[Application.State.APPROVED, Application.State.RECOMMENDED],
+        call=call, state__in=call.states("coreviewable"),
     ).select_related("park__region").annotate(
         my_stance=Subquery(mine.values("stance")[:1]),
         my_opinion=Subquery(mine.values("opinion")[:1]),
@@ -76,7 +77,7 @@ def _items():
 def approved_applications(call: Call, region_id: int) -> QuerySet[Application]:
     return Application.objects.filter(
         units.park_region_filter(call, [region_id]),
-        call=call, state__in=[Application.State.APPROVED, Application.State.RECOMMENDED],
+        call=call, state__in=call.states("coreviewable"),
     ).select_related("park__region").order_by("park__name")
 
 
@@ -109,10 +110,12 @@ def concurrences(applications, call: Call) -> dict[int, dict[str, str]]:
 
 
 def unit_regions_for_call(call: Call) -> QuerySet[Region]:
-    if call.recommending_tier == "city":
-        return Region.objects.filter(parent=call.region, level=Region.Level.CITY) if call.region_id \
-            else Region.objects.none()
-    return Region.objects.filter(level=Region.Level.PROVINCE)
+    """The regions of the call's recommending units (the first tier of its review chain): those under the
+    call's region, or every province for a call without one."""
+    level = units.recommending_tier(call).region_level
+    if call.region_id:
+        return Region.objects.filter(parent=call.region, level=level)
+    return Region.objects.filter(level=level) if level == Region.Level.PROVINCE else Region.objects.none()
 
 
 def overview(call: Call) -> list[dict]:
@@ -120,12 +123,10 @@ def overview(call: Call) -> list[dict]:
     regions = list(unit_regions_for_call(call).order_by("code"))
     recommendations = {r.region_id: r for r in Recommendation.objects.filter(call=call)
                        .select_related("organization").annotate(parks=Count("items"))}
-    field = "park__region_id" if call.recommending_tier == "city" else "park__region__parent_id"
-    from review.quota import COUNTED_STATES
-
+    field = units.unit_field(call)
     counts = {row[0]: row[1:] for row in Application.objects.filter(call=call).values_list(field).annotate(
-        n=Count("pk", filter=Q(state__in=REVIEWABLE_STATES)),
-        counted=Count("pk", filter=Q(state__in=COUNTED_STATES))).values_list(field, "n", "counted")}
+        n=Count("pk", filter=Q(state__in=call.states("reviewable"))),
+        counted=Count("pk", filter=Q(state__in=call.states("counted")))).values_list(field, "n", "counted")}
     return [{"region": region, "recommendation": recommendations.get(region.pk),
              "applications": counts.get(region.pk, (0, 0))[0],
              "counted": counts.get(region.pk, (0, 0))[1]} for region in regions]

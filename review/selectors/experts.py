@@ -21,6 +21,7 @@ from django.db.models import (
 )
 
 from applications.models import Application, Call, RankingMethod
+from portal.workflow import states_in_group
 from review.models import (
     AlternateExpert,
     Assignment,
@@ -36,7 +37,8 @@ from review.models import (
     ScoreSheet,
 )
 
-RANKABLE_STATES = [Application.State.FORMAL_PASSED]
+# Scored and ranked, over every programme (a call's own: call.states("rankable")).
+RANKABLE_STATES = states_in_group("application", "rankable")
 
 
 def expert_pool(*, active_only: bool = False) -> QuerySet[ExpertProfile]:
@@ -49,7 +51,7 @@ def expert_pool(*, active_only: bool = False) -> QuerySet[ExpertProfile]:
 def formal_check_list(call: Call) -> QuerySet[Application]:
     last = FormalCheck.objects.filter(application=OuterRef("pk")).order_by("-decided_at", "-pk")
     return Application.objects.filter(
-        call=call, state__in=[Application.State.RECOMMENDED, Application.State.FORMAL_PASSED],
+        call=call, state__in=call.states("with_organiser"),
     ).select_related("park__region").annotate(
         last_check=Subquery(last.values("decision")[:1]),
     ).order_by("park__region__code", "park__name")
@@ -63,7 +65,7 @@ def open_returns_of_call(call: Call) -> QuerySet[FormalCheck]:
 
 
 def applications_for_review(call: Call) -> QuerySet[Application]:
-    return Application.objects.filter(call=call, state__in=RANKABLE_STATES).select_related("park__region")
+    return Application.objects.filter(call=call, state__in=call.states("rankable")).select_related("park__region")
 
 
 def conflicts_of(call: Call) -> QuerySet[Conflict]:

@@ -14,6 +14,7 @@ from applications.selectors import latest_version
 from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.notifications.services import notify
+from portal.workflow import in_group
 from review import assignment as solver
 from review.models import (
     AlternateExpert,
@@ -171,7 +172,7 @@ def assign_manually(*, application: Application, experts, user, request=None) ->
     application = Application.objects.select_related("call", "park").get(pk=application.pk)
     call = application.call
     _organiser_of(user, call)
-    if application.state not in expert_selectors.RANKABLE_STATES:
+    if not in_group(application, "rankable"):
         raise ValidationError(_("Only applications that passed the formal check are assigned."))
     blocked = expert_selectors.blocking_pairs(call)
     loads = expert_selectors.loads(call)

@@ -15,6 +15,7 @@ from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify, notify_event
+from portal.workflow import audiences_of, in_group
 from review import quota, selectors
 from review.models import (
     CheckStatus,
@@ -36,9 +37,10 @@ def _locked_application(application: Application) -> Application:
         "call", "park__region").get(pk=application.pk)
 
 
-def _notify_park(application: Application, event: str, context: dict) -> None:
-    notify_event(event=event, call=application.call, recipients=[
-        m.user for m in park_memberships_for_application(application)],
+def _notify_park(application: Application, event: str, context: dict, *, recipients=None) -> None:
+    if recipients is None:
+        recipients = [m.user for m in park_memberships_for_application(application)]
+    notify_event(event=event, call=application.call, recipients=recipients,
         context={"call": application.call.title, "park": application.park.name, **context},
         link=reverse("applications:detail", args=[application.pk]))
 
@@ -79,11 +81,11 @@ def decide(*, application: Application, version_number: int, user, decision: str
               "%(new)s. Reload the page and review the latest version.")
             % {"old": version_number, "new": application.latest_version_number}, code="stale_version")
     formal_return = None
-    if application.state == Application.State.APPROVED and decision != PreliminaryReview.Decision.APPROVE:
+    if in_group(application, "recommendable") and decision != PreliminaryReview.Decision.APPROVE:
         # Returned at the formal check: the unit may send it back to the park for revision (the park
         # may then resubmit until the organiser's re-send deadline) or decide not to recommend it.
         formal_return = selectors.open_return_of(application)
-    if application.state != Application.State.SUBMITTED and formal_return is None:
+    if not in_group(application, "awaiting_review") and formal_return is None:
         raise ValidationError(_("A decision has already been taken on this version (%(state)s).")
                               % {"state": application.get_state_display()}, code="decided")
     reasons = (reasons or "").strip()
@@ -95,9 +97,9 @@ def decide(*, application: Application, version_number: int, user, decision: str
     review = PreliminaryReview.objects.create(
         application=application, version=version, reviewer=user, organization=organization,
         checklist=checklist, opinion=opinion.strip(), decision=decision, reasons=reasons)
-    {PreliminaryReview.Decision.RETURN: application.return_for_revision,
-     PreliminaryReview.Decision.REJECT: application.reject,
-     PreliminaryReview.Decision.APPROVE: application.approve}[decision]()
+    move = {PreliminaryReview.Decision.RETURN: "return_for_revision", PreliminaryReview.Decision.REJECT: "reject",
+            PreliminaryReview.Decision.APPROVE: "approve"}[decision]
+    getattr(application, move)()
     if formal_return is not None and decision == PreliminaryReview.Decision.RETURN:
         application.revision_deadline = formal_return.resend_deadline
     application.save()
@@ -105,11 +107,10 @@ def decide(*, application: Application, version_number: int, user, decision: str
                  data={"version": version_number, "reasons": reasons}, request=request)
     context = {"unit": organization.name, "version": version_number, "reason": reasons,
                "decision": review.get_decision_display()}
-    _notify_park(application, f"review.{decision}", context)
-    if decision == PreliminaryReview.Decision.APPROVE and application.call.co_review_required:
-        region_id = units.unit_region_id(application.call, application.park)
-        notify_event(event="coreview.requested", call=application.call,
-                     recipients=[m.user for m in units.unit_members(application.call, [region_id], coreview=True)],
+    told = audiences_of(application, move)  # the park; on approval also the co-reviewers (the workflow says)
+    _notify_park(application, f"review.{decision}", context, recipients=told["park"])
+    if "coreviewers" in told and application.call.co_review_required:
+        notify_event(event="coreview.requested", call=application.call, recipients=told["coreviewers"],
                      context={"call": application.call.title, "park": application.park.name,
                               "deadline": cn_day(application.call.recommend_deadline), **context},
                      link=reverse("review:coreview-list", args=[application.call_id]))
@@ -127,7 +128,7 @@ def _recommendation_locked(application: Application) -> bool:
 def co_review(*, application: Application, user, stance: str, opinion: str, request=None) -> CoReview:
     application = _locked_application(application)
     _require(user, "review.coreview_application", application)
-    if application.state not in (Application.State.APPROVED, Application.State.RECOMMENDED):
+    if not in_group(application, "coreviewable"):
         raise ValidationError(_("Only applications that passed the preliminary review are co-reviewed."))
     if _recommendation_locked(application):
         raise ValidationError(_("The recommendation has been sent; opinions can no longer change."))
@@ -246,7 +247,7 @@ def send_recommendation(*, call: Call, user, letter_number: str, request=None) -
             _("Both co-reviewing departments must concur on every recommended park first. Missing for: "
               "%(parks)s.") % {"parks": "、".join(gaps)}, code="co_review")
     listed = [_locked_application(item.application) for item in recommendation.items.all()]
-    stale = [a.park.name for a in listed if a.state != Application.State.APPROVED]
+    stale = [a.park.name for a in listed if not in_group(a, "recommendable")]
     if stale:
         raise ValidationError(
             _("These parks are no longer awaiting recommendation: %(parks)s. Save the list again.")
@@ -316,7 +317,7 @@ def resend_after_return(*, formal_return: FormalCheck, user, application_id: int
     if not letter_number:
         raise ValidationError({"letter_number": _("Enter the letter's document number (文号).")})
     candidates = {a.pk: a for a in selectors.approved_applications(call, region_id)}
-    if application_id not in candidates or candidates[application_id].state != Application.State.APPROVED:
+    if application_id not in candidates or not in_group(candidates[application_id], "recommendable"):
         raise ValidationError({"application": _(
             "Choose an application of your unit that passed the preliminary review and is not "
             "recommended.")})
@@ -461,7 +462,7 @@ def _remind_coreviewers(call: Call, region_ids: list[int], left: int, deadline) 
     if not call.co_review_required:
         return 0
     waiting = Application.objects.filter(
-        units.park_region_filter(call, region_ids), call=call, state=Application.State.APPROVED,
+        units.park_region_filter(call, region_ids), call=call, state__in=call.states("recommendable"),
     ).select_related("park__region")
     given = set(CoReview.objects.filter(
         version__application__in=waiting, version__number=F("version__application__latest_version_number"))

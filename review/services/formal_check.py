@@ -12,6 +12,7 @@ from applications.models import Application
 from applications.selectors import latest_version, park_memberships_for_application
 from portal.audit.services import record_event
 from portal.notifications.services import notify, notify_event
+from portal.workflow import in_group
 from review.models import (
     FormalCheck,
     Recommendation,
@@ -36,7 +37,7 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
     recommendation = Recommendation.objects.select_for_update().get(pk=item.recommendation_id) if item else None
     application = Application.objects.select_for_update(of=("self",)).select_related("call", "park").get(
         pk=application.pk)
-    if application.state != Application.State.RECOMMENDED:
+    if not in_group(application, "awaiting_formal_check"):
         raise ValidationError(_("Only recommended applications awaiting the formal check can be checked."),
                               code="state")
     if decision not in FormalCheck.Decision.values:

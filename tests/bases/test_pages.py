@@ -244,3 +244,15 @@ def test_reports_list_budget(period, user_named, username):
     _assert_constant(c, reverse("bases:reports"), grow, rows=paginated)
     _assert_constant(c, reverse("bases:reports") + "?status=submitted&overdue=false&year=" + str(period.year), grow,
                      rows=paginated)
+
+
+def test_workspaces_show_the_reports(period, base, client_for, user_named):
+    park = client_for("park_huangpu").get(reverse("workspace-park")).content.decode()
+    assert 'data-testid="report-panel"' in park
+    assert reverse("bases:report", args=[AnnualReport.objects.get().pk]) in park
+    assert 'data-testid="report-panel"' not in client_for("city_gz").get(reverse("workspace-city")).content.decode()
+    _submitted(base, user_named)
+    assert 'data-testid="report-panel"' in client_for("city_gz").get(reverse("workspace-city")).content.decode()
+    assert 'data-testid="report-panel"' not in client_for("city_sz").get(reverse("workspace-city")).content.decode()
+    province = client_for("gd_officer").get(reverse("workspace-province")).content.decode()
+    assert 'data-testid="base-status-counts"' in province and "待您审核的报告：1" in province

@@ -134,6 +134,12 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "bases:autosave": ("post", NOBODY), "bases:submit": ("get", NOBODY), "bases:upload-evidence": ("post", NOBODY),
     "bases:remove-evidence": ("post", NOBODY),
     "bases:accept": ("post", {"gd_officer"}), "bases:return": ("post", {"gd_officer"}),
+    # statistics monitoring (统计监测): the dashboard for organisers and city bureaus (their city's bases); the base's
+    # page for its organiser, its park and its city; the annual-report workbook for organisers (302 back to the
+    # dashboard when none is ready; tests/monitoring serves the rest)
+    "monitoring:dashboard": ("get", OFFICERS | {"city_gz", "city_sz"}),
+    "monitoring:base": ("get", {"park_huangpu", "city_gz", "gd_officer"}),
+    "monitoring:export": ("get", OFFICERS),
 }
 
 SKIP_PREFIXES = ("admin:",)  # the admin has its own permission system, tested in test_audit/test_accounts
@@ -249,6 +255,7 @@ PK_BY_PREFIX = {
     "system:organization": "organization",
     "system:workday": "workday",
     "bases:base": "base", "bases:change-status": "base", "bases:status-document": "status_change",
+    "monitoring:base": "base",
     "bases:": "report", "bases:evidence": "report_evidence", "bases:remove-evidence": "report_evidence",
 }
 

@@ -14,6 +14,7 @@ DEMO_LOADERS = [
     "publicity.demo.load",
     "publicity.demo.load_open_notice",
     "bases.demo.load",
+    "monitoring.demo.load",
 ]
 
 

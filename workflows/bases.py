@@ -1,0 +1,163 @@
+"""数字服务出口基地: the designation of digital service export bases (seeds 000 and 001).
+
+A provincial call (seed 000) is reviewed by each city's commerce bureau with the city's 网信 and 工信
+departments, then by the province; a national call (seed 001) by each province's commerce department
+with the provincial 网信 and 工信 departments, then by the ministry.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.workflow import ObjectFlow, State, Tier, Transition, Workflow, register
+
+CITY = Tier(key="city", label=_("City (each prefecture-level city)"), region_level="city",
+            reviewer_role="city_reviewer", reviewer_kind="city_commerce",
+            coreviewer_role="city_coreviewer", coreviewer_kinds=("city_cac", "city_miit"))
+PROVINCE = Tier(key="province", label=_("Province (quota per pilot city)"), region_level="province",
+                reviewer_role="provincial_officer", reviewer_kind="province_commerce",
+                coreviewer_role="provincial_coreviewer", coreviewer_kinds=("province_cac", "province_miit"),
+                quota_by_pilot_place=True)
+NATION = Tier(key="nation", label=_("Ministry of Commerce"), region_level="",
+              reviewer_role="provincial_officer", reviewer_kind="ministry")
+
+DRAFT, SUBMITTED, RETURNED, APPROVED = "draft", "submitted", "returned", "approved"
+REJECTED, RECOMMENDED, FORMAL_PASSED = "rejected", "recommended", "formal_passed"
+
+APPLICATION = ObjectFlow(
+    states=[
+        State(DRAFT, _("Draft")),
+        State(SUBMITTED, _("Submitted")),
+        State(RETURNED, _("Returned for revision")),
+        State(APPROVED, _("Passed preliminary review")),
+        State(REJECTED, _("Not recommended")),
+        State(RECOMMENDED, _("Recommended")),
+        State(FORMAL_PASSED, _("Passed the formal check")),
+    ],
+    groups={
+        # the park edits its dossier and may (re)submit
+        "editable": {DRAFT, RETURNED},
+        # sent back to the park by its unit
+        "returned": {RETURNED},
+        # the recommending unit has a decision to take
+        "awaiting_review": {SUBMITTED},
+        # the recommending unit's inbox
+        "reviewable": {SUBMITTED, RETURNED, APPROVED, REJECTED, RECOMMENDED},
+        # a decision was taken on it
+        "reviewed": {RETURNED, APPROVED, REJECTED, RECOMMENDED, FORMAL_PASSED},
+        # the co-reviewing departments read it
+        "past_preliminary_review": {APPROVED, RECOMMENDED, FORMAL_PASSED},
+        "coreviewable": {APPROVED, RECOMMENDED},
+        # the unit may put it on its recommendation
+        "recommendable": {APPROVED},
+        # it occupies a place of the unit's quota
+        "counted": {RECOMMENDED, FORMAL_PASSED},
+        "awaiting_formal_check": {RECOMMENDED},
+        # experts score it and it is ranked
+        "rankable": {FORMAL_PASSED},
+        # with the organiser (recommended, possibly checked): it may be on the candidate list
+        "with_organiser": {RECOMMENDED, FORMAL_PASSED},
+    },
+    transitions=[
+        Transition("submit", source={DRAFT, RETURNED}, target=SUBMITTED,
+                   permission="applications.submit_application", verb="application.submitted",
+                   notify=("park", "recommending_unit"), label=_("Check and submit"), url="applications:submit"),
+        # The preliminary review (初审); from APPROVED only for an application returned at the formal check.
+        Transition("return_for_revision", source={SUBMITTED, APPROVED}, target=RETURNED,
+                   permission="review.review_application", guards=("review.open_formal_return_if_approved",),
+                   verb="review.return", notify=("park",), label=_("Review"), url="review:review"),
+        Transition("reject", source={SUBMITTED, APPROVED}, target=REJECTED,
+                   permission="review.review_application", guards=("review.open_formal_return_if_approved",),
+                   verb="review.reject", notify=("park",), label=_("Review"), url="review:review"),
+        Transition("approve", source={SUBMITTED}, target=APPROVED,
+                   permission="review.review_application", verb="review.approve",
+                   notify=("park", "coreviewers"), label=_("Review"), url="review:review"),
+        # Recommended on the unit's letter (recorded on the recommendation), or re-sent after a formal return.
+        Transition("recommend", source={APPROVED}, target=RECOMMENDED,
+                   permission="review.review_application", verb="recommendation.sent",
+                   audited_on="recommendation", notify=("organiser",)),
+        # Returned at the formal check, or the whole recommendation returned by the organiser.
+        Transition("withdraw_recommendation", source={RECOMMENDED, FORMAL_PASSED}, target=APPROVED,
+                   permission="review.check_application", verb="formal_check.return",
+                   notify=("recommending_unit",)),
+        Transition("pass_formal_check", source={RECOMMENDED}, target=FORMAL_PASSED,
+                   permission="review.check_application", verb="formal_check.pass", notify=("park",)),
+    ],
+)
+
+# 申报批次: drafted by the organiser, open to parks, closed.
+CALL = ObjectFlow(
+    states=[State("draft", _("Draft")), State("open", pgettext_lazy("call status", "Open")),
+            State("closed", pgettext_lazy("call status", "Closed"))],
+    groups={"configurable": {"draft"}, "accepting": {"open"}},
+    transitions=[
+        Transition("open", source={"draft"}, target="open", permission="applications.manage_call",
+                   verb="call.opened"),
+        Transition("close", source={"open"}, target="closed", permission="applications.manage_call",
+                   verb="call.closed"),
+    ],
+)
+
+# 推荐函: the recommending unit's list, sent to the organiser, possibly returned.
+RECOMMENDATION = ObjectFlow(
+    states=[State("draft", _("Being prepared")), State("sent", _("Sent")),
+            State("returned", _("Returned by the organiser"))],
+    groups={"editable": {"draft", "returned"}, "locked": {"sent"}, "returned": {"returned"}},
+    transitions=[
+        Transition("send", source={"draft", "returned"}, target="sent",
+                   permission="review.prepare_recommendation", verb="recommendation.sent", notify=("organiser",)),
+        Transition("return_to_unit", source={"sent"}, target="returned",
+                   permission="review.return_recommendation", verb="recommendation.returned"),
+    ],
+)
+
+# 公示: the candidate list on public notice.
+NOTICE = ObjectFlow(
+    states=[State("draft", _("Draft")), State("published", _("Under public notice")),
+            State("closed", _("Notice period ended")), State("withdrawn", _("Withdrawn"))],
+    groups={"editable": {"draft"}, "public": {"published", "closed", "withdrawn"},
+            "receives_objections": {"published", "closed"}, "withdrawn": {"withdrawn"}},
+    transitions=[
+        Transition("publish", source={"draft"}, target="published", permission="publicity.manage_notice",
+                   verb="notice.published"),
+        # at the end of the window, by the beat task
+        Transition("close", source={"published"}, target="closed", permission="publicity.manage_notice",
+                   verb="notice.closed"),
+        Transition("withdraw", source={"published", "closed"}, target="withdrawn",
+                   permission="publicity.manage_notice", verb="notice.withdrawn"),
+    ],
+)
+
+# 评分表: an expert's sheet, locked once submitted; the organiser may reopen it (recorded on the application).
+SCORE_SHEET = ObjectFlow(
+    states=[State("draft", _("Draft")), State("submitted", _("Submitted"))],
+    groups={"editable": {"draft"}, "submitted": {"submitted"}},
+    transitions=[
+        Transition("submit", source={"draft"}, target="submitted", permission="review.work_on_sheet",
+                   verb="sheet.submitted", audited_on="application"),
+        Transition("reopen", source={"submitted"}, target="draft", permission="review.reopen_sheet",
+                   verb="sheet.reopened", audited_on="application"),
+    ],
+)
+
+# 候选名单: proposed by the organiser from the ranking, concurred by the co-issuing departments
+# (recorded on the call).
+CANDIDATE_LIST = ObjectFlow(
+    states=[State("draft", _("Draft")), State("proposed", _("Proposed for concurrence")),
+            State("concurred", _("Concurred"))],
+    groups={"editable": {"draft"}, "awaiting_concurrence": {"proposed"}},
+    transitions=[
+        Transition("propose", source={"draft"}, target="proposed", permission="review.manage_candidate_list",
+                   verb="candidates.proposed", audited_on="call"),
+        Transition("mark_concurred", source={"proposed"}, target="concurred",
+                   permission="review.concur_candidate_list", verb="candidates.concur", audited_on="call"),
+        Transition("withdraw", source={"proposed"}, target="draft", permission="review.manage_candidate_list",
+                   verb="candidates.withdrawn", audited_on="call"),
+    ],
+)
+
+BASES = register(Workflow(
+    key="bases", label=_("Digital service export bases"),
+    chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
+    objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE,
+             "score_sheet": SCORE_SHEET, "candidate_list": CANDIDATE_LIST},
+))
