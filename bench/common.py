@@ -18,6 +18,8 @@ if not VENV_BIN.exists():  # a git worktree sharing another checkout's environme
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+BENCH_FIELD_ENCRYPTION_KEY = "YmVuY2gtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleTA="  # a Fernet key (32 bytes, base64)
+BENCH_FIELD_HASH_KEY = "bench-only-field-hash-key-0123456789abcdef"
 
 
 def bench_env(**extra: str) -> dict[str, str]:
@@ -29,6 +31,10 @@ def bench_env(**extra: str) -> dict[str, str]:
     env.update({
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
+        # Personal data at rest (portal/crypto.py): fixed keys of the benchmark only (its database is
+        # generated and dropped), the same in every process of the run.
+        "FIELD_ENCRYPTION_KEY": BENCH_FIELD_ENCRYPTION_KEY,
+        "FIELD_HASH_KEY": BENCH_FIELD_HASH_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": DATABASE_URL,

@@ -21,3 +21,6 @@ OBJECTION_RATE_LIMITS = {
     "per_phone_per_day": 10**9,
     "status_per_ip_per_hour": 10**9,
 }
+# …and after three of them in an hour the form asks for a person's check (portal/humancheck.py), which a
+# load generator cannot answer: every POST would be shown the form again instead of creating an objection.
+OBJECTION_CAPTCHA_AFTER = 10**9

@@ -110,3 +110,24 @@ class ExpertFilter(PortalFilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "yes")
+
+
+class CoReviewFilter(_ApplicationFilters):
+    """The co-reviewing department's list (网信/工信, city or province): the applications its unit approved."""
+
+    q = _park_search()
+    city = _CityFilter()
+    stance = django_filters.ChoiceFilter(label=_("My department's opinion"), empty_label=_("All"), choices=[
+        ("pending", _("Not yet given")), ("concur", _("Concurred")), ("object", _("Objected"))],
+        method="filter_stance")
+    state = django_filters.ChoiceFilter(label=_("State"), empty_label=_("All"), choices=[
+        (s, Application.State(s).label) for s in (Application.State.APPROVED, Application.State.RECOMMENDED)])
+    o = django_filters.OrderingFilter(label=_("Sort by"), fields=(
+        ("park__name", "park"), ("submitted_at", "submitted"), ("my_stance", "opinion")),
+        field_labels={"park__name": _("Park"), "submitted_at": _("Submitted at"),
+                      "my_stance": _("My department's opinion")})
+
+    def filter_stance(self, queryset, name, value):
+        if value == "pending":
+            return queryset.filter(my_stance__isnull=True)
+        return queryset.filter(my_stance=value)

@@ -14,6 +14,7 @@ from portal import workflow
 from portal.audit.services import record_event
 from portal.files import private_file_response
 from portal.formerrors import add_errors
+from portal.fragments import cached_fragment
 from review import quota, selectors, services
 from review.forms import CoReviewForm, DecisionForm, RecommendationListForm, ResendForm, ReturnForm, SendForm
 from review.models import Recommendation
@@ -61,8 +62,15 @@ def inbox(request, call_pk: int):
     from review.filters import InboxFilter
 
     listing = filtered_page(request, InboxFilter, selectors.inbox(request.user, call), per_page=50)
+    applications = listing["page"].object_list
+    # The rows are drawn once per version of what they show (portal.fragments): the applications of this
+    # page as they are now (state, latest version; a version never changes once submitted).
+    version = (call.pk, "inbox", *sorted(units.unit_regions_of(request.user, call)),
+               *applications.values_list("pk", "state", "latest_version_number", "updated_at"))
+    rows_html = cached_fragment(request, "review/_inbox_rows.html", lambda: {"applications": applications},
+                                version=version)
     return render(request, "review/inbox.html", {
-        "call": call, "applications": listing["page"].object_list, **listing,
+        "call": call, "applications": applications, "rows_html": rows_html, **listing,
     }, status=listing["filter_status"])
 
 
@@ -121,11 +129,21 @@ def coreview_list(request, call_pk: int):
 
 
 def _coreview_page(request, call, failed=None, status=200):
-    """One form per application, each with its own prefix; a failed one keeps what was typed."""
+    """One page of the list (searched, filtered, sorted: portal.lists), one form per application, each with
+    its own prefix; a failed one keeps what was typed."""
+    from portal.lists import filtered_page
+    from review.filters import CoReviewFilter
+
+    listing = filtered_page(request, CoReviewFilter, selectors.coreview_list(request.user, call), per_page=50)
     rows = [(a, failed[1] if failed and failed[0] == a.pk else CoReviewForm(
         prefix=f"a{a.pk}", initial={"stance": a.my_stance, "opinion": a.my_opinion}))
-        for a in selectors.coreview_list(request.user, call)]
-    return render(request, "review/coreview_list.html", {"call": call, "rows": rows}, status=status)
+        for a in listing["page"].object_list]
+    if failed and not any(a.pk == failed[0] for a, _form in rows):  # refused on another page: shown first
+        refused = selectors.coreview_list(request.user, call).filter(pk=failed[0]).first()
+        if refused is not None:
+            rows.insert(0, (refused, failed[1]))
+    return render(request, "review/coreview_list.html", {"call": call, "rows": rows, **listing},
+                  status=status if status != 200 else listing["filter_status"])
 
 
 @login_required

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application, Call
 from portal.formerrors import add_errors
+from portal.fragments import cached_fragment
 from portal.home.text import clean_text
+from portal.workflow.actions import in_group
 from review import charts, services
 from review.forms_experts import (
     AutoAssignForm,
@@ -292,32 +294,52 @@ def ranking(request, call_pk: int):
     return _ranking_page(request, _call(request, call_pk))
 
 
+RANKING_PAGE_SIZE = 50
+
+
 def _ranking_page(request, call, *, proposal=None, errors=(), status=200):
     """The ranking; after a refused proposal, with what the organiser checked and typed, and why."""
-    # The ranking is stored (recomputed by a task when sheets change); the page reads one page of it.
+    # The ranking is stored (recomputed by a task when sheets change); the page reads one page of it, and
+    # its rows and score sheets are drawn once per version of what they show (portal.fragments).
     snapshot = selectors.ranking_snapshot(call)
     if snapshot is None:  # the first time this call is ranked
         snapshot = services.refresh_ranking(call_id=call.pk)
-    page = Paginator(selectors.ranking_rows(snapshot), 100).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    ids = [row.application_id for row in rows]
-    totals = selectors.sheets_for_chart(call, ids)
-    opinions = selectors.panel_opinions(ids)
-    maximum = charts.rubric_maximum(selectors.rubric_of(call))
-    for row in rows:
-        row.chart = charts.strip_plot(totals.get(row.application_id, []), maximum=maximum)
-        row.panel_opinion = opinions.get(row.application_id, "")
+    page = Paginator(selectors.ranking_rows(snapshot), RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list.values_list("application_id", flat=True))
     candidate_list = selectors.candidate_list_of(call)
+    proposal = proposal or {"ids": [], "note": "", "reason": "", "acknowledge": False}
+    selectable = not candidate_list or in_group(candidate_list, "editable")
+    version = (call.pk, snapshot.pk, snapshot.computed_at.isoformat(), page.number, RANKING_PAGE_SIZE, selectable,
+               *selectors.ranking_page_version(call, ids))
+    drawn = {}
+
+    def rows_context() -> dict:
+        rows = list(page.object_list)
+        totals = selectors.sheets_for_chart(call, ids)
+        opinions = selectors.panel_opinions(ids)
+        maximum = charts.rubric_maximum(selectors.rubric_of(call))
+        for row in rows:
+            row.chart = charts.strip_plot(totals.get(row.application_id, []), maximum=maximum)
+            row.panel_opinion = opinions.get(row.application_id, "")
+        drawn["rows"] = rows
+        return {"rows": rows, "selectable": selectable, "proposal_ids": proposal["ids"]}
+
+    def sheets_context() -> dict:
+        return {"sheets": ScoreSheet.objects.filter(assignment__call=call, application__in=ids).select_related(
+            "assignment__expert__user", "application__park").order_by("application__park__name", "pk")}
+
+    # What a refused proposal kept checked is this request's own: drawn for it, not cached.
+    rows_html = cached_fragment(request, "review/experts/_ranking_rows.html", rows_context, version=version,
+                                use_cache=not proposal["ids"])
+    sheets_html = cached_fragment(request, "review/experts/_ranking_sheets.html", sheets_context, version=version)
     if snapshot.stale_since is not None:
         services.queue_ranking(call_id=call.pk)  # in case its task was lost; no-op when one is queued
     return render(request, "review/experts/ranking.html", {
-        "call": call, "rows": rows, "page": page, "candidate_list": candidate_list, "snapshot": snapshot,
+        "call": call, "rows": drawn.get("rows"), "rows_html": rows_html, "sheets_html": sheets_html, "page": page,
+        "candidate_list": candidate_list, "snapshot": snapshot,
         "exports": _ranking_exports(call),
-        "sheets": ScoreSheet.objects.filter(assignment__call=call, application__in=ids).select_related(
-            "assignment__expert__user", "application__park").order_by("application__park__name"),
-        "reopen_form": ReopenForm(),
         "warnings": organiser_warnings(call),
-        "proposal": proposal or {"ids": [], "note": "", "reason": "", "acknowledge": False},
+        "proposal": proposal,
         "proposal_errors": list(errors),
     }, status=status)
 

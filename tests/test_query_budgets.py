@@ -137,10 +137,11 @@ def test_city_inbox_filtered_and_paginated(client_for, user_named, gd_call, quer
                      rows=paginated)
 
 
-def test_coreview_list(client_for, user_named, gd_call):  # noqa: F811
+@pytest.mark.parametrize("query", ["", "?q=%E9%A2%84%E7%AE%97&stance=pending&state=approved&o=-park", "?page=2"])
+def test_coreview_list(client_for, user_named, gd_call, query):  # noqa: F811
     grow = _grow_applications(gd_call, user_named("park_huangpu"), "approved")
-    _assert_constant(client_for("gz_cac"), reverse("review:coreview-list", args=[gd_call.pk]), grow,
-                     rows=count("data-application="))
+    _assert_constant(client_for("gz_cac"), reverse("review:coreview-list", args=[gd_call.pk]) + query, grow,
+                     rows=paginated)
 
 
 @pytest.mark.parametrize("page", ["review:formal", "review:assignments"])

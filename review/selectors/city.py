@@ -59,7 +59,7 @@ def coreview_list(user, call: Call) -> QuerySet[Application]:
     ).select_related("park__region").annotate(
         my_stance=Subquery(mine.values("stance")[:1]),
         my_opinion=Subquery(mine.values("opinion")[:1]),
-    ).order_by("park__name")
+    ).order_by("park__name", "pk")
 
 
 def recommendation_for(call: Call, region_id: int) -> Recommendation | None:

@@ -226,6 +226,17 @@ def panel_opinions(application_ids) -> dict[int, str]:
                 .values_list("application_id", "text"))
 
 
+def ranking_page_version(call: Call, application_ids) -> tuple:
+    """What a page of the ranking shows that changes without a new stored ranking: the score sheets of
+    these applications (their number and latest change: drafts, reopened sheets, the strip charts) and
+    their panel opinions (latest change). Two queries."""
+    ids = list(application_ids)
+    sheets = ScoreSheet.objects.filter(assignment__call=call, application_id__in=ids).aggregate(
+        n=Count("pk"), latest=Max("updated_at"))
+    opinions = PanelOpinion.objects.filter(application_id__in=ids).aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return (sheets["n"], str(sheets["latest"]), opinions["n"], str(opinions["latest"]))
+
+
 def sheets_for_chart(call: Call, application_ids=None) -> dict[int, list[Decimal]]:
     """application id → submitted totals, for the strip chart on the ranking page (one query)."""
     totals: dict[int, list[Decimal]] = {}

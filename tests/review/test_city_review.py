@@ -325,3 +325,65 @@ def test_reminders_three_and_one_working_days_before(gd_call, user_named):
         # From Thursday Oct 8: one working day left.
         assert services.remind_units(today=date(2026, 10, 8)) > 0
         assert Notification.objects.filter(recipient=city_user, title__contains="1").exists()
+
+
+# --- co-review list -----------------------------------------------------------------------------
+
+def test_the_co_review_list_is_searched_filtered_sorted_and_paged(gd_call, client_for, user_named):
+    applications = bulk_applications(gd_call, extra_parks("440100", 60, "会签园区"), "approved",
+                                     user_named("park_huangpu"))
+    first, second = applications[0], applications[1]
+    services.co_review(application=first, user=user_named("gz_cac"), stance="concur", opinion="同意。")
+    services.co_review(application=second, user=user_named("gz_cac"), stance="object", opinion="有异议。")
+    services.co_review(application=second, user=user_named("gz_miit"), stance="concur", opinion="同意。")
+    cac = client_for("gz_cac")
+    url = reverse("review:coreview-list", args=[gd_call.pk])
+
+    def shown(query=""):
+        response = cac.get(url + query)
+        assert response.status_code == 200
+        return [a.pk for a, _form in response.context["rows"]], response
+
+    page_one, response = shown()
+    assert len(page_one) == 50 and response.context["page"].paginator.count == 60
+    assert len(shown("?page=2")[0]) == 10
+    assert shown("?stance=concur")[0] == [first.pk]
+    assert shown("?stance=object")[0] == [second.pk]  # this department's opinion, not the other's
+    pending, response = shown("?stance=pending")
+    assert first.pk not in pending and second.pk not in pending and response.context["page"].paginator.count == 58
+    assert shown(f"?q={first.park.name}")[0] == [first.pk]
+    assert shown("?o=-park")[0][0] == max(applications, key=lambda a: (a.park.name, a.pk)).pk
+    assert shown("?state=recommended")[0] == []
+    refused = cac.get(url + "?stance=nonsense")
+    assert refused.status_code == 400 and "nonsense" in refused.content.decode()
+    # The other department's list shows its own stance only.
+    assert [a.pk for a, _f in client_for("gz_miit").get(url + "?stance=concur").context["rows"]] == [second.pk]
+
+
+def test_a_refused_opinion_on_a_later_page_is_shown_with_its_message(gd_call, client_for, user_named):
+    applications = bulk_applications(gd_call, extra_parks("440100", 55, "会签园区"), "approved",
+                                     user_named("park_huangpu"))
+    last = max(applications, key=lambda a: (a.park.name, a.pk))  # on page 2
+    response = client_for("gz_cac").post(reverse("review:coreview", args=[last.pk]),
+                                         {f"a{last.pk}-stance": "object", f"a{last.pk}-opinion": ""})
+    assert response.status_code == 400
+    rows = response.context["rows"]
+    assert rows[0][0].pk == last.pk and rows[0][1].errors
+    assert not CoReview.objects.filter(version__application=last).exists()
+
+
+def test_the_inbox_rows_are_drawn_again_when_an_application_changes(submit_for, client_for, user_named):
+    from django.core.cache import cache
+
+    cache.clear()
+    application = submit_for("park_huangpu")
+    city = client_for("city_gz")
+    url = reverse("review:inbox", args=[application.call_id])
+    assert 'state-submitted' in city.get(url).content.decode()
+    with CaptureQueriesContext(connection) as drawn:
+        city.get(url)  # from the cache: the rows' own query is not run
+    _approve(application, user_named("city_gz"))
+    with CaptureQueriesContext(connection) as again:
+        body = city.get(url).content.decode()
+    assert 'state-approved' in body and 'state-submitted' not in body
+    assert len(again) == len(drawn) + 1

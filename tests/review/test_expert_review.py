@@ -354,7 +354,7 @@ def test_ranking_page_runs_the_same_queries_for_10_and_100_applications(gd_call,
     services.refresh_ranking(call_id=gd_call.pk)
     with CaptureQueriesContext(connection) as large:
         response = c.get(url)
-    assert len(response.context["rows"]) == 100
+    assert response.context["page"].paginator.count == 100 and len(response.context["rows"]) == 50
     assert len(large) == len(small)
 
 
@@ -635,3 +635,89 @@ def test_a_candidate_needs_every_configured_sheet_or_an_audited_decision_naming_
     assert event.data["missing"][str(passed[0].pk)] == item.missing_sheets
     page = client_for("gd_cac").get(reverse("review:candidates", args=[gd_call.pk])).content.decode()
     assert 'data-testid="missing-sheets"' in page and pending.expert.user.display_name not in page
+
+
+# --- the ranking page's rows, drawn once per version (portal.fragments) ------------------------------
+
+def _reopen_tokens(body: str) -> dict[int, str]:
+    import re
+
+    return {int(pk): token for pk, token in re.findall(
+        r'action="/review/sheets/(\d+)/reopen/"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"', body)}
+
+
+def _two_sheets_ranked(gd_call, experts, passed, officer, capture) -> None:
+    """An empty cache; two submitted sheets (70, 90) on the first application, the ranking recomputed."""
+    from django.core.cache import cache
+
+    cache.clear()
+    services.save_rubric(call=gd_call, user=officer, rows=[{"name": "总分", "max_points": Decimal("100")}])
+    with capture(execute=True):
+        _score_application(gd_call, passed[0], experts[:2], [70, 90], officer)
+
+
+def test_the_ranking_rows_are_drawn_once_per_version_and_again_when_sheets_or_opinions_change(
+        gd_call, experts, passed, officer, client_for, django_capture_on_commit_callbacks):
+    from review.models import Panel, PanelOpinion
+
+    _two_sheets_ranked(gd_call, experts, passed, officer, django_capture_on_commit_callbacks)
+    c = client_for("gd_officer")
+    url = reverse("review:ranking", args=[gd_call.pk])
+    with CaptureQueriesContext(connection) as drawn:
+        first = c.get(url)
+    assert first.context["rows"] is not None  # drawn for this request
+    with CaptureQueriesContext(connection) as cached:
+        second = c.get(url)
+    assert second.context["rows"] is None and len(cached) < len(drawn)  # from the cache: no row query
+    sheets = list(ScoreSheet.objects.filter(application=passed[0]).order_by("pk"))
+    assert set(_reopen_tokens(second.content.decode())) == {s.pk for s in sheets}
+    assert 'data-score>80.00' in second.content.decode()
+    # A reopened sheet: its row is drawn again at once (no reopen form), before the ranking is recomputed.
+    services.reopen_sheet(sheet=sheets[0], user=officer, reason="复核")
+    third = c.get(url)
+    assert third.context["rows"] is not None
+    assert set(_reopen_tokens(third.content.decode())) == {sheets[1].pk}
+    # A panel opinion written since: shown at once.
+    panel = Panel.objects.create(call=gd_call, name="第一组", leader=experts[0])
+    PanelOpinion.objects.create(application=passed[0], panel=panel, author=experts[0].user, text="专家组一致同意。")
+    assert "专家组一致同意。" in c.get(url).content.decode()
+
+
+def test_forms_in_a_cached_ranking_page_carry_the_requesters_own_csrf_token(
+        gd_call, experts, passed, officer, user_named, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from portal.fragments import _placeholder
+
+    _two_sheets_ranked(gd_call, experts, passed, officer, django_capture_on_commit_callbacks)
+    url = reverse("review:ranking", args=[gd_call.pk])
+    clients, tokens = [], []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user_named("gd_officer"))
+        body = client.get(url).content.decode()  # the second page comes from the cache
+        assert _placeholder() not in body and len(_reopen_tokens(body)) == 2
+        clients.append(client)
+        tokens.append(_reopen_tokens(body))
+    sheet = ScoreSheet.objects.filter(application=passed[0]).order_by("pk").first()
+    reopen = reverse("review:sheet-reopen", args=[sheet.pk])
+    # The second session's form, posted with the first session's token: refused; with its own: done.
+    assert clients[1].post(reopen, {"csrfmiddlewaretoken": tokens[0][sheet.pk], "reason": "复核"}).status_code == 403
+    assert clients[1].post(reopen, {"csrfmiddlewaretoken": tokens[1][sheet.pk], "reason": "复核"}).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == ScoreSheet.Status.DRAFT
+
+
+def test_a_refused_proposal_keeps_its_checked_rows_without_caching_them(gd_call, experts, passed, officer,
+                                                                       client_for,
+                                                                       django_capture_on_commit_callbacks):
+    _two_sheets_ranked(gd_call, experts, passed, officer, django_capture_on_commit_callbacks)  # of the call's 5
+    c = client_for("gd_officer")
+    url = reverse("review:ranking", args=[gd_call.pk])
+    c.get(url)
+    refused = c.post(reverse("review:propose", args=[gd_call.pk]), {"candidate": [passed[0].pk]})
+    assert refused.status_code == 400
+    checked = f'value="{passed[0].pk}" aria-label="{passed[0].park.name}" checked'
+    assert checked in refused.content.decode()
+    assert checked not in c.get(url).content.decode()

@@ -359,3 +359,27 @@ def test_expert_template_has_the_headers_and_two_valid_examples(demo):
         assert len(values["specialties"]) == 2
         assert values["region"] is not None
 
+
+
+def test_the_summary_reads_the_stored_ranking_when_current_and_computes_it_when_not(scored,
+                                                                                      django_assert_num_queries):
+    from review.exports import _summary_rows
+    from review.models import RankingRow
+    from review.services import refresh_ranking
+
+    call = scored["call"]
+    computed = _summary_rows(call)  # no stored ranking yet
+    assert computed and [row[0] for row in computed if row[0] is not None] == [1, 2, 3]
+    snapshot = refresh_ranking(call_id=call.pk)
+    with django_assert_num_queries(3):  # the stored ranking, the count of submitted sheets, its rows
+        stored = _summary_rows(call)
+    assert stored == computed
+    # A stored ranking that disagrees with the sheets (stale, or counting other sheets) is not used.
+    RankingRow.objects.filter(snapshot=snapshot, rank=1).update(mean=Decimal("1.00"))
+    assert _summary_rows(call)[0][4] == Decimal("1.00")
+    snapshot.stale_since = snapshot.computed_at
+    snapshot.save()
+    assert _summary_rows(call) == computed
+    snapshot.stale_since, snapshot.sheets = None, snapshot.sheets + 1
+    snapshot.save()
+    assert _summary_rows(call) == computed
