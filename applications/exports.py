@@ -243,7 +243,9 @@ def dossier_outline(version: ApplicationVersion) -> list[dict]:
     if isinstance(data.get("outline"), list):
         # A version that brings its chapters already laid out (a re-review, 复审: the base's annual reports of
         # the period, frozen when the round started) is shown as stored, after the cover.
-        cover = _cover(version, data.get("cover") or {})
+        sections = spec_for(version.application).sections(version.application)
+        cover_section = next(s for s in sections if s.key == "cover")
+        cover = _cover(version, data.get("cover") or {}, cover_section)
         cover["dossier_title"] = str(data.get("dossier_title") or cover["dossier_title"])
         return _anchored([cover, *data["outline"]])
     outline = []
