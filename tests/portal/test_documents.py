@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -188,13 +189,21 @@ def test_with_the_fonts_installed_check_and_healthz_are_clean(client):
 # --- what every document shares --------------------------------------------------------------------
 
 def test_every_pdf_template_extends_the_one_gbt_9704_page():
-    """One base: each document extends pdf/base.html, itself or through pdf/gongwen.html; partials start with _."""
-    templates = sorted((ROOT / "templates" / "pdf").glob("*.html"))
-    for path in templates:
+    """One base: each document extends pdf/base.html, itself or through other documents (pdf/gongwen.html, a
+    document that another one adapts); partials start with _."""
+    folder = ROOT / "templates" / "pdf"
+    extends = re.compile(r'^\{% extends "pdf/([a-z_]+\.html)" %\}')
+    for path in sorted(folder.glob("*.html")):
         if path.name == "base.html" or path.name.startswith("_"):
             continue
-        first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
-        assert first.startswith(('{% extends "pdf/base.html" %}', '{% extends "pdf/gongwen.html" %}')), path.name
+        chain, name = [], path.name
+        while name != "base.html":
+            assert name not in chain, chain
+            chain.append(name)
+            first = (folder / name).read_text(encoding="utf-8").lstrip().splitlines()[0]
+            match = extends.match(first)
+            assert match, f"{path.name}: {name} extends no pdf template"
+            name = match.group(1)
     assert (ROOT / "templates" / "pdf" / "gongwen.html").read_text(encoding="utf-8").startswith(
         '{% extends "pdf/base.html" %}')
 
