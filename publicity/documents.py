@@ -59,6 +59,30 @@ def file_size(size: int | None) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+
+def bases_notice_context(*, issuers: list[str], document_number: str, title: str, national: bool, body: list[str],
+                         columns, rows: list[list[str]], closing: list[str], date: str, period: str) -> dict:
+    """What a 通知 with a table of bases says around its body (the designation, the revocation after a
+    re-review): 红头, 文号, 标题, 主送, the table, 特此通知, the signatories and the 版记."""
+    return {
+        "issuers": issuers,
+        "header_size": header_size(issuers),
+        "document_number": (document_number or "").strip(),
+        "title": title,
+        "addressee": ADDRESSEE_NATIONAL if national else ADDRESSEE_PROVINCIAL,
+        "body": body,
+        "columns": columns,
+        "rows": rows,
+        "bases": [row[1] for row in rows],
+        "closing": closing,
+        "closing_formula": "特此通知。",
+        "signatories": issuers,
+        "date": date,
+        "period": period,
+        "printed_by": issuers[0],
+        "printed_on": f"{date}印发",
+    }
+
 def _cn_count(n: int) -> str:
     return CN_DIGITS[n] if 0 <= n <= 10 else str(n)
 
@@ -240,24 +264,11 @@ def designation_context(designation: Designation) -> dict:
     ]
     date = cn_date(designation.document_date)
     return {
-        "issuers": issuers,
-        "header_size": header_size(issuers),
-        "document_number": (designation.document_number or "").strip(),
-        "title": designation.title,
+        **bases_notice_context(issuers=issuers, document_number=designation.document_number, title=designation.title,
+                               national=national, body=body, columns=table_columns(DESIGNATION_COLUMNS), rows=rows,
+                               closing=closing, date=date, period=period),
         "subject": subject,
         "designated_as": designated_as(subject),
-        "addressee": ADDRESSEE_NATIONAL if national else ADDRESSEE_PROVINCIAL,
-        "body": body,
-        "columns": table_columns(DESIGNATION_COLUMNS),
-        "rows": rows,
-        "bases": [row[1] for row in rows],
-        "closing": closing,
-        "closing_formula": "特此通知。",
-        "signatories": issuers,
-        "date": date,
-        "period": period,
-        "printed_by": issuers[0],
-        "printed_on": f"{date}印发",
         "call_title": call.title,
         "call_document_number": call.document_number,
     }

@@ -12,9 +12,9 @@ from django.utils import timezone
 from applications.models import Call
 from portal.documents import EMPTY, cite_call, cn_date, cn_period
 from portal.documents.docx import GongwenDocx
-from portal.documents.gongwen import Gongwen, gongwen_pdf, header_size
+from portal.documents.gongwen import Gongwen, gongwen_pdf
 from portal.documents.pdf import table_columns
-from publicity.documents import ADDRESSEE_NATIONAL, ADDRESSEE_PROVINCIAL, _cn_count
+from publicity.documents import _cn_count, bases_notice_context
 from rereview.models import Revocation
 
 COLUMNS = [("序号", 10.0, "center"), ("基地名称", 42.0, "left"), ("所在地市", 20.0, "center"),
@@ -50,22 +50,9 @@ def revocation_context(revocation: Revocation) -> dict:
     ]
     date = cn_date(revocation.document_date)
     return {
-        "issuers": issuers,
-        "header_size": header_size(issuers),
-        "document_number": revocation.document_number.strip(),
-        "title": revocation.title,
-        "addressee": ADDRESSEE_NATIONAL if national else ADDRESSEE_PROVINCIAL,
-        "body": body,
-        "columns": table_columns(COLUMNS),
-        "rows": rows,
-        "bases": [row[1] for row in rows],
-        "closing": closing,
-        "closing_formula": "特此通知。",
-        "signatories": issuers,
-        "date": date,
-        "period": period,
-        "printed_by": issuers[0],
-        "printed_on": f"{date}印发",
+        **bases_notice_context(issuers=issuers, document_number=revocation.document_number, title=revocation.title,
+                               national=national, body=body, columns=table_columns(COLUMNS), rows=rows,
+                               closing=closing, date=date, period=period),
         "round_title": call.title,
     }
 
