@@ -84,13 +84,15 @@ class NoticeItem(models.Model):
         return self.park_name
 
 
+def _programme_via_notice(objection) -> str:
+    return programme_via_call(objection.notice)
+
+
+@fsm.follows("objection", field="status", programme=_programme_via_notice)
 class Objection(models.Model):
     """异议: filed by a member of the public, with real name and contact details."""
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        REGISTERED = "registered", _("Registered, under investigation")
-        DECIDED = "decided", _("Decided")
+    Status = fsm.states_enum("objection", "Status")  # from the workflow definitions (workflows/)
 
     class Outcome(models.TextChoices):
         UPHELD = "upheld", _("Upheld")

@@ -18,7 +18,7 @@ def current_notices(now=None) -> QuerySet[Notice]:
 
 
 def objections_of(notice: Notice) -> QuerySet[Objection]:
-    return Objection.objects.filter(notice=notice).select_related("item").annotate(
+    return Objection.objects.filter(notice=notice).select_related("item", "notice").annotate(
         files_count=Count("files")).order_by("-created_at")
 
 

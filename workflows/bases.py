@@ -127,6 +127,24 @@ NOTICE = ObjectFlow(
     ],
 )
 
+# 异议 on a 公示: received (online, or registered from a letter), investigated, decided (upheld, not upheld,
+# not accepted). The officers of the call act (``applications.manage_call`` on the notice's call).
+OBJECTION = ObjectFlow(
+    states=[State("received", _("Received")), State("registered", _("Registered, under investigation")),
+            State("decided", _("Decided"))],
+    groups={"awaiting_registration": {"received"}, "open": {"received", "registered"}, "decided": {"decided"}},
+    transitions=[
+        Transition("register", source={"received"}, target="registered", permission="applications.manage_call",
+                   verb="objection.registered"),
+        Transition("uphold", source={"received", "registered"}, target="decided",
+                   permission="applications.manage_call", verb="objection.upheld"),
+        Transition("not_uphold", source={"received", "registered"}, target="decided",
+                   permission="applications.manage_call", verb="objection.not_upheld"),
+        Transition("not_accept", source={"received", "registered"}, target="decided",
+                   permission="applications.manage_call", verb="objection.not_accepted"),
+    ],
+)
+
 # 评分表: an expert's sheet, locked once submitted; the organiser may reopen it (recorded on the application).
 SCORE_SHEET = ObjectFlow(
     states=[State("draft", _("Draft")), State("submitted", _("Submitted"))],
@@ -159,5 +177,6 @@ BASES = register(Workflow(
     key="bases", label=_("Digital service export bases"),
     chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
     objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE,
+             "objection": OBJECTION,
              "score_sheet": SCORE_SHEET, "candidate_list": CANDIDATE_LIST},
 ))

@@ -23,7 +23,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django_fsm import transition
+from django_fsm import FSMFieldMixin, transition
 
 from portal.workflow import registry
 
@@ -75,9 +75,16 @@ def follows(object_key: str, *, field: str = "state", programme):
     """Class decorator: bind the model to ``object_key`` and add its transitions.
 
     ``programme(obj)`` returns the key of the programme the object follows (its call's ``programme``).
+    A model whose field is a plain ``CharField`` (its services set the state themselves) is bound for
+    the groups and the buttons only: it gets no transition methods, and ``verify_audit`` expects no
+    event for its state (it may be created in a later state).
     """
     def decorate(model):
-        registry.bind_model(model, registry.Binding(object_key, field, programme))
+        fsm_field = model._meta.get_field(field)
+        protected = isinstance(fsm_field, FSMFieldMixin)
+        registry.bind_model(model, registry.Binding(object_key, field, programme, transitions=protected))
+        if not protected:
+            return model
         moves: dict[str, dict[str, str]] = defaultdict(dict)
         for workflow, flow in registry.flows_for(object_key):
             for move in flow.transitions:
@@ -92,7 +99,6 @@ def follows(object_key: str, *, field: str = "state", programme):
             if name in model.__dict__ and not hasattr(model.__dict__[name], "_django_fsm"):
                 raise ImproperlyConfigured(f"{model.__name__}.{name} exists and is not a workflow transition")
             setattr(model, name, _method(name, field, by_source, object_key, programme))
-        fsm_field = model._meta.get_field(field)
         fsm_field._collect_transitions(sender=model)
         return model
 

@@ -83,6 +83,7 @@ class Binding:
     object_key: str
     field: str
     programme: Callable  # obj -> programme key
+    transitions: bool = True  # an FSM field with the generated transition methods
 
 
 _BINDINGS: dict[type, Binding] = {}
