@@ -145,6 +145,20 @@ OBJECTION = ObjectFlow(
     ],
 )
 
+# 利益冲突 between an expert and an application: suggested by the matching, confirmed or dismissed by the
+# organiser (recorded on the application); a declaration by the expert is confirmed at once.
+CONFLICT = ObjectFlow(
+    states=[State("suggested", _("Suggested")), State("confirmed", _("Confirmed")),
+            State("dismissed", _("Dismissed"))],
+    groups={"undecided": {"suggested"}, "blocking": {"suggested", "confirmed"}},
+    transitions=[
+        Transition("confirm", source={"suggested"}, target="confirmed", permission="applications.manage_call",
+                   verb="conflict.confirmed", audited_on="application"),
+        Transition("dismiss", source={"suggested"}, target="dismissed", permission="applications.manage_call",
+                   verb="conflict.dismissed", audited_on="application"),
+    ],
+)
+
 # 评分表: an expert's sheet, locked once submitted; the organiser may reopen it (recorded on the application).
 SCORE_SHEET = ObjectFlow(
     states=[State("draft", _("Draft")), State("submitted", _("Submitted"))],
@@ -177,6 +191,6 @@ BASES = register(Workflow(
     key="bases", label=_("Digital service export bases"),
     chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
     objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE,
-             "objection": OBJECTION,
+             "objection": OBJECTION, "conflict": CONFLICT,
              "score_sheet": SCORE_SHEET, "candidate_list": CANDIDATE_LIST},
 ))

@@ -119,6 +119,11 @@ class Panel(models.Model):
         return self.name
 
 
+def _conflict_programme(conflict) -> str:
+    return programme_via_call(conflict.application)
+
+
+@fsm.follows("conflict", field="status", programme=_conflict_programme)
 class Conflict(models.Model):
     """A conflict of interest between an expert and an application, with its reason. A suggested
     or confirmed conflict blocks assignment; a dismissed one does not, and is not suggested again."""
@@ -131,10 +136,7 @@ class Conflict(models.Model):
         DECLARED_RELATION = "declared_relation", _("A relation the expert declared in the profile")
         DECLARED_BY_EXPERT = "declared", _("Declared by the expert before reviewing")
 
-    class Status(models.TextChoices):
-        SUGGESTED = "suggested", _("Suggested")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DISMISSED = "dismissed", _("Dismissed")
+    Status = fsm.states_enum("conflict", "Status")  # from the workflow definitions (workflows/)
 
     expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="conflicts")
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE,
