@@ -8,11 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from applications.models import private_storage
 from bases.indicators import MONEY_FIELDS, share
 from portal.versioning import ImmutableModelMixin, StoredFileRecord
+from portal.workflow import fsm, in_group, states_in_group
 from publicity.models import DesignatedBase
 
 
@@ -82,18 +83,14 @@ class ReportingPeriod(models.Model):
         return f"{self.organiser} · {self.year}"
 
 
+@fsm.follows("annual_report", field="status", programme=lambda report: "bases")  # bases designate only
 class AnnualReport(ConcurrentTransitionMixin, models.Model):
     """年度建设进展报告: a base's report for one reporting period. The park administrator fills it in (kept as a
     draft, autosaved), submits it (a frozen ``AnnualReportVersion``), the organiser accepts it or returns it with a
     reason (then it is editable again)."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for revision")
-        ACCEPTED = "accepted", _("Accepted")
-
-    EDITABLE = (Status.DRAFT, Status.RETURNED)
+    Status = fsm.states_enum("annual_report", "Status")  # from the workflow definitions (workflows/)
+    EDITABLE = tuple(states_in_group("annual_report", "editable"))
 
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("reporting period"), on_delete=models.PROTECT,
                                related_name="reports")
@@ -150,7 +147,7 @@ class AnnualReport(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
+        return in_group(self, "editable")
 
     @property
     def digital_export_share(self):
@@ -167,17 +164,7 @@ class AnnualReport(ConcurrentTransitionMixin, models.Model):
         today = today or timezone.localdate()
         return self.is_editable and self.period.deadline < today
 
-    @transition(field=status, source=[Status.DRAFT, Status.RETURNED], target=Status.SUBMITTED)
-    def submit(self) -> None:
-        pass
-
-    @transition(field=status, source=Status.SUBMITTED, target=Status.ACCEPTED)
-    def accept(self) -> None:
-        pass
-
-    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
-    def return_for_revision(self) -> None:
-        pass
+    # submit(), accept(), return_for_revision(): from the workflow definition (portal.workflow.fsm.follows)
 
 
 def report_evidence_path(instance, filename: str) -> str:

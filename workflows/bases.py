@@ -159,6 +159,21 @@ CONFLICT = ObjectFlow(
     ],
 )
 
+# 年度建设进展报告 of a designated base: filled in by the park, submitted, accepted or returned by the organiser.
+ANNUAL_REPORT = ObjectFlow(
+    states=[State("draft", _("Draft")), State("submitted", _("Submitted")),
+            State("returned", _("Returned for revision")), State("accepted", _("Accepted"))],
+    groups={"editable": {"draft", "returned"}, "returned": {"returned"}, "awaiting_decision": {"submitted"}},
+    transitions=[
+        Transition("submit", source={"draft", "returned"}, target="submitted", permission="bases.edit_report",
+                   verb="report.submitted"),
+        Transition("accept", source={"submitted"}, target="accepted", permission="bases.decide_report",
+                   verb="report.accepted"),
+        Transition("return_for_revision", source={"submitted"}, target="returned",
+                   permission="bases.decide_report", verb="report.returned"),
+    ],
+)
+
 # 评分表: an expert's sheet, locked once submitted; the organiser may reopen it (recorded on the application).
 SCORE_SHEET = ObjectFlow(
     states=[State("draft", _("Draft")), State("submitted", _("Submitted"))],
@@ -191,6 +206,6 @@ BASES = register(Workflow(
     key="bases", label=_("Digital service export bases"),
     chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
     objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE,
-             "objection": OBJECTION, "conflict": CONFLICT,
+             "objection": OBJECTION, "conflict": CONFLICT, "annual_report": ANNUAL_REPORT,
              "score_sheet": SCORE_SHEET, "candidate_list": CANDIDATE_LIST},
 ))
