@@ -42,17 +42,17 @@ from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
 from portal.versioning import file_snapshot
+from portal.workflow import get_workflow
 from publicity.models import DesignatedBase
 
 Status = DesignatedBase.Status
+_BASE_FLOW = get_workflow("bases").flow("designated_base")
 
 # Which status may follow which. 撤销 is final: a revoked base regains a title only by a new designation.
 # 限期整改 → 限期整改 extends (or shortens) the deadline by a new document.
+# from the workflow definition (workflows/bases.py, designated_base): status → the statuses it may go to
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
-    Status.ACTIVE: {Status.RECTIFICATION, Status.REVOKED},
-    Status.RECTIFICATION: {Status.ACTIVE, Status.RECTIFICATION, Status.REVOKED},
-    Status.REVOKED: set(),
-}
+    state: {move.target for move in _BASE_FLOW.transitions_from(state)} for state in _BASE_FLOW.values}
 STATUS_DOCUMENT_MAX_MB = 20
 REPORT_EVIDENCE_MAX_FILES = 20
 NARRATIVE_MIN_CHARS = 20

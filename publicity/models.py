@@ -4,7 +4,6 @@ public directory of designated bases."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from applications.models import private_storage, programme_via_call
@@ -289,6 +288,7 @@ class Countersign(models.Model):
         return f"{self.organization}: {self.get_mode_display()}"
 
 
+@fsm.follows("designated_base", field="status", programme=lambda base: "bases")  # bases designate only
 class DesignatedBase(models.Model):
     """A designated base in the public directory, across calls (and earlier batches).
 
@@ -303,10 +303,7 @@ class DesignatedBase(models.Model):
         NATIONAL = "national", _("National")
         PROVINCIAL = "provincial", _("Provincial")
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", pgettext_lazy("base status", "Active")
-        RECTIFICATION = "rectification", pgettext_lazy("base status", "Under rectification")
-        REVOKED = "revoked", pgettext_lazy("base status", "Revoked")
+    Status = fsm.states_enum("designated_base", "Status")  # from the workflow definitions (workflows/)
 
     designation = models.ForeignKey(Designation, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="bases")

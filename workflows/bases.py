@@ -159,6 +159,23 @@ CONFLICT = ObjectFlow(
     ],
 )
 
+# 基地状态 of a designated base (seed 001 四(五), seed 000 附件1 五): 在册, 限期整改 (possibly ordered again with a new
+# deadline), 撤销 (final: a title is regained only by a new designation). Each change is decided by a document.
+DESIGNATED_BASE = ObjectFlow(
+    states=[State("active", pgettext_lazy("base status", "Active")),
+            State("rectification", pgettext_lazy("base status", "Under rectification")),
+            State("revoked", pgettext_lazy("base status", "Revoked"))],
+    groups={"active": {"active"}, "under_rectification": {"rectification"}, "revoked": {"revoked"}},
+    transitions=[
+        Transition("order_rectification", source={"active", "rectification"}, target="rectification",
+                   permission="bases.change_status", verb="base.status_changed"),
+        Transition("restore", source={"rectification"}, target="active", permission="bases.change_status",
+                   verb="base.status_changed"),
+        Transition("revoke", source={"active", "rectification"}, target="revoked",
+                   permission="bases.change_status", verb="base.status_changed"),
+    ],
+)
+
 # 年度建设进展报告 of a designated base: filled in by the park, submitted, accepted or returned by the organiser.
 ANNUAL_REPORT = ObjectFlow(
     states=[State("draft", _("Draft")), State("submitted", _("Submitted")),
@@ -207,5 +224,6 @@ BASES = register(Workflow(
     chains={"provincial": (CITY, PROVINCE), "national": (PROVINCE, NATION)}, chain_by="level",
     objects={"call": CALL, "application": APPLICATION, "recommendation": RECOMMENDATION, "notice": NOTICE,
              "objection": OBJECTION, "conflict": CONFLICT, "annual_report": ANNUAL_REPORT,
+             "designated_base": DESIGNATED_BASE,
              "score_sheet": SCORE_SHEET, "candidate_list": CANDIDATE_LIST},
 ))
