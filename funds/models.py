@@ -75,12 +75,11 @@ class FundItem(models.Model):
         return f"item-{self.code}"[:20]
 
 
+@fsm.follows("item_request", field="status", programme=lambda item_request: "fund")  # a fund programme object
 class ItemRequest(models.Model):
     """申报项目: one supported item an application asks for, with what the reviews decided about it."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Requested")
-        CANCELLED = "cancelled", _("Support cancelled")
+    Status = fsm.states_enum("item_request", "Status")  # from the workflow definitions (workflows/)
 
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE,
                                     related_name="item_requests")

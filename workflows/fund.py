@@ -70,6 +70,17 @@ APPLICATION = ObjectFlow(
     ],
 )
 
+# One supported item an application asks for: requested, or its support cancelled by an upheld objection
+# (recorded on the application).
+ITEM_REQUEST = ObjectFlow(
+    states=[State("active", _("Requested")), State("cancelled", _("Support cancelled"))],
+    groups={"active": {"active"}, "cancelled": {"cancelled"}},
+    transitions=[
+        Transition("cancel", source={"active"}, target="cancelled", permission="funds.manage_plan",
+                   verb="fund.item_cancelled", audited_on="application"),
+    ],
+)
+
 PLAN = ObjectFlow(
     states=[
         State("draft", _("Being drafted")),
@@ -99,5 +110,5 @@ PLAN = ObjectFlow(
 FUND = register(Workflow(
     key="fund", label=_("Service-trade development fund"),
     chain=(DISTRICT, CITY),
-    objects={"application": APPLICATION, "fund_plan": PLAN},
+    objects={"application": APPLICATION, "item_request": ITEM_REQUEST, "fund_plan": PLAN},
 ))
