@@ -10,6 +10,7 @@ from applications.models import Application, Call
 from applications.rules import is_organiser_of_call
 from applications.selectors import calls_managed_by
 from portal.home.todo import Todo, nearest
+from portal.workflow import states_in_group
 from review import selectors
 from review.models import CandidateConcurrence, CandidateList, CoReview, Recommendation
 
@@ -88,7 +89,8 @@ def organiser_todos(user) -> list[Todo]:
 def expert_todos(user) -> list[Todo]:
     from review.selectors.experts import tasks_of
 
-    pending = [t for t in tasks_of(user) if t.sheet_status != "submitted"]
+    submitted = states_in_group("score_sheet", "submitted")
+    pending = [t for t in tasks_of(user) if t.sheet_status not in submitted]
     by_call: dict = {}
     for task in pending:
         by_call.setdefault(task.call, []).append(task)

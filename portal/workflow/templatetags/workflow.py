@@ -5,6 +5,7 @@
     {% endfor %}
     {% if application|in_group:"editable" %}…{% endif %}
     {% can application "approve" as may_approve %}
+    {% if task.sheet_status|state_in:"score_sheet.submitted" %}…{% endif %}   (a state read without its object)
 """
 
 from django import template
@@ -32,3 +33,10 @@ def can(context, obj, name):
 @register.filter
 def in_group(obj, group):
     return obj is not None and actions.in_group(obj, group)
+
+
+@register.filter
+def state_in(state, object_group):
+    """Is the state string (an annotation, without its object) in ``"object_key.group"`` of any programme?"""
+    object_key, group = object_group.split(".")
+    return state in actions.states_in_group(object_key, group)
