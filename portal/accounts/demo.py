@@ -9,7 +9,7 @@ import hashlib
 from django.db import transaction
 
 from portal.accounts.models import Membership, Organization, Region, Role, User
-from portal.accounts.regions import load_reference_regions
+from portal.accounts.regions import load_country_regions, load_reference_regions
 from portal.accounts.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 DEMO_PASSWORD = "Szfw@2026demo"
@@ -98,6 +98,8 @@ def _org(name: str, kind: str, region: Region | None, prefix: str, park_types=()
 def load() -> dict:
     if not Region.objects.filter(code="440000").exists():  # e.g. after a flush
         load_reference_regions(Region)
+    if not Region.objects.filter(level=Region.Level.DISTRICT).exists():  # the districts too (the fund's bureaus)
+        load_country_regions(Region)
     regions = {r.code: r for r in Region.objects.all()}
     guangdong = regions["440000"]
     # Cities that are service outsourcing demonstration cities or trade pilot areas (national call).
