@@ -79,9 +79,13 @@ def test_the_demo_has_co_reviewers_for_every_city_with_park_accounts_and_an_open
 
     open_notices = [n for n in Notice.objects.all() if window_state(n) == "open"]
     assert len(open_notices) == 1 and open_notices[0].publication_date == timezone.localdate()
-    # Every demo application has its dossier sections (the park's page of a recorded application opens).
-    from applications.dossier import SECTIONS
+    # Every demo application has the dossier sections of its programme (the applicant's page of a recorded
+    # application opens): the bases' fixed outline, or the fund's outline of the items the enterprise chose.
     from applications.models import Application
+    from applications.programmes import spec_for
 
-    for application in Application.objects.prefetch_related("sections"):
-        assert {s.key for s in application.sections.all()} == {s.key for s in SECTIONS}, application
+    applications = list(Application.objects.select_related("call").prefetch_related("sections"))
+    assert {a.call.programme for a in applications} >= {"bases", "fund"}
+    for application in applications:
+        expected = {s.key for s in spec_for(application).sections(application)}
+        assert {s.key for s in application.sections.all()} == expected, application
