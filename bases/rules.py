@@ -10,10 +10,7 @@ import rules
 from portal.accounts.models import Role
 from portal.accounts.rules import is_provincial_officer
 from portal.accounts.selectors import memberships_of
-
-
-def _orgs(user, *roles) -> set[int]:
-    return {m.organization_id for m in memberships_of(user) if m.role in roles}
+from portal.accounts.selectors import organization_ids_for_role as _orgs
 
 
 def _city_region_ids(user) -> set[int]:

@@ -14,11 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from bases.models import AnnualReport, AnnualReportVersion, BaseStatusChange, ReportEvidence, ReportingPeriod
 from portal.accounts.models import Role
 from portal.accounts.selectors import memberships_of
+from portal.accounts.selectors import organization_ids_for_role as _orgs
 from publicity.models import DesignatedBase
-
-
-def _orgs(user, role) -> set[int]:
-    return {m.organization_id for m in memberships_of(user) if m.role == role}
 
 
 def _city_regions(user) -> set[int]:

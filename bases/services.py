@@ -79,9 +79,9 @@ def _officers(organization_id) -> list:
 
 
 def _officer_organizations(user) -> set[int]:
-    from portal.accounts.selectors import memberships_of
+    from portal.accounts.selectors import organization_ids_for_role
 
-    return {m.organization_id for m in memberships_of(user) if m.role == Role.PROVINCIAL_OFFICER}
+    return organization_ids_for_role(user, Role.PROVINCIAL_OFFICER)
 
 
 # --- status ---------------------------------------------------------------------------------------

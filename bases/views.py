@@ -19,7 +19,7 @@ from bases.indicators import EXPORT_SHARE_GOAL, INDICATORS, share
 from bases.models import AnnualReport, BaseStatusChange, ReportEvidence
 from bases.rules import is_park_of_report
 from portal.accounts.models import Organization, Role
-from portal.accounts.selectors import memberships_of
+from portal.accounts.selectors import organization_ids_for_role
 from portal.audit.services import record_event
 from portal.files import private_file_response
 from portal.formerrors import add_errors
@@ -101,8 +101,7 @@ def status_document(request, pk: int):
 # --- reports ---------------------------------------------------------------------------------------
 
 def _organiser_orgs(user):
-    ids = {m.organization_id for m in memberships_of(user) if m.role == Role.PROVINCIAL_OFFICER}
-    return Organization.objects.filter(pk__in=ids).order_by("name")
+    return Organization.objects.filter(pk__in=organization_ids_for_role(user, Role.PROVINCIAL_OFFICER)).order_by("name")
 
 
 @login_required

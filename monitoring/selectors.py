@@ -10,13 +10,13 @@ from bases.indicators import INDICATOR_FIELDS
 from bases.models import AnnualReport
 from bases.selectors import bases_visible_to
 from portal.accounts.models import Role
-from portal.accounts.selectors import memberships_of
+from portal.accounts.selectors import organization_ids_for_role
 from publicity.models import DesignatedBase
 
 
 def organisations_of(user) -> set[int]:
     """The organisers (provincial or national commerce departments) the user works for."""
-    return {m.organization_id for m in memberships_of(user) if m.role == Role.PROVINCIAL_OFFICER}
+    return organization_ids_for_role(user, Role.PROVINCIAL_OFFICER)
 
 
 def dashboard_bases(user) -> QuerySet[DesignatedBase]:
@@ -26,7 +26,7 @@ def dashboard_bases(user) -> QuerySet[DesignatedBase]:
 
 
 def bases_of_park(user) -> list[DesignatedBase]:
-    parks = {m.organization_id for m in memberships_of(user) if m.role == Role.PARK_ADMIN}
+    parks = organization_ids_for_role(user, Role.PARK_ADMIN)
     return list(DesignatedBase.objects.filter(park_id__in=parks).order_by("name")) if parks else []
 
 

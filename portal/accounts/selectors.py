@@ -25,6 +25,11 @@ def organizations_for_role(user, role: str) -> list[Organization]:
     return [m.organization for m in memberships_of(user) if m.role == role]
 
 
+def organization_ids_for_role(user, *roles: str) -> set[int]:
+    """The ids of the organisations in which ``user`` holds one of ``roles``."""
+    return {m.organization_id for m in memberships_of(user) if m.role in roles}
+
+
 def primary_organization(user) -> Organization | None:
     memberships = memberships_of(user)
     return memberships[0].organization if memberships else None
