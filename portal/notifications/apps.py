@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "portal.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from portal.notifications.services import notify_event
+        from portal.workflow import perform
+
+        perform.set_notifier(notify_event)  # the audiences of the workflow definitions

@@ -41,6 +41,9 @@ Use::
     states_in_group("application", "reviewable", workflow=w)   # for state__in=
     actions_for(user, application)         # buttons: [Action(names, label, url, css)]
     can(user, application, "approve")      # one transition, now, for this user
+    perform(application, "approve", user=user, organization=unit, context={...}, link=url)
+                                           # permission, state, guards, move, save, audit verb, messages
+    enter(objection, "register_postal", user=officer, ...)   # created in a later state
     audiences_of(application, "submit")    # whom it tells: {"park": [users], "recommending_unit": [users]}
 
 Templates: ``{% load workflow %}``, ``{% actions_for obj as actions %}``, ``obj|in_group:"editable"``,
@@ -58,6 +61,7 @@ from portal.workflow.actions import (
     states_in_group,
 )
 from portal.workflow.definition import ObjectFlow, State, Tier, Transition, Workflow
+from portal.workflow.perform import StepNotPossible, enter, perform, tell
 from portal.workflow.registry import (
     audience,
     flow_of,
@@ -74,5 +78,5 @@ __all__ = [
     "Action", "ObjectFlow", "State", "Tier", "Transition", "Workflow", "actions_for", "audience", "audiences_of",
     "available",
     "can", "flow_of", "get_workflow", "guard", "in_group", "programme_choices", "register", "state_of",
-    "states_in_group", "workflow_for", "workflow_of", "workflows",
+    "states_in_group", "workflow_for", "workflow_of", "workflows", "StepNotPossible", "enter", "perform", "tell",
 ]

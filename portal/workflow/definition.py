@@ -22,6 +22,8 @@ class State:
 class Transition:
     """A move of an object from one of ``source`` to ``target``.
 
+    source      the states it leaves; empty for an *entry*: the object is created in ``target`` (a postal
+                objection registered at once, a conflict the expert declares, confirmed at once).
     name        the method django-fsm puts on the model (``application.approve()``) and the key by
                 which services and templates ask for it.
     permission  a ``rules`` permission checked with the object (``user.has_perm(permission, obj)``).
@@ -30,7 +32,9 @@ class Transition:
                 expects it in the history of an object that reached ``target``, unless ``audited_on``
                 names the other object whose history holds it (e.g. the recommendation letter that
                 recommends several applications at once).
-    notify      names of audiences (``portal.workflow.audience``) told of the move.
+    notify      names of audiences (``portal.workflow.audience``) told of the move; or a mapping audience →
+                message (an event of ``portal.notifications.events``) when an audience is told with another
+                message than the one named by ``verb``.
     label       the button's text; ``url`` the URL name of the page or form that performs it (the
                 object's pk is its argument unless ``url_args`` names attributes); ``css`` the button class.
                 Several transitions performed on one page share its ``url`` and ``label``: the page
@@ -43,7 +47,8 @@ class Transition:
     permission: str
     verb: str = ""
     audited_on: str = ""
-    notify: tuple[str, ...] = ()
+    notify: tuple[str, ...] | Mapping[str, str] = ()
+    events: Mapping[str, str] = field(default_factory=dict)
     guards: tuple[str, ...] = ()
     label: object = ""
     url: str = ""
@@ -53,8 +58,19 @@ class Transition:
     def __post_init__(self):
         source = {self.source} if isinstance(self.source, str) else set(self.source)
         object.__setattr__(self, "source", frozenset(source))
+        if isinstance(self.notify, Mapping):
+            object.__setattr__(self, "events", {**self.notify, **self.events})
         object.__setattr__(self, "notify", tuple(self.notify))
         object.__setattr__(self, "guards", tuple(self.guards))
+
+    @property
+    def is_entry(self) -> bool:
+        """Created in ``target`` rather than moved there."""
+        return not self.source
+
+    def event_for(self, audience: str) -> str:
+        """The message an audience of ``notify`` is sent."""
+        return self.events.get(audience, self.verb)
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,11 @@ class ObjectFlow:
 
     def transitions_from(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.source]
+
+    @property
+    def entries(self) -> list[Transition]:
+        """The ways an object is created in a state of its own (``Transition.is_entry``)."""
+        return [t for t in self.transitions if t.is_entry]
 
     def matrix(self) -> dict[str, list[tuple[str, str]]]:
         """state → the (transition, permission) pairs possible from it: the state-dependent rows of the
