@@ -10,6 +10,6 @@ class AuditConfig(AppConfig):
     def ready(self):
         from portal import checks  # noqa: F401 - registers the deploy checks
         from portal.audit.services import record_event
-        from portal.workflow import perform
+        from portal.workflow.steps import set_recorder
 
-        perform.set_recorder(record_event)  # the audit verbs of the workflow definitions
+        set_recorder(record_event)  # the audit verbs of the workflow definitions

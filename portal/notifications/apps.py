@@ -9,6 +9,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from portal.notifications.services import notify_event
-        from portal.workflow import perform
+        from portal.workflow.steps import set_notifier
 
-        perform.set_notifier(notify_event)  # the audiences of the workflow definitions
+        set_notifier(notify_event)  # the audiences of the workflow definitions

@@ -61,7 +61,6 @@ from portal.workflow.actions import (
     states_in_group,
 )
 from portal.workflow.definition import ObjectFlow, State, Tier, Transition, Workflow
-from portal.workflow.perform import StepNotPossible, enter, perform, tell
 from portal.workflow.registry import (
     audience,
     flow_of,
@@ -73,6 +72,7 @@ from portal.workflow.registry import (
     workflow_of,
     workflows,
 )
+from portal.workflow.steps import StepNotPossible, enter, perform, tell
 
 __all__ = [
     "Action", "ObjectFlow", "State", "Tier", "Transition", "Workflow", "actions_for", "audience", "audiences_of",

@@ -88,7 +88,7 @@ def follows(object_key: str, *, field: str = "state", programme):
         moves: dict[str, dict[str, str]] = defaultdict(dict)
         for workflow, flow in registry.flows_for(object_key):
             for move in flow.transitions:
-                if move.is_entry:  # created in its state: no method (portal.workflow.perform.enter)
+                if move.is_entry:  # created in its state: no method (portal.workflow.steps.enter)
                     continue
                 for source in sorted(move.source):
                     known = moves[move.name].get(source)

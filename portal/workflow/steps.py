@@ -9,8 +9,8 @@ message (``context`` and ``link``).
 
 The engine imports no app: the audit trail and the notifications plug in when their apps are ready::
 
-    workflow.perform.set_recorder(lambda *, verb, actor, target, organization, request, data: ...)
-    workflow.perform.set_notifier(lambda *, event, recipients, context, link, call: ...)
+    workflow.steps.set_recorder(lambda *, verb, actor, target, organization, request, data: ...)
+    workflow.steps.set_notifier(lambda *, event, recipients, context, link, call: ...)
 """
 
 from collections.abc import Callable, Mapping
@@ -38,7 +38,7 @@ def set_notifier(func: Callable) -> None:
 def _hook(name: str) -> Callable:
     func = _hooks[name]
     if func is None:
-        raise ImproperlyConfigured(f"no workflow {name} hook is installed (portal.workflow.perform.set_*)")
+        raise ImproperlyConfigured(f"no workflow {name} hook is installed (portal.workflow.steps.set_*)")
     return func
 
 
@@ -114,7 +114,7 @@ def perform(obj, name: str, *, user, organization=None, request=None, data=None,
     binding = registry.binding_of(obj)
     move = registry.flow_of(obj).transition(name)
     if move.is_entry:
-        raise ImproperlyConfigured(f"{name} creates the object: use portal.workflow.perform.enter")
+        raise ImproperlyConfigured(f"{name} creates the object: use portal.workflow.steps.enter")
     _check(user, obj, move)
     if binding.transitions:
         getattr(obj, name)()
@@ -132,7 +132,7 @@ def enter(obj, name: str, *, user, organization=None, request=None, data=None, c
     binding = registry.binding_of(obj)
     move = registry.flow_of(obj).transition(name)
     if not move.is_entry:
-        raise ImproperlyConfigured(f"{name} moves an existing object: use portal.workflow.perform.perform")
+        raise ImproperlyConfigured(f"{name} moves an existing object: use portal.workflow.steps.perform")
     if obj.pk is not None and not obj._state.adding:
         raise ImproperlyConfigured(f"{name} creates the object; this one exists already")
     _check(user, obj, move)
