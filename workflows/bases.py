@@ -174,26 +174,27 @@ DESIGNATED_BASE = ObjectFlow(
     groups={"active": {"active"}, "under_rectification": {"rectification"}, "revoked": {"revoked"}},
     transitions=[
         Transition("order_rectification", source={"active", "rectification"}, target="rectification",
-                   permission="bases.change_status", verb="base.status_changed"),
+                   permission="bases.change_status", verb="base.status_changed", notify=("base_park",)),
         Transition("restore", source={"rectification"}, target="active", permission="bases.change_status",
-                   verb="base.status_changed"),
+                   verb="base.status_changed", notify=("base_park",)),
         Transition("revoke", source={"active", "rectification"}, target="revoked",
-                   permission="bases.change_status", verb="base.status_changed"),
+                   permission="bases.change_status", verb="base.status_changed", notify=("base_park",)),
     ],
 )
 
-# 年度建设进展报告 of a designated base: filled in by the park, submitted, accepted or returned by the organiser.
+# 年度建设进展报告 of a designated base: filled in by the park, submitted (its organiser is told), accepted or returned by
+# the organiser (the park is told).
 ANNUAL_REPORT = ObjectFlow(
     states=[State("draft", _("Draft")), State("submitted", _("Submitted")),
             State("returned", _("Returned for revision")), State("accepted", _("Accepted"))],
     groups={"editable": {"draft", "returned"}, "returned": {"returned"}, "awaiting_decision": {"submitted"}},
     transitions=[
         Transition("submit", source={"draft", "returned"}, target="submitted", permission="bases.edit_report",
-                   verb="report.submitted"),
+                   verb="report.submitted", notify=("base_organiser",)),
         Transition("accept", source={"submitted"}, target="accepted", permission="bases.decide_report",
-                   verb="report.accepted"),
+                   verb="report.accepted", notify=("base_park",)),
         Transition("return_for_revision", source={"submitted"}, target="returned",
-                   permission="bases.decide_report", verb="report.returned"),
+                   permission="bases.decide_report", verb="report.returned", notify=("base_park",)),
     ],
 )
 
