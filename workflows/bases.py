@@ -182,8 +182,8 @@ DESIGNATED_BASE = ObjectFlow(
     ],
 )
 
-# 年度建设进展报告 of a designated base: filled in by the park, submitted (its organiser is told), accepted or returned by
-# the organiser (the park is told).
+# 年度建设进展报告 of a designated base: filled in by the park, submitted (its organiser is told), accepted or
+# returned by the organiser (the park is told).
 ANNUAL_REPORT = ObjectFlow(
     states=[State("draft", _("Draft")), State("submitted", _("Submitted")),
             State("returned", _("Returned for revision")), State("accepted", _("Accepted"))],
