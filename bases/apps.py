@@ -10,7 +10,7 @@ class BasesConfig(AppConfig):
     verbose_name = _("Designated bases")
 
     def ready(self):
-        from bases import panels, rules  # noqa: F401 - rules registers the permissions
+        from bases import panels, rules, workflow_hooks  # noqa: F401 - the permissions and the audiences
         from portal.home.workspaces import register_panel
 
         register_panel("park", panels.park_panel)

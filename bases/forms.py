@@ -22,9 +22,9 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, base: DesignatedBase, **kwargs):
         super().__init__(*args, **kwargs)
-        from bases.services import ALLOWED_STATUS_CHANGES
+        from bases.services import status_changes
 
-        allowed = ALLOWED_STATUS_CHANGES[base.status]
+        allowed = status_changes(base)
         self.fields["status"].choices = [(v, label) for v, label in DesignatedBase.Status.choices if v in allowed]
 
 

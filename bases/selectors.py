@@ -5,6 +5,8 @@
     status_history(bases) -> dict[base_id, list[BaseStatusChange]]   one query for a page of bases
     reports_visible_to(user) -> QuerySet[AnnualReport]
     periods_visible_to(user) -> QuerySet[ReportingPeriod]
+    park_admins(park_id) -> list[User]                 who is told of a base's status and its reports
+    organiser_officers(organization_id) -> list[User]  who is told of a submitted report
 """
 
 from collections import defaultdict
@@ -12,10 +14,25 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 
 from bases.models import AnnualReport, AnnualReportVersion, BaseStatusChange, ReportEvidence, ReportingPeriod
-from portal.accounts.models import Role
+from portal.accounts.models import Membership, Role
 from portal.accounts.selectors import memberships_of
 from portal.accounts.selectors import organization_ids_for_role as _orgs
 from publicity.models import DesignatedBase
+
+
+def park_admins(park_id) -> list:
+    """The active administrators of a base's park."""
+    if park_id is None:
+        return []
+    return [m.user for m in Membership.objects.filter(
+        organization_id=park_id, role=Role.PARK_ADMIN, is_active=True, user__is_active=True).select_related("user")]
+
+
+def organiser_officers(organization_id) -> list:
+    """The active provincial officers of a base's organiser."""
+    return [m.user for m in Membership.objects.filter(
+        organization_id=organization_id, role=Role.PROVINCIAL_OFFICER, is_active=True,
+        user__is_active=True).select_related("user")]
 
 
 def _city_regions(user) -> set[int]:

@@ -1,6 +1,8 @@
 """Every change to a base's life and its annual reports. Keyword-only arguments; each service checks the
 permission and the rules itself (whoever calls it: a view, the 复审 round, a command), runs inside
-``transaction.atomic``, writes the audit event and tells the next person once the transaction commits.
+``transaction.atomic``, writes the audit event and tells the next person once the transaction commits. A change of
+status or of a report's state is a transition of the workflow definition (workflows/bases.py: designated_base,
+annual_report), performed with ``portal.workflow.perform``: the definition names its audit verb and whom it tells.
 
 Status (基地状态, seed 001 四(五), seed 000 附件1 五)::
 
@@ -36,23 +38,17 @@ from django.utils.translation import gettext as _
 from applications.filetypes import check_upload, safe_display_name
 from bases.indicators import COUNT_FIELDS, COUNTER_CHECKS, INDICATOR_FIELDS, INDICATORS, MONEY_FIELDS
 from bases.models import AnnualReport, AnnualReportVersion, BaseStatusChange, ReportEvidence, ReportingPeriod
-from portal.accounts.models import Membership, Organization, Role
+from bases.selectors import park_admins
+from portal.accounts.models import Organization, Role
 from portal.audit.services import record_event
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
 from portal.versioning import file_snapshot
-from portal.workflow import get_workflow
+from portal.workflow import Transition, flow_of, perform
 from publicity.models import DesignatedBase
 
 Status = DesignatedBase.Status
-_BASE_FLOW = get_workflow("bases").flow("designated_base")
-
-# Which status may follow which. 撤销 is final: a revoked base regains a title only by a new designation.
-# 限期整改 → 限期整改 extends (or shortens) the deadline by a new document.
-# from the workflow definition (workflows/bases.py, designated_base): status → the statuses it may go to
-ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
-    state: {move.target for move in _BASE_FLOW.transitions_from(state)} for state in _BASE_FLOW.values}
 STATUS_DOCUMENT_MAX_MB = 20
 REPORT_EVIDENCE_MAX_FILES = 20
 NARRATIVE_MIN_CHARS = 20
@@ -65,19 +61,6 @@ def _require(user, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def _park_admins(park_id) -> list:
-    if park_id is None:
-        return []
-    return [m.user for m in Membership.objects.filter(
-        organization_id=park_id, role=Role.PARK_ADMIN, is_active=True, user__is_active=True).select_related("user")]
-
-
-def _officers(organization_id) -> list:
-    return [m.user for m in Membership.objects.filter(
-        organization_id=organization_id, role=Role.PROVINCIAL_OFFICER, is_active=True,
-        user__is_active=True).select_related("user")]
-
-
 def _officer_organizations(user) -> set[int]:
     from portal.accounts.selectors import organization_ids_for_role
 
@@ -85,6 +68,13 @@ def _officer_organizations(user) -> set[int]:
 
 
 # --- status ---------------------------------------------------------------------------------------
+
+def status_changes(base: DesignatedBase) -> dict[str, Transition]:
+    """The statuses ``base`` may go to now, each with the transition of its definition (workflows/bases.py,
+    designated_base) that takes it there. 撤销 is final: a revoked base regains a title only by a new designation;
+    限期整改 → 限期整改 extends (or shortens) the deadline by a new document."""
+    return {move.target: move for move in flow_of(base).transitions_from(base.status)}
+
 
 def _check_pdf(upload, *, field: str) -> tuple[str, str]:
     name = safe_display_name(upload.name or "")
@@ -105,7 +95,7 @@ def check_status_change(*, base: DesignatedBase, status: str, document_number: s
     errors: dict[str, str] = {}
     if status not in Status.values:
         errors["status"] = _("Choose a status.")
-    elif status not in ALLOWED_STATUS_CHANGES[base.status]:
+    elif status not in status_changes(base):
         errors["status"] = (_("A revoked base cannot change status: it regains a title only by a new designation.")
                             if base.status == Status.REVOKED else
                             _("The base cannot go from “%(old)s” to “%(new)s”.")
@@ -165,18 +155,15 @@ def change_base_status(*, base: DesignatedBase, status: str, user, document_numb
         change.document_name, change.document_sha256 = checked
         change.document_file.save(checked[1], document_file, save=False)
     change.save()
-    DesignatedBase.objects.filter(pk=base.pk).update(
-        status=status, status_deadline=deadline, status_changed_at=change.decided_at)
-    record_event(verb="base.status_changed", actor=user, target=base, organization=base.organiser,
-                 data={"from": change.from_status, "to": status, "document_number": document_number,
-                       "document_date": document_date.isoformat(),
-                       "deadline": deadline.isoformat() if deadline else None, "source": change.source,
-                       "sha256": change.document_sha256},
-                 request=request)
-    notify_event(event="base.status_changed", recipients=_park_admins(base.park_id),
-                 link=reverse("bases:base", args=[base.pk]),
-                 context={"park": base.name, "decision": Status(status).label, "document": document_number,
-                          "deadline": cn_day(deadline) if deadline else "", "reason": reason})
+    base.status_deadline, base.status_changed_at = deadline, change.decided_at
+    perform(base, status_changes(base)[status].name, user=user, organization=base.organiser, request=request,
+            data={"from": change.from_status, "to": status, "document_number": document_number,
+                  "document_date": document_date.isoformat(),
+                  "deadline": deadline.isoformat() if deadline else None, "source": change.source,
+                  "sha256": change.document_sha256},
+            link=reverse("bases:base", args=[base.pk]),
+            context={"park": base.name, "decision": Status(status).label, "document": document_number,
+                     "deadline": cn_day(deadline) if deadline else "", "reason": reason})
     transaction.on_commit(bump_public_cache)
     return change
 
@@ -223,7 +210,7 @@ def open_reporting_period(*, organiser: Organization, year: int, deadline, user,
     record_event(verb="reporting.period_opened", actor=user, target=period, organization=organiser,
                  data={"year": year, "deadline": deadline.isoformat(), "reports": len(reports)}, request=request)
     for report, base in zip(reports, bases, strict=True):
-        notify_event(event="report.requested", recipients=_park_admins(base.park_id),
+        notify_event(event="report.requested", recipients=park_admins(base.park_id),
                      link=reverse("bases:report", args=[report.pk]),
                      context={"park": base.name, "year": year, "deadline": cn_day(deadline)})
     return period
@@ -394,17 +381,13 @@ def submit_report(*, report: AnnualReport, user, request=None) -> AnnualReportVe
         report=report, number=number, data=report_data(report),
         attachments=[file_snapshot(e) for e in report.evidence.filter(removed_at__isnull=True)],
         submitted_by=user, submitted_at=now)
-    report.submit()
     report.latest_version_number = number
     report.submitted_at = now
-    report.save()
     period = report.period
-    late = timezone.localdate(now) > period.deadline
-    record_event(verb="report.submitted", actor=user, target=report, organization=report.base.park,
-                 data={"version": number, "late": late}, request=request)
-    notify_event(event="report.submitted", recipients=_officers(report.base.organiser_id),
-                 link=reverse("bases:report", args=[report.pk]),
-                 context={"park": report.base.name, "year": period.year, "version": number})
+    perform(report, "submit", user=user, organization=report.base.park, request=request,
+            data={"version": number, "late": timezone.localdate(now) > period.deadline},
+            link=reverse("bases:report", args=[report.pk]),
+            context={"park": report.base.name, "year": period.year, "version": number})
     return version
 
 
@@ -413,16 +396,12 @@ def accept_report(*, report: AnnualReport, user, comment: str = "", request=None
     """The organiser accepts a submitted report (the version last submitted)."""
     report = _locked_report(report)
     _require(user, "bases.decide_report", report)
-    report.accept()
     report.decided_by, report.decided_at = user, timezone.now()
     report.return_reason = ""
-    report.save()
-    record_event(verb="report.accepted", actor=user, target=report, organization=report.base.organiser,
-                 data={"version": report.latest_version_number, "comment": (comment or "").strip()[:2000]},
-                 request=request)
-    notify_event(event="report.accepted", recipients=_park_admins(report.base.park_id),
-                 link=reverse("bases:report", args=[report.pk]),
-                 context={"park": report.base.name, "year": report.period.year})
+    perform(report, "accept", user=user, organization=report.base.organiser, request=request,
+            data={"version": report.latest_version_number, "comment": (comment or "").strip()[:2000]},
+            link=reverse("bases:report", args=[report.pk]),
+            context={"park": report.base.name, "year": report.period.year})
     return report
 
 
@@ -435,15 +414,12 @@ def return_report(*, report: AnnualReport, user, reason: str, request=None) -> A
     if len(reason) < RETURN_REASON_MIN_CHARS:
         raise ValidationError({"reason": _("Give the reasons for the return (at least %(n)s characters).")
                                % {"n": RETURN_REASON_MIN_CHARS}})
-    report.return_for_revision()
     report.return_reason = reason[:5000]
     report.decided_by, report.decided_at = user, timezone.now()
-    report.save()
-    record_event(verb="report.returned", actor=user, target=report, organization=report.base.organiser,
-                 data={"version": report.latest_version_number, "reason": report.return_reason}, request=request)
-    notify_event(event="report.returned", recipients=_park_admins(report.base.park_id),
-                 link=reverse("bases:report", args=[report.pk]),
-                 context={"park": report.base.name, "year": report.period.year, "reason": report.return_reason})
+    perform(report, "return_for_revision", user=user, organization=report.base.organiser, request=request,
+            data={"version": report.latest_version_number, "reason": report.return_reason},
+            link=reverse("bases:report", args=[report.pk]),
+            context={"park": report.base.name, "year": report.period.year, "reason": report.return_reason})
     return report
 
 
@@ -456,7 +432,7 @@ def remind_annual_reports(*, today: date | None = None) -> int:
     pending = AnnualReport.objects.filter(period__deadline__in=deadlines, status__in=AnnualReport.EDITABLE) \
         .select_related("period", "base")
     for report in pending:
-        recipients = _park_admins(report.base.park_id)
+        recipients = park_admins(report.base.park_id)
         notify_event(event="report.reminder", recipients=recipients,
                      link=reverse("bases:report", args=[report.pk]),
                      context={"park": report.base.name, "year": report.period.year,

@@ -50,7 +50,7 @@ def base_detail(request, pk: int):
     return render(request, "bases/base.html", {
         "base": base, "history": history,
         "can_change": user.is_authenticated and user.has_perm("bases.change_status", base)
-        and services.ALLOWED_STATUS_CHANGES[base.status],
+        and bool(services.status_changes(base)),
         "can_download": user.is_authenticated and user.has_perm("bases.view_status_documents", base),
     })
 
@@ -62,7 +62,7 @@ def change_status(request, pk: int):
     base = get_object_or_404(DesignatedBase.objects.select_related("park", "organiser"), pk=pk)
     if not request.user.has_perm("bases.change_status", base):
         raise PermissionDenied
-    if not services.ALLOWED_STATUS_CHANGES[base.status]:
+    if not services.status_changes(base):
         messages.error(request, _("A revoked base cannot change status: it regains a title only by a new "
                                   "designation."))
         return redirect("bases:base", pk=base.pk)

@@ -8,7 +8,7 @@ class PublicityConfig(AppConfig):
 
     def ready(self):
         from portal.home.workspaces import register_panel
-        from publicity import panels
+        from publicity import panels, workflow_hooks  # noqa: F401 - the audiences the workflow definitions name
 
         register_panel("home", panels.home_panel)
         register_panel("province", panels.organiser_panel)

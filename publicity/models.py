@@ -171,6 +171,11 @@ class Objection(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def call(self):
+        """The call whose notice it objects to: its officers handle it, its wording of the messages is used."""
+        return self.notice.call
+
+    @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
 

@@ -5,12 +5,12 @@ import secrets
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from applications.filetypes import check_upload, safe_display_name
 from applications.models import Call
@@ -26,6 +26,7 @@ from portal.notifications.services import notify_event
 from portal.ratelimit import RateLimited  # noqa: F401 - raised by the checks below, caught by the views
 from portal.ratelimit import hit as _hit
 from portal.workdays import UnknownYear, add_workdays
+from portal.workflow import StepNotPossible, audiences_of, enter, in_group, perform, tell
 from publicity.models import (
     Countersign,
     DesignatedBase,
@@ -152,25 +153,32 @@ def publish_notice(*, notice: Notice, user, publication_date, fields: dict | Non
         raise ValidationError(_("Fill in where objections go (phone, email and postal address) before publishing."),
                               code="contacts")
     last_day, opens_at, closes_at = notice_window(notice.call, publication_date)
-    notice.publish()
     notice.publication_date = publication_date
     notice.window_end = last_day
     notice.opens_at = max(opens_at, timezone.now()) if publication_date == timezone.localdate() else opens_at
     notice.closes_at = closes_at
     notice.published_by = user
     notice.published_at = timezone.now()
-    notice.save()
-    record_event(verb="notice.published", actor=user, target=notice, organization=notice.call.organiser,
-                 data={"publication_date": publication_date.isoformat(), "window_end": last_day.isoformat()},
-                 request=request)
+    move = perform(notice, "publish", user=user, organization=notice.call.organiser, request=request,
+                   notify=False,
+                   data={"publication_date": publication_date.isoformat(), "window_end": last_day.isoformat()})
     transaction.on_commit(bump_public_cache)
-    for item in notice.items.select_related("application__park"):
-        notify_event(event="notice.published", call=notice.call,
-                     recipients=[m.user for m in park_memberships_for_application(item.application)],
-                     context={"call": notice.call.title, "park": item.park_name, "notice": notice.title,
-                              "window": window_text(notice)},
-                     link=reverse("publicity:notice", args=[notice.pk]))
+    _tell_each_park(notice, move)
     return notice
+
+
+def _tell_each_park(notice: Notice, move) -> None:
+    """Tell the audiences of the notice's transition ``move`` (the parks on it) park by park, each message naming
+    its park: ``portal.workflow.tell`` words one message for a whole audience."""
+    told = audiences_of(notice, move.name)
+    link = reverse("publicity:notice", args=[notice.pk])
+    for item in notice.items.select_related("application__park"):
+        park = {m.user_id for m in park_memberships_for_application(item.application)}
+        for audience, users in told.items():
+            notify_event(event=move.event_for(audience), call=notice.call, link=link,
+                         recipients=[u for u in users if u.pk in park],
+                         context={"call": notice.call.title, "park": item.park_name, "notice": notice.title,
+                                  "window": window_text(notice)})
 
 
 def window_text(notice: Notice) -> str:
@@ -189,15 +197,13 @@ def withdraw_notice(*, notice: Notice, user, reason: str, request=None) -> Notic
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason; it is shown publicly.")})
-    try:
-        notice.withdraw()
-    except TransitionNotAllowed as exc:
-        raise ValidationError(_("Only a published notice can be withdrawn.")) from exc
     notice.withdrawn_reason = reason
     notice.withdrawn_at = timezone.now()
-    notice.save()
-    record_event(verb="notice.withdrawn", actor=user, target=notice, organization=notice.call.organiser,
-                 data={"reason": reason}, request=request)
+    try:
+        perform(notice, "withdraw", user=user, organization=notice.call.organiser, data={"reason": reason},
+                request=request)
+    except StepNotPossible as exc:
+        raise ValidationError(_("Only a published notice can be withdrawn.")) from exc
     transaction.on_commit(bump_public_cache)
     return notice
 
@@ -209,15 +215,12 @@ def close_due_notices(*, now=None) -> int:
     closed = 0
     for pk in Notice.objects.filter(status=Notice.Status.PUBLISHED, closes_at__lt=now).values_list("pk", flat=True):
         with transaction.atomic():
-            notice = Notice.objects.select_for_update().get(pk=pk)
+            notice = Notice.objects.select_for_update(of=("self",)).select_related("call").get(pk=pk)
             if notice.status != Notice.Status.PUBLISHED:
                 continue
-            notice.close()
-            notice.save()
-            record_event(verb="notice.closed", target=notice, organization=notice.call.organiser)
-            notify_event(event="notice.closed", call=notice.call, recipients=_officers(notice.call),
-                         context={"call": notice.call.title, "notice": notice.title, "window": window_text(notice)},
-                         link=reverse("publicity:manage-notice", args=[notice.call_id]))
+            perform(notice, "close", user=None, organization=notice.call.organiser,  # the portal acts
+                    context={"call": notice.call.title, "notice": notice.title, "window": window_text(notice)},
+                    link=reverse("publicity:manage-notice", args=[notice.call_id]))
             closed += 1
     if closed:
         bump_public_cache()
@@ -315,11 +318,18 @@ def _store_files(objection: Objection, checked: list) -> None:
         stored.save()
 
 
-def _notify_officers(notice: Notice, objection: Objection) -> None:
-    notify_event(event="objection.received", call=notice.call, recipients=_officers(notice.call),
-                 context={"call": notice.call.title, "park": objection.item.park_name, "notice": notice.title,
-                          "code": objection.tracking_code},
-                 link=reverse("publicity:objection-manage", args=[objection.pk]))
+def _received(objection: Objection, name: str, *, user, checked: list, data: dict | None = None,
+              request=None) -> Objection:
+    """Create the objection by the entry ``name`` of its definition (audited), store its files and tell the
+    definition's audiences (the officers), with the link to the objection it now has."""
+    notice = objection.notice
+    enter(objection, name, user=user, organization=notice.call.organiser, request=request, notify=False,
+          data={"notice": notice.pk, "item": objection.item_id, "files": len(checked), **(data or {})})
+    _store_files(objection, checked)
+    tell(objection, name, link=reverse("publicity:objection-manage", args=[objection.pk]),
+         context={"call": notice.call.title, "park": objection.item.park_name, "notice": notice.title,
+                  "code": objection.tracking_code})
+    return objection
 
 
 @transaction.atomic
@@ -337,13 +347,10 @@ def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, i
             "Several objections came from your network in the last hour: type the characters in the image, or "
             "answer the arithmetic question."), code="captcha")})
     checked = _check_files(notice, files, field="files")
-    objection = Objection.objects.create(notice=notice, item=item, tracking_code=new_tracking_code(),
-                                         ip_address=ip, channel=Objection.Channel.ONLINE, **values)
-    _store_files(objection, checked)
-    record_event(verb="objection.received", target=objection, organization=notice.call.organiser,
-                 data={"notice": notice.pk, "item": item.pk, "files": len(checked)})
-    _notify_officers(notice, objection)
-    return objection
+    objection = Objection(notice=notice, item=item, tracking_code=new_tracking_code(), ip_address=ip,
+                          channel=Objection.Channel.ONLINE, **values)
+    # Filed by the public: nobody signed in acts (``publicity.file_objection`` holds while the window is open).
+    return _received(objection, "file", user=AnonymousUser(), checked=checked)
 
 
 @transaction.atomic
@@ -367,17 +374,11 @@ def register_postal_objection(*, notice: Notice, item: NoticeItem, values: dict,
         raise ValidationError({"scans": _("Attach the scan of the letter.")})
     checked = _check_files(notice, scans, field="scans")
     allowed = {"name", "organization", "id_type", "id_number", "phone", "email", "postal_address", "facts"}
-    objection = Objection.objects.create(
-        notice=notice, item=item, tracking_code=new_tracking_code(), channel=Objection.Channel.POST,
-        status=Objection.Status.REGISTERED, postmarked_on=postmarked_on, registered_by=user,
-        **{k: v for k, v in values.items() if k in allowed})
-    _store_files(objection, checked)
-    record_event(verb="objection.postal_registered", actor=user, target=objection,
-                 organization=notice.call.organiser, request=request,
-                 data={"notice": notice.pk, "item": item.pk, "files": len(checked),
-                       "postmarked_on": postmarked_on.isoformat()})
-    _notify_officers(notice, objection)
-    return objection
+    objection = Objection(notice=notice, item=item, tracking_code=new_tracking_code(), channel=Objection.Channel.POST,
+                          postmarked_on=postmarked_on, registered_by=user,
+                          **{k: v for k, v in values.items() if k in allowed})
+    return _received(objection, "register_postal", user=user, checked=checked, request=request,
+                     data={"postmarked_on": postmarked_on.isoformat()})
 
 
 @transaction.atomic
@@ -406,16 +407,14 @@ def not_accept_objections(*, notice: Notice, objection_ids, user, reason: str, e
 
     now = timezone.now()
     for objection in objections:
-        objection.status = Objection.Status.DECIDED
+        objection.notice = notice
         objection.outcome = Objection.Outcome.NOT_ACCEPTED
         objection.not_accepted_reason = reason
         objection.reply = explanation
         objection.decided_by = user
         objection.decided_at = now
-        objection.save(update_fields=["status", "outcome", "not_accepted_reason", "reply", "decided_by",
-                                      "decided_at"])
-        record_event(verb="objection.not_accepted", actor=user, target=objection, organization=notice.call.organiser,
-                     data={"reason": reason, "reply": explanation, "bulk": len(objections) > 1}, request=request)
+        perform(objection, "not_accept", user=user, organization=notice.call.organiser, request=request,
+                data={"reason": reason, "reply": explanation, "bulk": len(objections) > 1})
         if objection.email:
             transaction.on_commit(lambda pk=objection.pk: email_objection_reply.delay(pk))
     return objections
@@ -459,8 +458,7 @@ def add_note(*, objection: Objection, user, text: str, request=None) -> Objectio
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the note.")})
-    if objection.status == Objection.Status.RECEIVED:
-        Objection.objects.filter(pk=objection.pk).update(status=Objection.Status.REGISTERED)
+    register_objection(objection=objection, user=user, request=request)  # a note starts the investigation
     note = ObjectionNote.objects.create(objection=objection, author=user, text=text)
     record_event(verb="objection.note", actor=user, target=objection, request=request)
     return note
@@ -510,13 +508,15 @@ def purge_objector_data(*, today=None) -> int:
 
 @transaction.atomic
 def register_objection(*, objection: Objection, user, request=None) -> Objection:
-    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("notice__call").get(pk=objection.pk)
     _officer_of(user, objection)
-    if objection.status == Objection.Status.RECEIVED:
-        objection.status = Objection.Status.REGISTERED
-        objection.save(update_fields=["status"])
-        record_event(verb="objection.registered", actor=user, target=objection, request=request)
+    if in_group(objection, "awaiting_registration"):
+        perform(objection, "register", user=user, request=request)
     return objection
+
+
+# The outcome of a decision on the merits → the objection's transition that records it.
+DECISIONS = {Objection.Outcome.UPHELD: "uphold", Objection.Outcome.NOT_UPHELD: "not_uphold"}
 
 
 @transaction.atomic
@@ -526,21 +526,19 @@ def decide_objection(*, objection: Objection, user, outcome: str, reply: str, re
     if objection.status == Objection.Status.DECIDED:
         raise ValidationError(_("This objection has already been decided."), code="decided")
     reply = (reply or "").strip()
-    if outcome not in (Objection.Outcome.UPHELD, Objection.Outcome.NOT_UPHELD):
+    if outcome not in DECISIONS:
         raise ValidationError({"outcome": _("Choose upheld or not upheld.")})
     if len(reply) < 10:
         raise ValidationError({"reply": _("Write the reply to the objector (at least a sentence).")})
-    objection.status = Objection.Status.DECIDED
     objection.outcome = outcome
     objection.reply = reply
     objection.decided_by = user
     objection.decided_at = timezone.now()
-    objection.save()
+    perform(objection, DECISIONS[outcome], user=user, organization=objection.notice.call.organiser,
+            data={"reply": reply}, request=request)
     if outcome == Objection.Outcome.UPHELD:
         NoticeItem.objects.filter(pk=objection.item_id).update(removed=True)
         bump_public_cache()
-    record_event(verb=f"objection.{outcome}", actor=user, target=objection,
-                 organization=objection.notice.call.organiser, data={"reply": reply}, request=request)
     from publicity.tasks import email_objection_reply
 
     transaction.on_commit(lambda: email_objection_reply.delay(objection.pk))

@@ -117,31 +117,37 @@ NOTICE = ObjectFlow(
     groups={"editable": {"draft"}, "public": {"published", "closed", "withdrawn"},
             "receives_objections": {"published", "closed"}, "withdrawn": {"withdrawn"}},
     transitions=[
+        # each park on the notice is told, in a message naming it
         Transition("publish", source={"draft"}, target="published", permission="publicity.manage_notice",
-                   verb="notice.published"),
-        # at the end of the window, by the beat task
+                   verb="notice.published", notify=("candidate_parks",)),
+        # at the end of the window, by the beat task (the portal acts)
         Transition("close", source={"published"}, target="closed", permission="publicity.manage_notice",
-                   verb="notice.closed"),
+                   verb="notice.closed", notify=("organiser",)),
         Transition("withdraw", source={"published", "closed"}, target="withdrawn",
                    permission="publicity.manage_notice", verb="notice.withdrawn"),
     ],
 )
 
-# 异议 on a 公示: received (online, or registered from a letter), investigated, decided (upheld, not upheld,
-# not accepted). The officers of the call act (``applications.manage_call`` on the notice's call).
+# 异议 on a 公示: received (filed online by anyone while the notice's window is open, or a letter registered by an
+# officer, under investigation at once), investigated, decided (upheld, not upheld, not accepted). The officers of
+# the notice's call handle it (``publicity.handle_objection``) and are told of each new one.
 OBJECTION = ObjectFlow(
     states=[State("received", _("Received")), State("registered", _("Registered, under investigation")),
             State("decided", _("Decided"))],
     groups={"awaiting_registration": {"received"}, "open": {"received", "registered"}, "decided": {"decided"}},
     transitions=[
-        Transition("register", source={"received"}, target="registered", permission="applications.manage_call",
+        Transition("file", source=set(), target="received", permission="publicity.file_objection",
+                   verb="objection.received", notify=("organiser",)),
+        Transition("register_postal", source=set(), target="registered", permission="publicity.handle_objection",
+                   verb="objection.postal_registered", notify={"organiser": "objection.received"}),
+        Transition("register", source={"received"}, target="registered", permission="publicity.handle_objection",
                    verb="objection.registered"),
         Transition("uphold", source={"received", "registered"}, target="decided",
-                   permission="applications.manage_call", verb="objection.upheld"),
+                   permission="publicity.handle_objection", verb="objection.upheld"),
         Transition("not_uphold", source={"received", "registered"}, target="decided",
-                   permission="applications.manage_call", verb="objection.not_upheld"),
+                   permission="publicity.handle_objection", verb="objection.not_upheld"),
         Transition("not_accept", source={"received", "registered"}, target="decided",
-                   permission="applications.manage_call", verb="objection.not_accepted"),
+                   permission="publicity.handle_objection", verb="objection.not_accepted"),
     ],
 )
 
@@ -168,26 +174,27 @@ DESIGNATED_BASE = ObjectFlow(
     groups={"active": {"active"}, "under_rectification": {"rectification"}, "revoked": {"revoked"}},
     transitions=[
         Transition("order_rectification", source={"active", "rectification"}, target="rectification",
-                   permission="bases.change_status", verb="base.status_changed"),
+                   permission="bases.change_status", verb="base.status_changed", notify=("base_park",)),
         Transition("restore", source={"rectification"}, target="active", permission="bases.change_status",
-                   verb="base.status_changed"),
+                   verb="base.status_changed", notify=("base_park",)),
         Transition("revoke", source={"active", "rectification"}, target="revoked",
-                   permission="bases.change_status", verb="base.status_changed"),
+                   permission="bases.change_status", verb="base.status_changed", notify=("base_park",)),
     ],
 )
 
-# 年度建设进展报告 of a designated base: filled in by the park, submitted, accepted or returned by the organiser.
+# 年度建设进展报告 of a designated base: filled in by the park, submitted (its organiser is told), accepted or
+# returned by the organiser (the park is told).
 ANNUAL_REPORT = ObjectFlow(
     states=[State("draft", _("Draft")), State("submitted", _("Submitted")),
             State("returned", _("Returned for revision")), State("accepted", _("Accepted"))],
     groups={"editable": {"draft", "returned"}, "returned": {"returned"}, "awaiting_decision": {"submitted"}},
     transitions=[
         Transition("submit", source={"draft", "returned"}, target="submitted", permission="bases.edit_report",
-                   verb="report.submitted"),
+                   verb="report.submitted", notify=("base_organiser",)),
         Transition("accept", source={"submitted"}, target="accepted", permission="bases.decide_report",
-                   verb="report.accepted"),
+                   verb="report.accepted", notify=("base_park",)),
         Transition("return_for_revision", source={"submitted"}, target="returned",
-                   permission="bases.decide_report", verb="report.returned"),
+                   permission="bases.decide_report", verb="report.returned", notify=("base_park",)),
     ],
 )
 

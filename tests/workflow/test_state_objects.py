@@ -4,7 +4,7 @@ transitions from them; a plain status field (objection, conflict, base, item req
 import pytest
 
 from bases.models import AnnualReport
-from bases.services import ALLOWED_STATUS_CHANGES
+from bases.services import status_changes
 from funds.models import ItemRequest
 from portal.audit import lifecycle
 from portal.workflow import get_workflow, in_group, registry
@@ -37,6 +37,8 @@ def test_plain_status_fields_take_their_choices_and_groups_from_the_definition(m
 
 
 def test_the_base_status_changes_are_the_definitions_transitions():
-    assert ALLOWED_STATUS_CHANGES == {"active": {"rectification", "revoked"},
-                                      "rectification": {"active", "rectification", "revoked"}, "revoked": set()}
+    allowed = {state: set(status_changes(DesignatedBase(status=state))) for state in DesignatedBase.Status.values}
+    assert allowed == {"active": {"rectification", "revoked"},
+                       "rectification": {"active", "rectification", "revoked"}, "revoked": set()}
+    assert status_changes(DesignatedBase(status="rectification"))["active"].name == "restore"
     assert in_group(DesignatedBase(status="rectification"), "under_rectification")
