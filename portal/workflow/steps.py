@@ -84,7 +84,8 @@ def _audit(obj, move: Transition, *, user, organization, request, data, audit_ta
 def tell(obj, name: str, *, context: Mapping | None = None, link: str | Mapping[str, str] = "",
          only: tuple[str, ...] | None = None, call=None) -> dict[str, list]:
     """Send the messages of the transition ``name``: each audience of its ``notify`` gets its event, worded
-    with ``context``; ``link`` is one address, or one per audience. Returns audience → users told."""
+    with ``context``; ``link`` is one address, or one per audience; an address may be a function of the object
+    (the page of an object :func:`enter` has just saved). Returns audience → users told."""
     move = registry.flow_of(obj).transition(name)
     call = call if call is not None else getattr(obj, "call", None)
     told = {}
@@ -94,6 +95,7 @@ def tell(obj, name: str, *, context: Mapping | None = None, link: str | Mapping[
         recipients = list(registry.get_audience(audience)(obj))
         told[audience] = recipients
         address = link.get(audience, "") if isinstance(link, Mapping) else link
+        address = address(obj) if callable(address) else address  # e.g. the page of an object just created
         if recipients:
             _hook("notify")(event=move.event_for(audience), recipients=recipients, context=dict(context or {}),
                             link=address, call=call)

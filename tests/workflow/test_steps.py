@@ -155,6 +155,8 @@ def test_tell_sends_only_the_audiences_asked_for(programme, captured):
     SEEN["people"] = ["甲"]
     told = tell(_application("submitted"), "submit", only=("test.nobody",))
     assert told == {"test.nobody": []} and captured["told"] == []
+    tell(_application("submitted"), "submit", link={"test.people": lambda a: f"/applications/{a.pk}/"})
+    assert [t["link"] for t in captured["told"]] == ["/applications/7/"]  # an address made from the object
 
 
 @pytest.mark.django_db
