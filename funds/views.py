@@ -115,7 +115,8 @@ def _review_page(request, application, form, template, status=200, **extra):
 @login_required
 def district_review(request, pk: int):
     application = _fund_application(pk)
-    if not request.user.has_perm("funds.district_review", application):
+    # a draft never submitted has no version for the district to read
+    if not request.user.has_perm("funds.district_review", application) or not application.latest_version_number:
         raise Http404
     if request.method == "POST":
         form = forms.DistrictReviewForm(request.POST)

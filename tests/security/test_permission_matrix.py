@@ -1,12 +1,19 @@
 """Every URL of the URLconf × every role, against an explicit table of who may use it.
 
 The URLs come from the resolver, so a new view is covered without anyone remembering: a URL name
-missing from ACCESS fails the test. Objects belong to one park (广州开发区/黄埔) in 广州; other
-parks, cities, organisers and experts must be refused (403 or 404) or, when signed out, sent to sign in.
-Each request runs in a transaction that is rolled back, so a POST by one role changes nothing for the next.
+missing from ACCESS and from the transition rows fails the test. Objects belong to one park (广州开发区/黄埔)
+in 广州; other parks, cities, organisers and experts must be refused (403 or 404) or, when signed out, sent to
+sign in. Each request runs in a transaction that is rolled back, so a POST by one role changes nothing for the
+next.
+
+The URLs that perform a transition are not in ACCESS: their rows come from the workflow definitions
+(portal.workflow.matrix), and each is probed in every state this test's world puts its object into
+(test_every_role_on_every_transition_url), against HOLDERS, the roles that hold each permission here.
 """
 
-from datetime import date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +28,7 @@ from applications.models import Attachment, DossierExport
 from bases import services as base_services
 from bases.models import AnnualReport
 from portal.workdays.models import WorkdayOverride
+from portal.workflow import matrix, state_of
 from publicity import services as publicity_services
 from publicity.models import DesignatedBase, Objection
 from review import services as review_services
@@ -72,13 +80,12 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "applications:detail": ("get", READERS - {"expert_li"}),
     "applications:section": ("get", {"park_huangpu"}), "applications:autosave": ("post", NOBODY),
     "applications:upload": ("post", NOBODY), "applications:attachment-remove": ("post", NOBODY),
-    "applications:submit": ("get", {"park_huangpu"}),
     "applications:attachment": ("get", READERS), "applications:version": ("get", READERS),
     "applications:compare": ("get", READERS - {"expert_li"}),
     "applications:export": ("get", READERS), "applications:export-download": ("get", READERS),
     # review: the recommending unit (广州) and its co-departments
     "review:inbox": ("get", {"city_gz", "city_sz"}), "review:coreview-list": ("get", {"gz_cac", "sz_cac"}),
-    "review:recommendation": ("get", {"city_gz", "city_sz"}), "review:review": ("get", {"city_gz"}),
+    "review:recommendation": ("get", {"city_gz", "city_sz"}),
     "review:coreview": ("post", {"gz_cac"}),
     "review:recommendation-detail": ("get", {"city_gz", "gd_officer"}),
     "review:recommendation-return": ("post", {"gd_officer"}), "review:letter": ("get", {"city_gz", "gd_officer"}),
@@ -127,14 +134,14 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
     "rereview:item": ("get", {"park_huangpu", "gd_officer"}), "rereview:outcome": ("post", {"gd_officer"}),
     "rereview:mine": ("get", PARKS),
     # the service-trade fund (seed 004): nobody here holds a fund role, and the objects here are the bases';
-    # tests/funds/test_permission_matrix.py walks the same URLs with the fund's roles and objects.
+    # tests/funds/test_permission_matrix.py walks the same URLs with the fund's roles and objects. (The fund's
+    # transition URLs are refused to everybody here too: OTHER_PROGRAMMES below.)
     "workspace-enterprise": ("get", NOBODY), "workspace-district": ("get", NOBODY), "workspace-fund": ("get", NOBODY),
     **{f"funds:{name}": (method, NOBODY) for name, method in (
-        ("call", "get"), ("start", "post"), ("notice", "get"), ("district-inbox", "get"), ("district-review", "get"),
-        ("city-calls", "get"), ("call-manage", "get"), ("city-review", "get"), ("plan", "get"),
-        ("plan-draft", "post"), ("plan-publish", "get"), ("objection-new", "get"), ("objection-decide", "post"),
-        ("plan-submit", "get"), ("plan-approval", "get"), ("approval-file", "get"), ("plan-issue", "get"),
-        ("plan-document", "get"))},
+        ("call", "get"), ("start", "post"), ("notice", "get"), ("district-inbox", "get"),
+        ("city-calls", "get"), ("call-manage", "get"), ("plan", "get"),
+        ("plan-draft", "post"), ("objection-new", "get"), ("objection-decide", "post"),
+        ("approval-file", "get"), ("plan-document", "get"))},
     # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
     "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
     "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
@@ -174,11 +181,21 @@ def all_url_names() -> dict[str, URLPattern]:
     return {name: p for name, p in _walk(get_resolver().url_patterns) if not name.startswith(SKIP_PREFIXES)}
 
 
+# The pages that perform a transition of a definition: one source for their rows, the definitions. Those of the
+# bases are probed state by state below; those of other programmes are refused to everybody with this world's
+# objects (which follow the bases), and walked state by state by the programme's own matrix.
+TRANSITION_URLS = matrix.url_names()
+OWN_TRANSITION_URLS = matrix.url_names("bases")
+OTHER_PROGRAMMES = TRANSITION_URLS - OWN_TRANSITION_URLS
+
+
 def test_every_url_is_in_the_table():
-    missing = sorted(set(all_url_names()) - set(ACCESS))
+    missing = sorted(set(all_url_names()) - set(ACCESS) - TRANSITION_URLS)
     assert missing == [], f"URLs without an access rule: {missing}"
-    stale = sorted(set(ACCESS) - set(all_url_names()))
+    stale = sorted((set(ACCESS) | TRANSITION_URLS) - set(all_url_names()))
     assert stale == [], f"rules for URLs that no longer exist: {stale}"
+    twice = sorted(set(ACCESS) & TRANSITION_URLS)
+    assert twice == [], f"transition URLs (their rows come from the definitions) also in ACCESS: {twice}"
 
 
 @pytest.fixture
@@ -343,7 +360,9 @@ def test_every_role_on_every_url(world, monkeypatch):
     for role in ROLES:
         client = _client(role)
         for name, pattern in sorted(urls.items()):
-            method, allowed = ACCESS[name]
+            if name in OWN_TRANSITION_URLS:  # state by state: test_every_role_on_every_transition_url
+                continue
+            method, allowed = ("get", NOBODY) if name in OTHER_PROGRAMMES else ACCESS[name]
             url = reverse(name, kwargs=_kwargs(name, pattern, world))
             probe = _client(role) if name == "logout" else client  # signing out must not end the walk
             with transaction.atomic():
@@ -361,3 +380,173 @@ def test_every_role_on_every_url(world, monkeypatch):
                 assert to_login, (name, response["Location"])
     assert failures == [], "\n".join(failures)
     assert Objection.objects.count() == 1 and Assignment.objects.count() == 1
+
+
+# --- the transition URLs, state by state ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Situation:
+    """A state a test world puts an object into: ``setup()`` takes the object there through the services and
+    returns it; ``closed`` names the guards of the definitions that do not hold there."""
+
+    state: str
+    setup: Callable
+    closed: frozenset[str] = frozenset()
+    label: str = ""
+
+    def allows(self, row: matrix.Row) -> bool:
+        """Is the row's step possible here: from a source state, every guard holding?"""
+        return self.state in row.source and not set(row.guards) & self.closed
+
+
+def _refused(response) -> bool:
+    status = response.status_code
+    return status in (403, 404) or (status == 302 and response["Location"].startswith(reverse("login")))
+
+
+def _probe(client, method: str, url: str, obj, data=None):
+    """One request in a transaction rolled back; the response and the object's state just after it."""
+    with transaction.atomic():
+        response = getattr(client, method)(url, data or {})
+        state = state_of(type(obj)._default_manager.get(pk=obj.pk))
+        transaction.set_rollback(True)
+    assert response.status_code < 500, (method, url, response.status_code)
+    return response, state
+
+
+def probe_transition_rows(*, programme: str, roles: list[str], holders: dict[str, set[str]],
+                          situations: dict[str, list[Situation]], step_data: Callable) -> list[str]:
+    """Every row of the programme's transition URLs (portal.workflow.matrix) × every situation of its object ×
+    every role, against ``holders`` (permission → the roles holding it on the world's objects in a source state).
+    Returns the failures.
+
+    POST (the step, with ``step_data(row, obj)``): where the step is possible, the holders of its permission
+    perform it (the object reaches the target) and the others are refused (403/404, or sent to sign in);
+    elsewhere nobody performs it: refused, or answered without it (a redirect or the form again: 302, 400, 409)
+    and the state unchanged.
+    GET (the page): the roles holding no permission of its rows are refused in every state; the holders are
+    served (200) where one of its steps is possible.
+    """
+    failures = []
+    pages = matrix.pages(programme)
+    for (_programme, object_key, url_name), page in pages.items():
+        reached = {case.state for case in situations.get(object_key, [])}
+        for row in page:
+            if row.permission not in holders:
+                failures.append(f"no holders for {row.permission} ({object_key}.{row.transition})")
+            if not row.source <= reached or not reached - row.source:
+                failures.append(f"{object_key}.{row.transition} ({url_name}): the world reaches {sorted(reached)}, "
+                                f"not every source state {sorted(row.source)} and one outside")
+    if failures:
+        return failures
+    clients = {role: _client(role) for role in roles}
+    for object_key, cases in situations.items():
+        for case in cases:
+            with transaction.atomic():
+                obj = case.setup()
+                assert state_of(obj) == case.state, (object_key, case.label, state_of(obj))
+                where = f"{object_key} {case.label or case.state}"
+                for (_programme, key, _url), page in pages.items():
+                    if key == object_key:
+                        failures += _probe_page(page, case, obj, clients, holders, step_data, where)
+                transaction.set_rollback(True)
+    return failures
+
+
+def _probe_page(page, case, obj, clients, holders, step_data, where) -> list[str]:
+    failures = []
+    url = page[0].url_for(obj)
+    readers = set().union(*(holders[row.permission] for row in page))
+    open_here = any(case.allows(row) for row in page)
+    for role, client in clients.items():
+        response, _state = _probe(client, "get", url, obj)
+        if role not in readers and not _refused(response):
+            failures.append(f"{where}: {role} NOT refused the page {url} ({response.status_code})")
+        if role in readers and open_here and response.status_code != 200:
+            failures.append(f"{where}: {role} not served the page {url} ({response.status_code})")
+    for row in page:
+        for role, client in clients.items():
+            response, state = _probe(client, "post", url, obj, step_data(row, obj))
+            status, step = response.status_code, f"{row.transition} ({url}: {response.status_code}, now {state})"
+            if case.allows(row) and role in holders[row.permission]:
+                if state != row.target:
+                    failures.append(f"{where}: {role} could not {step}")
+            elif role not in holders[row.permission]:
+                if not _refused(response) or state != case.state:
+                    failures.append(f"{where}: {role} NOT refused {step}")
+            elif state != case.state or not (_refused(response) or status in (302, 400, 409)):
+                failures.append(f"{where}: {role} NOT stopped outside the source {sorted(row.source)}: {step}")
+    return failures
+
+
+# who holds each permission of the bases' transition URLs on the park's application, in a source state
+HOLDERS = {"applications.submit_application": {"park_huangpu"}, "review.review_application": {"city_gz"}}
+DECISION_OF = {"approve": "approve", "return_for_revision": "return", "reject": "reject"}
+
+
+@pytest.fixture
+def application_states(gd_call, user_named):  # noqa: F811
+    """The park's application taken through the services into each state of its flow."""
+    from django.utils import timezone
+
+    from applications.models import Application
+
+    u = user_named
+    park_user, city, officer = u("park_huangpu"), u("city_gz"), u("gd_officer")
+    application = application_services.start_application(call=gd_call, park=park_user.memberships.get().organization,
+                                                         user=park_user)
+    fill_completely(application, park_user)
+    checklist = {f"c{i}": {"status": "met", "remark": ""} for i in range(1, len(gd_call.basic_conditions) + 1)}
+
+    def fresh():
+        return Application.objects.get(pk=application.pk)
+
+    def submitted():
+        application_services.submit_application(application=application, user=park_user)
+        return fresh()
+
+    def decided(decision):
+        def setup():
+            review_services.decide(application=submitted(), version_number=1, user=city, decision=decision,
+                                   checklist=checklist, reasons="补充材料")
+            return fresh()
+        return setup
+
+    def recommended():
+        decided("approve")()
+        for name in ("gz_cac", "gz_miit"):
+            review_services.co_review(application=application, user=u(name), stance="concur", opinion="同意")
+        review_services.save_recommendation(call=gd_call, user=city, application_ids=[application.pk])
+        review_services.send_recommendation(call=gd_call, user=city, letter_number="穗商务函〔2026〕9号")
+        return fresh()
+
+    def formally_checked(decision):
+        def setup():
+            review_services.formal_check(application=recommended(), user=officer, decision=decision,
+                                         reason="佐证材料不清晰。", resend_deadline=timezone.now() + timedelta(days=7))
+            return fresh()
+        return setup
+
+    return [
+        Situation("draft", fresh), Situation("submitted", submitted), Situation("returned", decided("return")),
+        Situation("rejected", decided("reject")),
+        Situation("approved", decided("approve"), closed=frozenset({"review.open_formal_return_if_approved"}),
+                  label="approved (not returned at the formal check)"),
+        Situation("recommended", recommended), Situation("formal_passed", formally_checked("pass")),
+        Situation("approved", formally_checked("return"), label="approved, returned at the formal check"),
+    ]
+
+
+def _bases_step(row: matrix.Row, application) -> dict:
+    """The form that performs the row's step on the application."""
+    if row.transition == "submit":
+        return {"justification": "", "confirm": "on"}
+    return {"version": application.latest_version_number, "decision": DECISION_OF[row.transition],
+            "reasons": "补充材料", "opinion": "",
+            **{f"c{i}_status": "met" for i in range(1, len(application.call.basic_conditions) + 1)}}
+
+
+def test_every_role_on_every_transition_url(application_states):
+    failures = probe_transition_rows(programme="bases", roles=ROLES, holders=HOLDERS,
+                                     situations={"application": application_states}, step_data=_bases_step)
+    assert failures == [], "\n".join(failures)
