@@ -33,9 +33,8 @@ from portal.accounts.models import Organization, Role
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.notifications.events import cn_day
-from portal.notifications.services import notify_event
 from portal.workdays import add_workdays
-from portal.workflow import can, flow_of
+from portal.workflow import perform, tell
 
 OPINION_MIN = 2
 DUPLICATE_TYPE = _lazy("Items of the same type cannot be requested twice (同一类型项目不可重复申报).")
@@ -44,19 +43,6 @@ DUPLICATE_TYPE = _lazy("Items of the same type cannot be requested twice (同一
 def _require(user, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _move(*, user, obj, name: str, organization, request=None, data=None) -> None:
-    """Perform the definition's transition ``name`` on ``obj``: its permission, its source state and guards
-    (the engine), the django-fsm method, the save and the audit verb the definition names."""
-    move = flow_of(obj).transition(name)
-    _require(user, move.permission, obj)
-    if not can(user, obj, name):
-        raise ValidationError(_("This step is not possible in the current state."), code="state")
-    getattr(obj, name)()
-    obj.save()
-    record_event(verb=move.verb, actor=user, target=obj, organization=organization, request=request,
-                 data=data or {})
 
 
 def _fund_call(call: Call) -> None:
@@ -201,12 +187,9 @@ def _context(application) -> dict:
 
 def after_submission(*, application, version, user) -> None:
     """Called by ``applications.services.submit_application`` (inside its transaction) for a fund application."""
-    context = _context(application)
-    notify_event(event="fund.submitted", call=application.call, context=context, recipients=applicants_of(application),
-                 link=reverse("applications:detail", args=[application.pk]))
-    notify_event(event="fund.received", call=application.call, context=context,
-                 recipients=district_reviewers_of(application),
-                 link=reverse("funds:district-review", args=[application.pk]))
+    tell(application, "submit", context=_context(application),
+         link={"park": reverse("applications:detail", args=[application.pk]),
+               "district_reviewers": reverse("funds:district-review", args=[application.pk])})
 
 
 # --- the district's preliminary review (初审) --------------------------------------------------------
@@ -240,20 +223,15 @@ def district_review(*, application: Application, user, decision: str, opinion: s
         raise ValidationError({"decision": _("Choose a decision.")})
     opinion = _opinion(opinion)
     organization = _reviewing_org(user, application, Role.DISTRICT_REVIEWER)
-    _move(user=user, obj=application, name=decision, organization=application.park, request=request,
-          data={"version": application.latest_version_number, "opinion": opinion, "unit": organization.name})
-    review = FundReview.objects.create(application=application, tier=FundReview.Tier.DISTRICT,
-                                       version_number=application.latest_version_number, decision=decision,
-                                       opinion=opinion, reviewer=user, organization=organization)
     context = {**_context(application), "unit": organization.name, "decision": str(DISTRICT_DECISIONS[decision]),
                "reason": opinion}
-    link = reverse("applications:detail", args=[application.pk])
-    notify_event(event="fund.decided", call=application.call, context=context, link=link,
-                 recipients=applicants_of(application))
-    if decision == "approve":
-        notify_event(event="fund.forwarded", call=application.call, context=context,
-                     link=reverse("funds:city-review", args=[application.pk]), recipients=fund_officers_of(application))
-    return review
+    perform(application, decision, user=user, organization=application.park, request=request,
+            data={"version": application.latest_version_number, "opinion": opinion, "unit": organization.name},
+            context=context, link={"park": reverse("applications:detail", args=[application.pk]),
+                                   "fund_officers": reverse("funds:city-review", args=[application.pk])})
+    return FundReview.objects.create(application=application, tier=FundReview.Tier.DISTRICT,
+                                     version_number=application.latest_version_number, decision=decision,
+                                     opinion=opinion, reviewer=user, organization=organization)
 
 
 # --- the city's formal check and review (形式审查、评审) ---------------------------------------------------
@@ -304,19 +282,17 @@ def city_review(*, application: Application, user, decision: str, opinion: str, 
         if not any(r.approved_amount for r in requests):
             raise ValidationError(_("Propose support for at least one item, or decide that it is not supported."))
     organization = _reviewing_org(user, application, Role.FUND_OFFICER)
-    _move(user=user, obj=application, name=decision, organization=application.park, request=request,
-          data={"version": application.latest_version_number, "opinion": opinion,
-                "items": {r.item.code: str(r.approved_amount) for r in requests if r.approved_amount is not None}})
-    if decision == "evaluate":
-        ItemRequest.objects.bulk_update(requests, ["approved_amount", "score", "city_opinion"])
-    review = FundReview.objects.create(application=application, tier=FundReview.Tier.CITY,
-                                       version_number=application.latest_version_number, decision=decision,
-                                       opinion=opinion, reviewer=user, organization=organization)
     context = {**_context(application), "unit": organization.name, "decision": str(CITY_DECISIONS[decision]),
                "reason": opinion}
-    notify_event(event="fund.decided", call=application.call, context=context,
-                 link=reverse("applications:detail", args=[application.pk]), recipients=applicants_of(application))
-    return review
+    perform(application, decision, user=user, organization=application.park, request=request,
+            data={"version": application.latest_version_number, "opinion": opinion,
+                  "items": {r.item.code: str(r.approved_amount) for r in requests if r.approved_amount is not None}},
+            context=context, link=reverse("applications:detail", args=[application.pk]))
+    if decision == "evaluate":
+        ItemRequest.objects.bulk_update(requests, ["approved_amount", "score", "city_opinion"])
+    return FundReview.objects.create(application=application, tier=FundReview.Tier.CITY,
+                                     version_number=application.latest_version_number, decision=decision,
+                                     opinion=opinion, reviewer=user, organization=organization)
 
 
 # --- the funding plan (专项资金安排计划) -------------------------------------------------------------------
@@ -353,8 +329,8 @@ def publish_plan(*, plan: FundPlan, user, start: date, request=None) -> FundPlan
     except Exception as exc:  # noqa: BLE001 - a year the working-day calendar does not know yet
         raise ValidationError({"start": str(exc)}) from exc
     plan.publicity_start, plan.publicity_end = start, end
-    _move(user=user, obj=plan, name="publish", organization=plan.call.organiser, request=request,
-          data={"window": f"{start.isoformat()}/{end.isoformat()}", "days": plan.call.publicity_days})
+    perform(plan, "publish", user=user, organization=plan.call.organiser, request=request,
+            data={"window": f"{start.isoformat()}/{end.isoformat()}", "days": plan.call.publicity_days})
     return plan
 
 
@@ -410,17 +386,15 @@ def decide_objection(*, objection: PlanObjection, user, upheld: bool, finding: s
     record_event(verb="fund_plan.objection_decided", actor=user, target=plan, organization=plan.call.organiser,
                  request=request, data={"objection": objection.pk, "upheld": upheld})
     if upheld and item_request.status == ItemRequest.Status.ACTIVE:
-        item_request.status, item_request.cancelled_reason = ItemRequest.Status.CANCELLED, finding
-        item_request.save(update_fields=["status", "cancelled_reason"])
-        record_event(verb="fund.item_cancelled", actor=user, target=application, organization=application.park,
-                     request=request, data={"item": item_request.item.code, "objection": objection.pk})
-        notify_event(event="fund.item_cancelled", call=plan.call,
-                     context={"call": plan.call.title, "name": item_request.item.name, "reason": finding},
-                     link=reverse("applications:detail", args=[application.pk]), recipients=applicants_of(application))
+        item_request.cancelled_reason = finding
+        perform(item_request, "cancel", user=user, organization=application.park, request=request,
+                data={"item": item_request.item.code, "objection": objection.pk}, call=plan.call,
+                context={"call": plan.call.title, "name": item_request.item.name, "reason": finding},
+                link=reverse("applications:detail", args=[application.pk]))
         if not application.item_requests.filter(status=ItemRequest.Status.ACTIVE,
                                                 approved_amount__gt=0).exists():
-            _move(user=user, obj=application, name="cancel_support", organization=application.park, request=request,
-                  data={"objection": objection.pk})
+            perform(application, "cancel_support", user=user, organization=application.park, request=request,
+                    data={"objection": objection.pk})
     return objection
 
 
@@ -434,7 +408,7 @@ def submit_for_approval(*, plan: FundPlan, user, request=None) -> FundPlan:
                               code="window")
     if plan.objections.filter(decision=PlanObjection.Decision.PENDING).exists():
         raise ValidationError(_("Verify every objection first."), code="objections")
-    _move(user=user, obj=plan, name="submit_for_approval", organization=plan.call.organiser, request=request)
+    perform(plan, "submit_for_approval", user=user, organization=plan.call.organiser, request=request)
     return plan
 
 
@@ -456,8 +430,8 @@ def record_approval(*, plan: FundPlan, user, document_number: str, document_date
         raise ValidationError(errors)
     name = safe_display_name(uploaded_file.name or "")
     kind, sha256 = check_upload(uploaded_file, name=name, max_bytes=settings.DOSSIER_MAX_FILE_MB * 1024 * 1024)
-    _move(user=user, obj=plan, name="approve_plan", organization=plan.call.organiser, request=request,
-          data={"document_number": document_number, "document_date": document_date.isoformat(), "sha256": sha256})
+    perform(plan, "approve_plan", user=user, organization=plan.call.organiser, request=request,
+            data={"document_number": document_number, "document_date": document_date.isoformat(), "sha256": sha256})
     approval = GovernmentApproval(plan=plan, document_number=document_number[:60], document_date=document_date,
                                   original_name=name, file_kind=kind, sha256=sha256, recorded_by=user)
     uploaded_file.seek(0)
@@ -480,15 +454,14 @@ def issue_plan(*, plan: FundPlan, user, document_number: str, document_date: dat
     if errors:
         raise ValidationError(errors)
     plan.document_number, plan.document_date, plan.issued_at = document_number[:60], document_date, timezone.now()
-    _move(user=user, obj=plan, name="issue", organization=plan.call.organiser, request=request,
-          data={"document_number": plan.document_number})
+    perform(plan, "issue", user=user, organization=plan.call.organiser, request=request,
+            data={"document_number": plan.document_number})
     from funds.selectors import plan_rows
 
     funded = {row.application_id: row.application for row in plan_rows(plan.call)}
     for application in funded.values():
-        _move(user=user, obj=application, name="fund", organization=application.park, request=request,
-              data={"plan": plan.pk, "document_number": plan.document_number})
-        notify_event(event="fund.plan_issued", call=plan.call,
-                     context={"call": plan.call.title, "document": plan.document_number},
-                     link=reverse("applications:detail", args=[application.pk]), recipients=applicants_of(application))
+        perform(application, "fund", user=user, organization=application.park, request=request,
+                data={"plan": plan.pk, "document_number": plan.document_number},
+                context={"call": plan.call.title, "document": plan.document_number},
+                link=reverse("applications:detail", args=[application.pk]))
     return plan
