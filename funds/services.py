@@ -26,15 +26,16 @@ from applications.models import Application, Call, DossierSection
 from applications.programmes import programme_of
 from applications.services import ApplicationExists
 from funds.dossier import COVER_KEY, outline
-from funds.items import SEED_ITEMS
+from funds.items import BASIC_MATERIALS, SEED_ITEMS
 from funds.models import FundItem, FundPlan, FundReview, GovernmentApproval, ItemRequest, PlanObjection
 from funds.spec import FUND
 from portal.accounts.models import Organization, Role
 from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.notifications.events import cn_day
+from portal.notifications.services import notify_event
 from portal.workdays import add_workdays
-from portal.workflow import perform, tell
+from portal.workflow import in_group, perform, tell
 
 OPINION_MIN = 2
 DUPLICATE_TYPE = _lazy("Items of the same type cannot be requested twice (同一类型项目不可重复申报).")
@@ -52,12 +53,21 @@ def _fund_call(call: Call) -> None:
 
 # --- items ---------------------------------------------------------------------------------------
 
-def install_items(call: Call, items: list[dict] = SEED_ITEMS) -> list[FundItem]:
-    """Create or update a fund call's supported items from data (the seed's nine items by default); used by
-    the demo data and by tests. Items already requested are updated in place, never removed."""
+def install_items(call: Call, items: list[dict] = SEED_ITEMS, *, keep: bool = False) -> list[FundItem]:
+    """Create or update a fund call's supported items from data (the seed's nine items by default). Items already
+    requested are updated in place, never removed; with ``keep``, an item the call has keeps its figures (the
+    officer may have changed them) and takes only its place in the list."""
     _fund_call(call)
     installed = []
+    existing = {i.code: i for i in FundItem.objects.filter(call=call)} if keep else {}
     for order, row in enumerate(items, start=1):
+        if row["code"] in existing:
+            item = existing[row["code"]]
+            if item.order != order:
+                item.order = order
+                item.save(update_fields=["order"])
+            installed.append(item)
+            continue
         values = {k: v for k, v in row.items() if k != "code"}
         values["order"] = order
         for money in ("cap", "total_cap", "expenditure_ratio"):
@@ -66,6 +76,120 @@ def install_items(call: Call, items: list[dict] = SEED_ITEMS) -> list[FundItem]:
         item, _created = FundItem.objects.update_or_create(call=call, code=row["code"], defaults=values)
         installed.append(item)
     return installed
+
+
+# --- the call (申报通知): drafted by the city bureau with its supported items, opened, closed -------------------
+
+CALL_FIELDS = ("title", "document_number", "park_deadline", "recommend_deadline", "publicity_days")
+
+
+def _organiser_of(user) -> Organization:
+    """The city commerce bureau (市商务局) the fund officer works for: the call's organiser; its city is the call's."""
+    for m in memberships_of(user):
+        if (m.role == Role.FUND_OFFICER and m.organization.kind == Organization.Kind.CITY_COMMERCE
+                and m.organization.region_id):
+            return m.organization
+    raise PermissionDenied
+
+
+@transaction.atomic
+def save_fund_call(*, user, values: dict, item_codes: list[str], call: Call | None = None, request=None) -> Call:
+    """Draft a fund call, or change it while it is a draft: its title, document number, deadlines (the
+    enterprises', the districts' preliminary review) and the working days of the plan's notice; the region is the
+    bureau's city. Its supported items are those of the guide (seed 004) the officer keeps, in the guide's order."""
+    creating = call is None
+    if creating:
+        _require(user, "funds.add_call")
+        organiser = _organiser_of(user)
+        call = Call(programme=FUND, organiser=organiser, region=organiser.region, issuers=organiser.name,
+                    level=Call.Level.PROVINCIAL, quota_per_unit=1, co_review_required=False,
+                    evidence_categories=BASIC_MATERIALS)
+    else:
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        _fund_call(call)
+        _require(user, "funds.manage_call", call)
+        if not in_group(call, "configurable"):
+            raise ValidationError(_("The call is open: its settings and items are fixed."), code="state")
+    errors = {}
+    park_deadline, recommend_deadline = values.get("park_deadline"), values.get("recommend_deadline")
+    if park_deadline is None or park_deadline <= timezone.now():
+        errors["park_deadline"] = _("The deadline for enterprises must be in the future.")
+    elif recommend_deadline is None or recommend_deadline <= park_deadline:
+        errors["recommend_deadline"] = _("The districts' preliminary review ends after the enterprises' deadline.")
+    chosen = [row for row in SEED_ITEMS if row["code"] in set(item_codes or [])]
+    if not chosen:
+        errors["items"] = _("Choose at least one supported item.")
+    values = {**values, "title": (values.get("title") or "").strip()}
+    if not values["title"] and values.get("year"):
+        values["title"] = f"{values['year']}年{call.region.name}内外经贸发展专项资金（服务贸易发展事项）申报"
+    if not values["title"]:
+        errors["year"] = _("Enter the year of the call, or its title.")
+    if not (values.get("document_number") or "").strip():
+        errors["document_number"] = _("Enter the document number of the call.")
+    if errors:
+        raise ValidationError(errors)
+    for name in CALL_FIELDS:
+        value = values[name]
+        setattr(call, name, value.strip() if isinstance(value, str) else value)
+    call.recommending_tier = call.recommending_unit.key  # the district commerce bureaus (the definition's chain)
+    # the status changes only through its transitions; enterprises apply, not parks of a type, to items, not
+    # against the bases' basic conditions
+    call.full_clean(exclude=["status", "recommending_tier", "park_types", "basic_conditions"])
+    call.save()
+    FundItem.objects.filter(call=call).exclude(code__in=[row["code"] for row in chosen]).delete()  # none requested
+    install_items(call, chosen, keep=True)
+    record_event(verb="call.created" if creating else "call.updated", actor=user, target=call,
+                 organization=call.organiser, request=request, data={"items": [row["code"] for row in chosen]})
+    return call
+
+
+def _tiers(raw) -> list[list]:
+    tiers = []
+    for minimum, cap in raw or []:
+        minimum, cap = Decimal(str(minimum)), Decimal(str(cap))
+        if minimum < 0 or cap <= 0:
+            raise ValidationError({"tiers": _("Each tier is a minimum and a cap above zero.")})
+        if tiers and (minimum <= tiers[-1][0] or cap <= tiers[-1][1]):
+            raise ValidationError({"tiers": _("Each tier has a higher minimum and a higher cap than the one "
+                                              "before.")})
+        tiers.append([minimum, cap])
+    return [[int(m) if m == m.to_integral() else float(m), int(c) if c == c.to_integral() else float(c)]
+            for m, c in tiers]
+
+
+@transaction.atomic
+def update_item(*, item: FundItem, user, tiers, cap, total_cap, standard: str, request=None) -> FundItem:
+    """Change a supported item of a draft call: the tiers over its business figure (minimum → cap), or its flat cap,
+    the cap in all, and the standard as the call states it."""
+    item = FundItem.objects.select_for_update().select_related("call").get(pk=item.pk)
+    _require(user, "funds.manage_call", item.call)
+    if not in_group(item.call, "configurable"):
+        raise ValidationError(_("The call is open: its settings and items are fixed."), code="state")
+    errors = {}
+    tiers = _tiers(tiers)
+    if item.metric_label and not tiers:
+        errors["tiers"] = _("An item with a business figure has at least one tier.")
+    if not item.metric_label and tiers:
+        errors["tiers"] = _("This item has no business figure: give its cap instead of tiers.")
+    if not item.metric_label and not cap:
+        errors["cap"] = _("Enter the item's cap in yuan.")
+    if total_cap is not None and not item.per_unit:
+        errors["total_cap"] = _("Only an item supported per project or person has a cap in all.")
+    if len((standard or "").strip()) < 5:
+        errors["standard"] = _("State the support standard.")
+    if errors:
+        raise ValidationError(errors)
+    before = {"tiers": item.tiers, "cap": str(item.cap) if item.cap is not None else None,
+              "total_cap": str(item.total_cap) if item.total_cap is not None else None}
+    item.tiers, item.standard = tiers, standard.strip()
+    item.cap = None if item.metric_label else cap
+    item.total_cap = total_cap
+    item.save(update_fields=["tiers", "cap", "total_cap", "standard"])
+    record_event(verb="fund.item_changed", actor=user, target=item.call, organization=item.call.organiser,
+                 request=request, data={"item": item.code, "before": before, "tiers": item.tiers,
+                                        "cap": str(item.cap) if item.cap is not None else None,
+                                        "total_cap": str(item.total_cap) if item.total_cap is not None else None})
+    return item
 
 
 def _items_for(call: Call, codes: list[str]) -> list[FundItem]:
@@ -361,6 +485,38 @@ def record_objection(*, plan: FundPlan, user, item_request: ItemRequest, objecto
         facts=facts.strip(), received_on=received_on, recorded_by=user)
     record_event(verb="fund_plan.objection_recorded", actor=user, target=plan, organization=plan.call.organiser,
                  request=request, data={"objection": objection.pk, "item_request": item_request.pk})
+    return objection
+
+
+@transaction.atomic
+def file_objection(*, plan: FundPlan, item_request: ItemRequest, values: dict, ip: str | None = None,
+                   human_verified: bool = False) -> PlanObjection:
+    """Anyone objects to an item of the plan on the public form while it is on notice (公示期内), with real name,
+    identity document and phone (the bases' public form's protections: the person's check after several objections
+    from one network, the rate limits the view applies, the numbers encrypted); the objector keeps a tracking code.
+    The city bureau verifies it as one received in writing."""
+    from funds.selectors import objections_open, plan_rows
+    from publicity.services import captcha_message, captcha_required, new_tracking_code
+
+    plan = FundPlan.objects.select_for_update().select_related("call__organiser").get(pk=plan.pk)
+    if not objections_open(plan):
+        raise ValidationError(_("Objections are accepted only while the plan is on public notice."), code="closed")
+    if item_request.pk not in {r.pk for r in plan_rows(plan.call)}:
+        raise ValidationError({"item_request": _("Choose an item of the plan.")})
+    if not human_verified and captcha_required(ip, objections=PlanObjection.objects.all()):
+        raise ValidationError({"captcha": ValidationError(captcha_message(), code="captcha")})
+    email = (values.get("email") or "").strip()
+    objection = PlanObjection.objects.create(
+        plan=plan, item_request=item_request, objector=values["name"].strip()[:60], contact=email[:120],
+        facts=values["facts"].strip(), received_on=timezone.localdate(), channel=PlanObjection.Channel.ONLINE,
+        tracking_code=new_tracking_code(), id_type=values["id_type"], id_number=values["id_number"],
+        phone=values["phone"], email=email, ip_address=ip)
+    record_event(verb="fund_plan.objection_received", target=plan, organization=plan.call.organiser,
+                 data={"objection": objection.pk, "item_request": item_request.pk})
+    notify_event(event="objection.received", call=plan.call, recipients=fund_officers_of(plan),
+                 context={"call": plan.call.title, "park": item_request.application.park.name, "notice": plan.title,
+                          "code": objection.tracking_code},
+                 link=reverse("funds:plan", args=[plan.call_id]))
     return objection
 
 

@@ -46,7 +46,8 @@ APPLICATION = ObjectFlow(
     transitions=[
         Transition("submit", source={DRAFT, RETURNED}, target=SUBMITTED,
                    permission="applications.submit_application", verb="application.submitted",
-                   notify={"park": "fund.submitted", "district_reviewers": "fund.received"}, label=_("Submit"), url="applications:submit"),
+                   notify={"park": "fund.submitted", "district_reviewers": "fund.received"},
+                   label=_("Submit"), url="applications:submit"),
         # 区商务部门出具初审意见
         Transition("approve", source={SUBMITTED}, target=APPROVED, permission="funds.district_review",
                    verb="fund.district_approved", notify={"park": "fund.decided", "fund_officers": "fund.forwarded"},
@@ -59,9 +60,11 @@ APPLICATION = ObjectFlow(
                    label=_("Preliminary review"), url="funds:district-review"),
         # 市商务局形式审查并组织项目审核（评审）
         Transition("evaluate", source={APPROVED}, target=EVALUATED, permission="funds.city_review",
-                   verb="fund.city_evaluated", notify={"park": "fund.decided"}, label=_("City review"), url="funds:city-review"),
+                   verb="fund.city_evaluated", notify={"park": "fund.decided"},
+                   label=_("City review"), url="funds:city-review"),
         Transition("decline", source={APPROVED}, target=DECLINED, permission="funds.city_review",
-                   verb="fund.city_declined", notify={"park": "fund.decided"}, label=_("City review"), url="funds:city-review"),
+                   verb="fund.city_declined", notify={"park": "fund.decided"},
+                   label=_("City review"), url="funds:city-review"),
         # 有异议的项目…情况属实的取消该单位财政资金支持资格 (every item of it cancelled; the enterprise is told of
         # each item's cancellation)
         Transition("cancel_support", source={EVALUATED}, target=SUPPORT_CANCELLED, permission="funds.manage_plan",

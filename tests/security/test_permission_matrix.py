@@ -134,7 +134,8 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
         ("city-calls", "get"), ("call-manage", "get"), ("city-review", "get"), ("plan", "get"),
         ("plan-draft", "post"), ("plan-publish", "get"), ("objection-new", "get"), ("objection-decide", "post"),
         ("plan-submit", "get"), ("plan-approval", "get"), ("approval-file", "get"), ("plan-issue", "get"),
-        ("plan-document", "get"))},
+        ("plan-document", "get"), ("call-new", "get"), ("call-edit", "get"), ("call-items", "get"),
+        ("call-open", "post"), ("call-close", "post"), ("notice-object", "get"), ("objection-receipt", "get"))},
     # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
     "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
     "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
