@@ -31,6 +31,9 @@ class DossierSpec:
     after_submission: Callable
     # (user, application) -> bool: who, beyond the applicant, reads the submitted versions.
     can_read_submitted: Callable
+    # (call) -> None; raises ValidationError when the call cannot open yet (the fund: without supported items).
+    # The bases' thresholds are checked by applications.services.open_call itself.
+    check_open: Callable = lambda call: None
     dossier_title: str = ""
     justification_allowed: bool = True
     extra: dict = field(default_factory=dict)
@@ -47,8 +50,12 @@ def programme_of(call) -> str:
     return getattr(call, "programme", "") or BASES
 
 
+def spec_for_call(call) -> DossierSpec:
+    return SPECS[programme_of(call)]
+
+
 def spec_for(application) -> DossierSpec:
-    return SPECS[programme_of(application.call)]
+    return spec_for_call(application.call)
 
 
 def is_bases(call) -> bool:

@@ -175,33 +175,38 @@ def _check_co_issuers(call: Call, organizations: list[Organization]) -> list[Org
 
 @transaction.atomic
 def open_call(*, user, call: Call, request=None) -> Call:
+    """Open the call for applications: its deadline still ahead and what its programme asks before (the bases:
+    the thresholds of every region class; another programme: its own check, e.g. the fund's supported items);
+    then the programme's transition (its permission and audit verb)."""
+    from applications.programmes import spec_for_call
+    from portal.workflow import flow_of, perform
+
     call = Call.objects.select_for_update().get(pk=call.pk)
-    _require(user, "applications.manage_call", call)
+    _require(user, flow_of(call).transition("open").permission, call)
     if call.park_deadline <= timezone.now():
         raise ValidationError(_("The deadline for parks has passed; change it before opening the call."))
-    if not call.thresholds.exists():
-        raise ValidationError(_("Enter the thresholds before opening the call."))
-    without = [name for key, name in call.region_classes.values_list("key", "name")
-               if not call.thresholds.filter(region_class=key).exists()]
-    if without:
-        raise ValidationError(_("Enter the thresholds of the region class(es) %(names)s before opening the call.")
-                              % {"names": "、".join(without)})
-    call.open()
-    call.save()
-    record_event(verb="call.opened", actor=user, target=call, organization=call.organiser,
-                 request=request)
+    if is_bases(call):
+        if not call.thresholds.exists():
+            raise ValidationError(_("Enter the thresholds before opening the call."))
+        without = [name for key, name in call.region_classes.values_list("key", "name")
+                   if not call.thresholds.filter(region_class=key).exists()]
+        if without:
+            raise ValidationError(_("Enter the thresholds of the region class(es) %(names)s before opening the "
+                                    "call.") % {"names": "、".join(without)})
+    else:
+        spec_for_call(call).check_open(call)
+    perform(call, "open", user=user, organization=call.organiser, request=request)
     transaction.on_commit(bump_public_cache)
     return call
 
 
 @transaction.atomic
 def close_call(*, user, call: Call, request=None) -> Call:
+    """Close the call (its programme's transition, permission and audit verb)."""
+    from portal.workflow import perform
+
     call = Call.objects.select_for_update().get(pk=call.pk)
-    _require(user, "applications.manage_call", call)
-    call.close()
-    call.save()
-    record_event(verb="call.closed", actor=user, target=call, organization=call.organiser,
-                 request=request)
+    perform(call, "close", user=user, organization=call.organiser, request=request)
     transaction.on_commit(bump_public_cache)
     return call
 

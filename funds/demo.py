@@ -13,7 +13,7 @@ from applications import services as application_services
 from applications.demo import _pdf
 from applications.models import Application, Call
 from funds import services
-from funds.items import BASIC_MATERIALS
+from funds.items import BASIC_MATERIALS, SEED_ITEMS
 from portal.accounts.demo import DEMO_PASSWORD, _org
 from portal.accounts.models import Membership, Organization, Region, Role, User
 
@@ -63,24 +63,20 @@ def load_accounts() -> dict:
 
 
 def load_call() -> Call:
-    """The call of 珠商〔2019〕28号, kept open from the day the demo is loaded (so that enterprises can apply)."""
+    """The call of 珠商〔2019〕28号, drafted by 珠海市商务局's fund officer with the guide's items and opened, kept open
+    from the day the demo is loaded (so that enterprises can apply)."""
     deadline = timezone.localtime(timezone.now() + timedelta(days=30)).replace(hour=17, minute=30, second=0,
                                                                                microsecond=0)
-    defaults = {
-        "document_number": "珠商〔2019〕28号", "issuers": ORGANISER, "level": Call.Level.PROVINCIAL,
-        "programme": "fund", "organiser": Organization.objects.get(name=ORGANISER),
-        "region": Region.objects.get(code="440400"), "recommending_tier": Call.RecommendingTier.CITY,
-        "quota_per_unit": 1, "park_deadline": deadline, "recommend_deadline": deadline + timedelta(days=14),
-        "publicity_days": 5, "co_review_required": False, "evidence_categories": BASIC_MATERIALS,
-    }
+    values = {"year": 2019, "title": CALL_TITLE, "document_number": "珠商〔2019〕28号", "park_deadline": deadline,
+              "recommend_deadline": deadline + timedelta(days=14), "publicity_days": 5}
+    officer = User.objects.get(username="zh_fund")
     call = Call.objects.filter(title=CALL_TITLE).first()
     if call is None:
-        call = Call.objects.create(title=CALL_TITLE, **defaults)
+        call = services.save_fund_call(user=officer, values=values, item_codes=[row["code"] for row in SEED_ITEMS])
     else:
-        Call.objects.filter(pk=call.pk).update(park_deadline=deadline,
-                                               recommend_deadline=defaults["recommend_deadline"])
-    if call.status == Call.Status.DRAFT:  # the fund call has items, not thresholds: opened as data
-        Call.objects.filter(pk=call.pk).update(status=Call.Status.OPEN)
+        Call.objects.filter(pk=call.pk).update(park_deadline=deadline, recommend_deadline=values["recommend_deadline"])
+    if call.status == Call.Status.DRAFT:
+        application_services.open_call(user=officer, call=call)
     call.refresh_from_db()
     services.install_items(call)
     return call

@@ -19,7 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from applications.models import private_storage
+from portal.crypto import EncryptedTextField, ObjectorDataMixin
 from portal.workflow import fsm
+from publicity.models import Objection as PublicObjection
+
+ID_TYPES = PublicObjection.IdType.choices  # the identity documents the public objection forms accept
 
 
 def _money(verbose_name, **kwargs):
@@ -163,14 +167,22 @@ class FundPlan(ConcurrentTransitionMixin, models.Model):
         return self.title
 
 
-class PlanObjection(models.Model):
-    """异议: an objection to one item of the plan, received in writing during the notice and verified (核查) by
-    the city bureau; an upheld one cancels that item's support (五(5) "情况属实的取消该单位财政资金支持资格")."""
+class PlanObjection(ObjectorDataMixin, models.Model):
+    """异议: an objection to one item of the plan during the notice, received in writing (recorded by the city
+    bureau) or filed by anyone on the public form (with a tracking code), and verified (核查) by the city bureau; an
+    upheld one cancels that item's support (五(5) "情况属实的取消该单位财政资金支持资格").
+
+    The identity number and phone of an objector on the form are personal data: encrypted at rest, with a keyed
+    hash for the limits (portal/crypto.py), shown masked."""
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Being verified")
         UPHELD = "upheld", _("Upheld: support cancelled")
         NOT_UPHELD = "not_upheld", _("Not upheld")
+
+    class Channel(models.TextChoices):
+        WRITTEN = "written", _("In writing, recorded by the bureau")
+        ONLINE = "online", _("Online form")
 
     plan = models.ForeignKey(FundPlan, on_delete=models.PROTECT, related_name="objections")
     item_request = models.ForeignKey(ItemRequest, on_delete=models.PROTECT, related_name="objections")
@@ -178,9 +190,20 @@ class PlanObjection(models.Model):
     contact = models.CharField(_("contact details"), max_length=120)
     facts = models.TextField(_("facts and reasons"))
     received_on = models.DateField(_("received on"))
+    channel = models.CharField(_("received by"), max_length=10, choices=Channel.choices, default=Channel.WRITTEN)
+    tracking_code = models.CharField(_("tracking code"), max_length=20, blank=True)
+    id_type = models.CharField(_("identity document"), max_length=20, choices=ID_TYPES, blank=True)
+    id_number = EncryptedTextField(_("number of the identity document"), blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    email = models.EmailField(_("email"), blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, null=True)
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING)
     finding = models.TextField(_("finding of the verification"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", help_text=_("Empty for an objection filed on the public form."))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -189,6 +212,8 @@ class PlanObjection(models.Model):
         verbose_name = _("objection to the plan")
         verbose_name_plural = _("objections to the plan")
         ordering = ["plan", "received_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["tracking_code"], condition=~models.Q(tracking_code=""),
+                                               name="plan_objection_unique_tracking_code")]
 
     def __str__(self) -> str:
         return f"{self.objector} · {self.item_request}"

@@ -3,6 +3,7 @@ the city commerce bureau (the call's organiser) reviews, plans and issues."""
 
 import rules
 
+from applications.models import Application
 from applications.programmes import programme_of
 from portal.accounts.models import Organization, Role
 from portal.accounts.rules import is_district_reviewer, is_enterprise_applicant, is_fund_officer
@@ -12,6 +13,9 @@ FUND = "fund"
 
 
 def _call_of(obj):
+    """The call of a call, an application, a plan, or an item request (its application's)."""
+    if isinstance(getattr(obj, "application", None), Application):
+        obj = obj.application
     return getattr(obj, "call", obj)
 
 
@@ -41,5 +45,7 @@ rules.add_perm("funds.apply", is_enterprise_applicant)
 rules.add_perm("funds.district_review", is_district_reviewer_of)
 rules.add_perm("funds.city_review", is_fund_officer_of)
 rules.add_perm("funds.manage_plan", is_fund_officer_of)
+rules.add_perm("funds.add_call", is_fund_officer)  # of the city commerce bureau, which organises the call
+rules.add_perm("funds.manage_call", is_fund_officer_of)
 rules.add_perm("funds.view_district_inbox", is_district_reviewer)
 rules.add_perm("funds.view_fund_calls", is_fund_officer)

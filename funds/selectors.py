@@ -91,6 +91,13 @@ def plan_of(call: Call) -> FundPlan | None:
     return FundPlan.objects.filter(call=call).select_related("call__organiser").first()
 
 
+def objections_open(plan: FundPlan | None) -> bool:
+    """Is the plan on public notice today (公示期内), so that anyone may object to one of its items?"""
+    if plan is None or plan.state != "publicity" or plan.publicity_start is None:
+        return False
+    return plan.publicity_start <= timezone.localdate() <= plan.publicity_end
+
+
 def objections_of(plan: FundPlan) -> QuerySet[PlanObjection]:
     return plan.objections.select_related("item_request__item", "item_request__application__park") \
         .order_by("received_on", "id")

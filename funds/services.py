@@ -26,7 +26,7 @@ from applications.models import Application, Call, DossierSection
 from applications.programmes import programme_of
 from applications.services import ApplicationExists
 from funds.dossier import COVER_KEY, outline
-from funds.items import SEED_ITEMS
+from funds.items import BASIC_MATERIALS, SEED_ITEMS
 from funds.models import FundItem, FundPlan, FundReview, GovernmentApproval, ItemRequest, PlanObjection
 from funds.spec import FUND
 from portal.accounts.models import Organization, Role
@@ -35,7 +35,7 @@ from portal.audit.services import record_event
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify_event
 from portal.workdays import add_workdays
-from portal.workflow import can, flow_of
+from portal.workflow import in_group, perform, tell
 
 OPINION_MIN = 2
 DUPLICATE_TYPE = _lazy("Items of the same type cannot be requested twice (同一类型项目不可重复申报).")
@@ -46,19 +46,6 @@ def _require(user, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def _move(*, user, obj, name: str, organization, request=None, data=None) -> None:
-    """Perform the definition's transition ``name`` on ``obj``: its permission, its source state and guards
-    (the engine), the django-fsm method, the save and the audit verb the definition names."""
-    move = flow_of(obj).transition(name)
-    _require(user, move.permission, obj)
-    if not can(user, obj, name):
-        raise ValidationError(_("This step is not possible in the current state."), code="state")
-    getattr(obj, name)()
-    obj.save()
-    record_event(verb=move.verb, actor=user, target=obj, organization=organization, request=request,
-                 data=data or {})
-
-
 def _fund_call(call: Call) -> None:
     if programme_of(call) != FUND:
         raise ValidationError(_("This call is not a fund call."), code="programme")
@@ -66,12 +53,21 @@ def _fund_call(call: Call) -> None:
 
 # --- items ---------------------------------------------------------------------------------------
 
-def install_items(call: Call, items: list[dict] = SEED_ITEMS) -> list[FundItem]:
-    """Create or update a fund call's supported items from data (the seed's nine items by default); used by
-    the demo data and by tests. Items already requested are updated in place, never removed."""
+def install_items(call: Call, items: list[dict] = SEED_ITEMS, *, keep: bool = False) -> list[FundItem]:
+    """Create or update a fund call's supported items from data (the seed's nine items by default). Items already
+    requested are updated in place, never removed; with ``keep``, an item the call has keeps its figures (the
+    officer may have changed them) and takes only its place in the list."""
     _fund_call(call)
     installed = []
+    existing = {i.code: i for i in FundItem.objects.filter(call=call)} if keep else {}
     for order, row in enumerate(items, start=1):
+        if row["code"] in existing:
+            item = existing[row["code"]]
+            if item.order != order:
+                item.order = order
+                item.save(update_fields=["order"])
+            installed.append(item)
+            continue
         values = {k: v for k, v in row.items() if k != "code"}
         values["order"] = order
         for money in ("cap", "total_cap", "expenditure_ratio"):
@@ -80,6 +76,120 @@ def install_items(call: Call, items: list[dict] = SEED_ITEMS) -> list[FundItem]:
         item, _created = FundItem.objects.update_or_create(call=call, code=row["code"], defaults=values)
         installed.append(item)
     return installed
+
+
+# --- the call (申报通知): drafted by the city bureau with its supported items, opened, closed -------------------
+
+CALL_FIELDS = ("title", "document_number", "park_deadline", "recommend_deadline", "publicity_days")
+
+
+def _organiser_of(user) -> Organization:
+    """The city commerce bureau (市商务局) the fund officer works for: the call's organiser; its city is the call's."""
+    for m in memberships_of(user):
+        if (m.role == Role.FUND_OFFICER and m.organization.kind == Organization.Kind.CITY_COMMERCE
+                and m.organization.region_id):
+            return m.organization
+    raise PermissionDenied
+
+
+@transaction.atomic
+def save_fund_call(*, user, values: dict, item_codes: list[str], call: Call | None = None, request=None) -> Call:
+    """Draft a fund call, or change it while it is a draft: its title, document number, deadlines (the
+    enterprises', the districts' preliminary review) and the working days of the plan's notice; the region is the
+    bureau's city. Its supported items are those of the guide (seed 004) the officer keeps, in the guide's order."""
+    creating = call is None
+    if creating:
+        _require(user, "funds.add_call")
+        organiser = _organiser_of(user)
+        call = Call(programme=FUND, organiser=organiser, region=organiser.region, issuers=organiser.name,
+                    level=Call.Level.PROVINCIAL, quota_per_unit=1, co_review_required=False,
+                    evidence_categories=BASIC_MATERIALS)
+    else:
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        _fund_call(call)
+        _require(user, "funds.manage_call", call)
+        if not in_group(call, "configurable"):
+            raise ValidationError(_("The call is open: its settings and items are fixed."), code="state")
+    errors = {}
+    park_deadline, recommend_deadline = values.get("park_deadline"), values.get("recommend_deadline")
+    if park_deadline is None or park_deadline <= timezone.now():
+        errors["park_deadline"] = _("The deadline for enterprises must be in the future.")
+    elif recommend_deadline is None or recommend_deadline <= park_deadline:
+        errors["recommend_deadline"] = _("The districts' preliminary review ends after the enterprises' deadline.")
+    chosen = [row for row in SEED_ITEMS if row["code"] in set(item_codes or [])]
+    if not chosen:
+        errors["items"] = _("Choose at least one supported item.")
+    values = {**values, "title": (values.get("title") or "").strip()}
+    if not values["title"] and values.get("year"):
+        values["title"] = f"{values['year']}年{call.region.name}内外经贸发展专项资金（服务贸易发展事项）申报"
+    if not values["title"]:
+        errors["year"] = _("Enter the year of the call, or its title.")
+    if not (values.get("document_number") or "").strip():
+        errors["document_number"] = _("Enter the document number of the call.")
+    if errors:
+        raise ValidationError(errors)
+    for name in CALL_FIELDS:
+        value = values[name]
+        setattr(call, name, value.strip() if isinstance(value, str) else value)
+    call.recommending_tier = call.recommending_unit.key  # the district commerce bureaus (the definition's chain)
+    # the status changes only through its transitions; enterprises apply, not parks of a type, to items, not
+    # against the bases' basic conditions
+    call.full_clean(exclude=["status", "recommending_tier", "park_types", "basic_conditions"])
+    call.save()
+    FundItem.objects.filter(call=call).exclude(code__in=[row["code"] for row in chosen]).delete()  # none requested
+    install_items(call, chosen, keep=True)
+    record_event(verb="call.created" if creating else "call.updated", actor=user, target=call,
+                 organization=call.organiser, request=request, data={"items": [row["code"] for row in chosen]})
+    return call
+
+
+def _tiers(raw) -> list[list]:
+    tiers = []
+    for minimum, cap in raw or []:
+        minimum, cap = Decimal(str(minimum)), Decimal(str(cap))
+        if minimum < 0 or cap <= 0:
+            raise ValidationError({"tiers": _("Each tier is a minimum and a cap above zero.")})
+        if tiers and (minimum <= tiers[-1][0] or cap <= tiers[-1][1]):
+            raise ValidationError({"tiers": _("Each tier has a higher minimum and a higher cap than the one "
+                                              "before.")})
+        tiers.append([minimum, cap])
+    return [[int(m) if m == m.to_integral() else float(m), int(c) if c == c.to_integral() else float(c)]
+            for m, c in tiers]
+
+
+@transaction.atomic
+def update_item(*, item: FundItem, user, tiers, cap, total_cap, standard: str, request=None) -> FundItem:
+    """Change a supported item of a draft call: the tiers over its business figure (minimum → cap), or its flat cap,
+    the cap in all, and the standard as the call states it."""
+    item = FundItem.objects.select_for_update().select_related("call").get(pk=item.pk)
+    _require(user, "funds.manage_call", item.call)
+    if not in_group(item.call, "configurable"):
+        raise ValidationError(_("The call is open: its settings and items are fixed."), code="state")
+    errors = {}
+    tiers = _tiers(tiers)
+    if item.metric_label and not tiers:
+        errors["tiers"] = _("An item with a business figure has at least one tier.")
+    if not item.metric_label and tiers:
+        errors["tiers"] = _("This item has no business figure: give its cap instead of tiers.")
+    if not item.metric_label and not cap:
+        errors["cap"] = _("Enter the item's cap in yuan.")
+    if total_cap is not None and not item.per_unit:
+        errors["total_cap"] = _("Only an item supported per project or person has a cap in all.")
+    if len((standard or "").strip()) < 5:
+        errors["standard"] = _("State the support standard.")
+    if errors:
+        raise ValidationError(errors)
+    before = {"tiers": item.tiers, "cap": str(item.cap) if item.cap is not None else None,
+              "total_cap": str(item.total_cap) if item.total_cap is not None else None}
+    item.tiers, item.standard = tiers, standard.strip()
+    item.cap = None if item.metric_label else cap
+    item.total_cap = total_cap
+    item.save(update_fields=["tiers", "cap", "total_cap", "standard"])
+    record_event(verb="fund.item_changed", actor=user, target=item.call, organization=item.call.organiser,
+                 request=request, data={"item": item.code, "before": before, "tiers": item.tiers,
+                                        "cap": str(item.cap) if item.cap is not None else None,
+                                        "total_cap": str(item.total_cap) if item.total_cap is not None else None})
+    return item
 
 
 def _items_for(call: Call, codes: list[str]) -> list[FundItem]:
@@ -201,12 +311,9 @@ def _context(application) -> dict:
 
 def after_submission(*, application, version, user) -> None:
     """Called by ``applications.services.submit_application`` (inside its transaction) for a fund application."""
-    context = _context(application)
-    notify_event(event="fund.submitted", call=application.call, context=context, recipients=applicants_of(application),
-                 link=reverse("applications:detail", args=[application.pk]))
-    notify_event(event="fund.received", call=application.call, context=context,
-                 recipients=district_reviewers_of(application),
-                 link=reverse("funds:district-review", args=[application.pk]))
+    tell(application, "submit", context=_context(application),
+         link={"park": reverse("applications:detail", args=[application.pk]),
+               "district_reviewers": reverse("funds:district-review", args=[application.pk])})
 
 
 # --- the district's preliminary review (初审) --------------------------------------------------------
@@ -240,20 +347,15 @@ def district_review(*, application: Application, user, decision: str, opinion: s
         raise ValidationError({"decision": _("Choose a decision.")})
     opinion = _opinion(opinion)
     organization = _reviewing_org(user, application, Role.DISTRICT_REVIEWER)
-    _move(user=user, obj=application, name=decision, organization=application.park, request=request,
-          data={"version": application.latest_version_number, "opinion": opinion, "unit": organization.name})
-    review = FundReview.objects.create(application=application, tier=FundReview.Tier.DISTRICT,
-                                       version_number=application.latest_version_number, decision=decision,
-                                       opinion=opinion, reviewer=user, organization=organization)
     context = {**_context(application), "unit": organization.name, "decision": str(DISTRICT_DECISIONS[decision]),
                "reason": opinion}
-    link = reverse("applications:detail", args=[application.pk])
-    notify_event(event="fund.decided", call=application.call, context=context, link=link,
-                 recipients=applicants_of(application))
-    if decision == "approve":
-        notify_event(event="fund.forwarded", call=application.call, context=context,
-                     link=reverse("funds:city-review", args=[application.pk]), recipients=fund_officers_of(application))
-    return review
+    perform(application, decision, user=user, organization=application.park, request=request,
+            data={"version": application.latest_version_number, "opinion": opinion, "unit": organization.name},
+            context=context, link={"park": reverse("applications:detail", args=[application.pk]),
+                                   "fund_officers": reverse("funds:city-review", args=[application.pk])})
+    return FundReview.objects.create(application=application, tier=FundReview.Tier.DISTRICT,
+                                     version_number=application.latest_version_number, decision=decision,
+                                     opinion=opinion, reviewer=user, organization=organization)
 
 
 # --- the city's formal check and review (形式审查、评审) ---------------------------------------------------
@@ -304,19 +406,17 @@ def city_review(*, application: Application, user, decision: str, opinion: str, 
         if not any(r.approved_amount for r in requests):
             raise ValidationError(_("Propose support for at least one item, or decide that it is not supported."))
     organization = _reviewing_org(user, application, Role.FUND_OFFICER)
-    _move(user=user, obj=application, name=decision, organization=application.park, request=request,
-          data={"version": application.latest_version_number, "opinion": opinion,
-                "items": {r.item.code: str(r.approved_amount) for r in requests if r.approved_amount is not None}})
-    if decision == "evaluate":
-        ItemRequest.objects.bulk_update(requests, ["approved_amount", "score", "city_opinion"])
-    review = FundReview.objects.create(application=application, tier=FundReview.Tier.CITY,
-                                       version_number=application.latest_version_number, decision=decision,
-                                       opinion=opinion, reviewer=user, organization=organization)
     context = {**_context(application), "unit": organization.name, "decision": str(CITY_DECISIONS[decision]),
                "reason": opinion}
-    notify_event(event="fund.decided", call=application.call, context=context,
-                 link=reverse("applications:detail", args=[application.pk]), recipients=applicants_of(application))
-    return review
+    perform(application, decision, user=user, organization=application.park, request=request,
+            data={"version": application.latest_version_number, "opinion": opinion,
+                  "items": {r.item.code: str(r.approved_amount) for r in requests if r.approved_amount is not None}},
+            context=context, link=reverse("applications:detail", args=[application.pk]))
+    if decision == "evaluate":
+        ItemRequest.objects.bulk_update(requests, ["approved_amount", "score", "city_opinion"])
+    return FundReview.objects.create(application=application, tier=FundReview.Tier.CITY,
+                                     version_number=application.latest_version_number, decision=decision,
+                                     opinion=opinion, reviewer=user, organization=organization)
 
 
 # --- the funding plan (专项资金安排计划) -------------------------------------------------------------------
@@ -353,8 +453,8 @@ def publish_plan(*, plan: FundPlan, user, start: date, request=None) -> FundPlan
     except Exception as exc:  # noqa: BLE001 - a year the working-day calendar does not know yet
         raise ValidationError({"start": str(exc)}) from exc
     plan.publicity_start, plan.publicity_end = start, end
-    _move(user=user, obj=plan, name="publish", organization=plan.call.organiser, request=request,
-          data={"window": f"{start.isoformat()}/{end.isoformat()}", "days": plan.call.publicity_days})
+    perform(plan, "publish", user=user, organization=plan.call.organiser, request=request,
+            data={"window": f"{start.isoformat()}/{end.isoformat()}", "days": plan.call.publicity_days})
     return plan
 
 
@@ -389,6 +489,38 @@ def record_objection(*, plan: FundPlan, user, item_request: ItemRequest, objecto
 
 
 @transaction.atomic
+def file_objection(*, plan: FundPlan, item_request: ItemRequest, values: dict, ip: str | None = None,
+                   human_verified: bool = False) -> PlanObjection:
+    """Anyone objects to an item of the plan on the public form while it is on notice (公示期内), with real name,
+    identity document and phone (the bases' public form's protections: the person's check after several objections
+    from one network, the rate limits the view applies, the numbers encrypted); the objector keeps a tracking code.
+    The city bureau verifies it as one received in writing."""
+    from funds.selectors import objections_open, plan_rows
+    from publicity.services import captcha_message, captcha_required, new_tracking_code
+
+    plan = FundPlan.objects.select_for_update().select_related("call__organiser").get(pk=plan.pk)
+    if not objections_open(plan):
+        raise ValidationError(_("Objections are accepted only while the plan is on public notice."), code="closed")
+    if item_request.pk not in {r.pk for r in plan_rows(plan.call)}:
+        raise ValidationError({"item_request": _("Choose an item of the plan.")})
+    if not human_verified and captcha_required(ip, objections=PlanObjection.objects.all()):
+        raise ValidationError({"captcha": ValidationError(captcha_message(), code="captcha")})
+    email = (values.get("email") or "").strip()
+    objection = PlanObjection.objects.create(
+        plan=plan, item_request=item_request, objector=values["name"].strip()[:60], contact=email[:120],
+        facts=values["facts"].strip(), received_on=timezone.localdate(), channel=PlanObjection.Channel.ONLINE,
+        tracking_code=new_tracking_code(), id_type=values["id_type"], id_number=values["id_number"],
+        phone=values["phone"], email=email, ip_address=ip)
+    record_event(verb="fund_plan.objection_received", target=plan, organization=plan.call.organiser,
+                 data={"objection": objection.pk, "item_request": item_request.pk})
+    notify_event(event="objection.received", call=plan.call, recipients=fund_officers_of(plan),
+                 context={"call": plan.call.title, "park": item_request.application.park.name, "notice": plan.title,
+                          "code": objection.tracking_code},
+                 link=reverse("funds:plan", args=[plan.call_id]))
+    return objection
+
+
+@transaction.atomic
 def decide_objection(*, objection: PlanObjection, user, upheld: bool, finding: str, request=None) -> PlanObjection:
     """核查: an upheld objection cancels the support of its item (取消该单位财政资金支持资格)."""
     objection = PlanObjection.objects.select_for_update().select_related(
@@ -410,17 +542,15 @@ def decide_objection(*, objection: PlanObjection, user, upheld: bool, finding: s
     record_event(verb="fund_plan.objection_decided", actor=user, target=plan, organization=plan.call.organiser,
                  request=request, data={"objection": objection.pk, "upheld": upheld})
     if upheld and item_request.status == ItemRequest.Status.ACTIVE:
-        item_request.status, item_request.cancelled_reason = ItemRequest.Status.CANCELLED, finding
-        item_request.save(update_fields=["status", "cancelled_reason"])
-        record_event(verb="fund.item_cancelled", actor=user, target=application, organization=application.park,
-                     request=request, data={"item": item_request.item.code, "objection": objection.pk})
-        notify_event(event="fund.item_cancelled", call=plan.call,
-                     context={"call": plan.call.title, "name": item_request.item.name, "reason": finding},
-                     link=reverse("applications:detail", args=[application.pk]), recipients=applicants_of(application))
+        item_request.cancelled_reason = finding
+        perform(item_request, "cancel", user=user, organization=application.park, request=request,
+                data={"item": item_request.item.code, "objection": objection.pk}, call=plan.call,
+                context={"call": plan.call.title, "name": item_request.item.name, "reason": finding},
+                link=reverse("applications:detail", args=[application.pk]))
         if not application.item_requests.filter(status=ItemRequest.Status.ACTIVE,
                                                 approved_amount__gt=0).exists():
-            _move(user=user, obj=application, name="cancel_support", organization=application.park, request=request,
-                  data={"objection": objection.pk})
+            perform(application, "cancel_support", user=user, organization=application.park, request=request,
+                    data={"objection": objection.pk})
     return objection
 
 
@@ -434,7 +564,7 @@ def submit_for_approval(*, plan: FundPlan, user, request=None) -> FundPlan:
                               code="window")
     if plan.objections.filter(decision=PlanObjection.Decision.PENDING).exists():
         raise ValidationError(_("Verify every objection first."), code="objections")
-    _move(user=user, obj=plan, name="submit_for_approval", organization=plan.call.organiser, request=request)
+    perform(plan, "submit_for_approval", user=user, organization=plan.call.organiser, request=request)
     return plan
 
 
@@ -456,8 +586,8 @@ def record_approval(*, plan: FundPlan, user, document_number: str, document_date
         raise ValidationError(errors)
     name = safe_display_name(uploaded_file.name or "")
     kind, sha256 = check_upload(uploaded_file, name=name, max_bytes=settings.DOSSIER_MAX_FILE_MB * 1024 * 1024)
-    _move(user=user, obj=plan, name="approve_plan", organization=plan.call.organiser, request=request,
-          data={"document_number": document_number, "document_date": document_date.isoformat(), "sha256": sha256})
+    perform(plan, "approve_plan", user=user, organization=plan.call.organiser, request=request,
+            data={"document_number": document_number, "document_date": document_date.isoformat(), "sha256": sha256})
     approval = GovernmentApproval(plan=plan, document_number=document_number[:60], document_date=document_date,
                                   original_name=name, file_kind=kind, sha256=sha256, recorded_by=user)
     uploaded_file.seek(0)
@@ -480,15 +610,14 @@ def issue_plan(*, plan: FundPlan, user, document_number: str, document_date: dat
     if errors:
         raise ValidationError(errors)
     plan.document_number, plan.document_date, plan.issued_at = document_number[:60], document_date, timezone.now()
-    _move(user=user, obj=plan, name="issue", organization=plan.call.organiser, request=request,
-          data={"document_number": plan.document_number})
+    perform(plan, "issue", user=user, organization=plan.call.organiser, request=request,
+            data={"document_number": plan.document_number})
     from funds.selectors import plan_rows
 
     funded = {row.application_id: row.application for row in plan_rows(plan.call)}
     for application in funded.values():
-        _move(user=user, obj=application, name="fund", organization=application.park, request=request,
-              data={"plan": plan.pk, "document_number": plan.document_number})
-        notify_event(event="fund.plan_issued", call=plan.call,
-                     context={"call": plan.call.title, "document": plan.document_number},
-                     link=reverse("applications:detail", args=[application.pk]), recipients=applicants_of(application))
+        perform(application, "fund", user=user, organization=application.park, request=request,
+                data={"plan": plan.pk, "document_number": plan.document_number},
+                context={"call": plan.call.title, "document": plan.document_number},
+                link=reverse("applications:detail", args=[application.pk]))
     return plan

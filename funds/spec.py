@@ -66,6 +66,12 @@ def after_submission(application, version, user):
     services.after_submission(application=application, version=version, user=user)
 
 
+def check_open(call):
+    """A fund call opens with its supported items (an enterprise applies for one or more of them)."""
+    if not call.fund_items.exists():
+        raise ValidationError(_("Add the call's supported items before opening it."), code="no_items")
+
+
 def can_read_submitted(user, application) -> bool:
     from funds import rules
 
@@ -75,5 +81,5 @@ def can_read_submitted(user, application) -> bool:
 SPEC = DossierSpec(
     key=FUND, sections=sections, evidence_categories=evidence_categories, criteria=criteria,
     check_submission=check_submission, after_submission=after_submission, can_read_submitted=can_read_submitted,
-    dossier_title=_("Service-trade Fund Application"), justification_allowed=False,
+    check_open=check_open, dossier_title=_("Service-trade Fund Application"), justification_allowed=False,
 )

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -143,12 +144,120 @@ def city_calls(request):
     return render(request, "funds/city_calls.html", {"calls": selectors.calls_run_by(request.user)})
 
 
-@login_required
-def call_manage(request, pk: int):
-    call = _managed_call(request, pk)
+def _manage_page(request, call: Call, *, status: int = 200):
     return render(request, "funds/call_manage.html", {
         "call": call, "applications": selectors.city_applications(call), "plan": selectors.plan_of(call),
-        "items": selectors.items_of(call)})
+        "items": selectors.items_of(call)}, status=status)
+
+
+@login_required
+def call_manage(request, pk: int):
+    return _manage_page(request, _managed_call(request, pk))
+
+
+def _call_values(form) -> dict:
+    return {name: form.cleaned_data[name] for name in ("year", "title", "document_number", "park_deadline",
+                                                       "recommend_deadline", "publicity_days")}
+
+
+@login_required
+def call_new(request):
+    """市商务局 drafts a fund call: its settings and the guide's supported items."""
+    if not request.user.has_perm("funds.add_call"):
+        raise PermissionDenied
+    form = forms.CallForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call = services.save_fund_call(user=request.user, values=_call_values(form),
+                                               item_codes=form.cleaned_data["items"], request=request)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("The call is drafted. Check its items, then open it."))
+                return redirect("funds:call-manage", pk=call.pk)
+        return render(request, "funds/call_form.html", {"form": form, "call": None}, status=400)
+    return render(request, "funds/call_form.html", {"form": form, "call": None})
+
+
+@login_required
+def call_edit(request, pk: int):
+    call = _managed_call(request, pk)
+    if not in_group(call, "configurable"):
+        messages.error(request, _("The call is open: its settings and items are fixed."))
+        return redirect("funds:call-manage", pk=pk)
+    initial = {"year": timezone.localtime(call.park_deadline).year, "title": call.title,
+               "document_number": call.document_number, "park_deadline": timezone.localtime(call.park_deadline),
+               "recommend_deadline": timezone.localtime(call.recommend_deadline), "publicity_days": call.publicity_days,
+               "items": [i.code for i in selectors.items_of(call)]}
+    form = forms.CallForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_fund_call(user=request.user, call=call, values=_call_values(form),
+                                        item_codes=form.cleaned_data["items"], request=request)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("The call is saved."))
+                return redirect("funds:call-manage", pk=pk)
+        return render(request, "funds/call_form.html", {"form": form, "call": call}, status=400)
+    return render(request, "funds/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+def call_items(request, pk: int):
+    """The call's supported items; while the call is a draft each has a form for its tiers, caps and standard."""
+    call = _managed_call(request, pk)
+    items = list(selectors.items_of(call))
+    editable = in_group(call, "configurable")
+    item_forms = [forms.ItemForm(item=item) for item in items] if editable else []
+    status = 200
+    if request.method == "POST":
+        item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
+        if item is None or not editable:
+            raise Http404
+        form = forms.ItemForm(request.POST, item=item)
+        if form.is_valid():
+            try:
+                services.update_item(item=item, user=request.user, request=request, **form.values())
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("The item %(item)s is saved.") % {"item": item})
+                return redirect("funds:call-items", pk=pk)
+        item_forms = [form if f.item.pk == item.pk else f for f in item_forms]
+        status = 400
+    return render(request, "funds/call_items.html", {
+        "call": call, "items": items, "item_forms": item_forms, "editable": editable}, status=status)
+
+
+def _call_step(request, pk: int, step, success: str):
+    call = _managed_call(request, pk)
+    try:
+        step(user=request.user, call=call, request=request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _manage_page(request, call, status=400)
+    messages.success(request, success)
+    return redirect("funds:call-manage", pk=pk)
+
+
+@login_required
+@require_POST
+def call_open(request, pk: int):
+    from applications.services import open_call
+
+    return _call_step(request, pk, open_call, _("The call is open: enterprises of the city can apply."))
+
+
+@login_required
+@require_POST
+def call_close(request, pk: int):
+    from applications.services import close_call
+
+    return _call_step(request, pk, close_call, _("The call is closed."))
 
 
 @login_required
@@ -332,10 +441,66 @@ def plan_document(request, pk: int, fmt: str):
 
 def notice(request, pk: int):
     """在市商务局网站公示: the plan as posted (enterprise, district, item, amount), readable by anyone."""
+    call, plan = _public_plan(pk)
+    rows = selectors.plan_rows(call)
+    return render(request, "funds/notice.html", {"call": call, "plan": plan, "rows": rows,
+                                                 "total": selectors.plan_total(rows),
+                                                 "objections_open": selectors.objections_open(plan)})
+
+
+OBJECTION_SESSION_KEY = "fund_objection_receipts"
+
+
+def _public_plan(pk: int) -> tuple[Call, FundPlan]:
     call = _fund_call(pk)
     plan = selectors.plan_of(call)
     if plan is None or not in_group(plan, "public"):
         raise Http404
+    return call, plan
+
+
+def object_form(request, pk: int):
+    """The public objection form of the plan on notice: anyone objects to one of its items, with the protections of
+    the bases' public form (a person's check, rate limits, the numbers encrypted); nothing typed is lost on an
+    error. Outside the notice period it says so."""
+    from portal.clientip import client_ip
+    from publicity import services as publicity_services
+
+    call, plan = _public_plan(pk)
+    if not selectors.objections_open(plan):
+        return render(request, "funds/object_closed.html", {"call": call, "plan": plan},
+                      status=200 if request.method == "GET" else 403)
     rows = selectors.plan_rows(call)
-    return render(request, "funds/notice.html", {"call": call, "plan": plan, "rows": rows,
-                                                 "total": selectors.plan_total(rows)})
+    ip = client_ip(request)
+    human_check = publicity_services.captcha_required(ip, objections=PlanObjection.objects.all())
+    form = forms.PublicObjectionForm(request.POST or None, rows=rows, human_check=human_check)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values = form.values()
+            try:
+                publicity_services.check_rate(ip=ip, phone=values["phone"], id_number=values["id_number"])
+                objection = services.file_objection(plan=plan, item_request=form.cleaned_data["item_request"],
+                                                    values=values, ip=ip, human_verified=form.human_verified)
+            except publicity_services.RateLimited as exc:
+                form.add_error(None, publicity_services.rate_limited_message(exc))
+                status = 429
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                receipts = request.session.get(OBJECTION_SESSION_KEY, [])
+                request.session[OBJECTION_SESSION_KEY] = [*receipts[-9:], objection.tracking_code]
+                return redirect("funds:objection-receipt", pk=pk)
+    return render(request, "funds/object_form.html", {"call": call, "plan": plan, "form": form}, status=status)
+
+
+def objection_receipt(request, pk: int):
+    """The receipt of the objection filed in this session: its tracking code and what happens next."""
+    call, plan = _public_plan(pk)
+    codes = request.session.get(OBJECTION_SESSION_KEY, [])
+    objection = PlanObjection.objects.filter(plan=plan, tracking_code__in=codes).select_related(
+        "item_request__item", "item_request__application__park").order_by("-id").first() if codes else None
+    if objection is None:
+        raise Http404
+    return render(request, "funds/objection_receipt.html", {"call": call, "plan": plan, "objection": objection})

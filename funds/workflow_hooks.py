@@ -13,6 +13,14 @@ def district_reviewers(application):
     return district_reviewers_of(application)
 
 
+@audience("enterprise")
+def enterprise(item_request):
+    """The applicants of the enterprise whose application requests the item."""
+    from funds.services import applicants_of
+
+    return applicants_of(item_request.application)
+
+
 @audience("fund_officers")
 def fund_officers(obj):
     """The fund officers of the call's organiser (市商务局)."""

@@ -128,6 +128,28 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
+class ObjectorDataMixin:
+    """An objector's identity number and phone (``id_number`` and ``phone``, encrypted fields), each with its keyed
+    hash (``id_number_hash``, ``phone_hash``) kept beside it on every save, for limits and look-ups; shown masked."""
+
+    def save(self, *args, **kwargs):
+        # The hashes are derived from the values they stand for, always together with them.
+        self.id_number_hash = keyed_hash(self.id_number)
+        self.phone_hash = keyed_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"id_number", "phone"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "id_number_hash", "phone_hash"}
+        super().save(*args, **kwargs)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
 def encrypted_fields():
     """(model, [field names]) for every model with an encrypted field."""
     from django.apps import apps

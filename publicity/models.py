@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from applications.models import private_storage, programme_via_call
-from portal.crypto import EncryptedTextField, keyed_hash, mask_id_number, mask_phone
+from portal.crypto import EncryptedTextField, ObjectorDataMixin
 from portal.workflow import fsm
 
 
@@ -88,7 +88,7 @@ def _programme_via_notice(objection) -> str:
 
 
 @fsm.follows("objection", field="status", programme=_programme_via_notice)
-class Objection(models.Model):
+class Objection(ObjectorDataMixin, models.Model):
     """异议: filed by a member of the public, with real name and contact details."""
 
     Status = fsm.states_enum("objection", "Status")  # from the workflow definitions (workflows/)
@@ -161,27 +161,10 @@ class Objection(models.Model):
     def __str__(self) -> str:
         return self.tracking_code
 
-    def save(self, *args, **kwargs):
-        # The hashes are derived from the values they stand for, always together with them.
-        self.id_number_hash = keyed_hash(self.id_number)
-        self.phone_hash = keyed_hash(self.phone)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and ({"id_number", "phone"} & set(update_fields)):
-            kwargs["update_fields"] = {*update_fields, "id_number_hash", "phone_hash"}
-        super().save(*args, **kwargs)
-
     @property
     def call(self):
         """The call whose notice it objects to: its officers handle it, its wording of the messages is used."""
         return self.notice.call
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
 
 def objection_file_path(instance, filename: str) -> str:

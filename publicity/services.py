@@ -261,6 +261,11 @@ def check_rate(*, ip: str | None, phone: str, id_number: str = "") -> None:
         _hit(f"objection:person:{keyed_hash(id_number)}", limits["per_phone_per_day"], 86400)
 
 
+def rate_limited_message(exc: RateLimited) -> str:
+    return _("Too many objections were filed from this network or phone number in a short time. Please try again "
+             "in %(minutes)s minutes; nothing has been stored.") % {"minutes": max(1, (exc.retry_after + 59) // 60)}
+
+
 def check_rate_status(*, ip: str | None) -> None:
     """Look-ups of the status page: enough for a person, too few to guess tracking codes."""
     if ip:
@@ -272,13 +277,20 @@ def new_tracking_code() -> str:
     return f"YY-{body[:4]}-{body[4:8]}-{body[8:]}"
 
 
-def captcha_required(ip: str | None, now=None) -> bool:
+def captcha_message() -> str:
+    return _("Several objections came from your network in the last hour: type the characters in the image, or "
+             "answer the arithmetic question.")
+
+
+def captcha_required(ip: str | None, now=None, *, objections=None) -> bool:
     """After OBJECTION_CAPTCHA_AFTER objections from one address within an hour, the next ones need a person's
-    check (image captcha or arithmetic question)."""
+    check (image captcha or arithmetic question). ``objections``: the queryset counted (with ``ip_address`` and
+    ``created_at``): the notices' by default; the fund plan's for its own form."""
     if not ip:
         return False
     since = (now or timezone.now()) - timedelta(hours=1)
-    return Objection.objects.filter(ip_address=ip, created_at__gte=since).count() >= settings.OBJECTION_CAPTCHA_AFTER
+    counted = Objection.objects.all() if objections is None else objections
+    return counted.filter(ip_address=ip, created_at__gte=since).count() >= settings.OBJECTION_CAPTCHA_AFTER
 
 
 def _check_files(notice: Notice, files, *, field: str) -> list:
@@ -343,9 +355,7 @@ def submit_objection(*, notice: Notice, item: NoticeItem, values: dict, files, i
     if item.notice_id != notice.pk or item.removed:
         raise ValidationError({"item": _("Choose a candidate on this notice.")})
     if not human_verified and captcha_required(ip):
-        raise ValidationError({"captcha": ValidationError(_(
-            "Several objections came from your network in the last hour: type the characters in the image, or "
-            "answer the arithmetic question."), code="captcha")})
+        raise ValidationError({"captcha": ValidationError(captcha_message(), code="captcha")})
     checked = _check_files(notice, files, field="files")
     objection = Objection(notice=notice, item=item, tracking_code=new_tracking_code(), ip_address=ip,
                           channel=Objection.Channel.ONLINE, **values)

@@ -89,10 +89,7 @@ def object_form(request, pk: int):
                                                       files=form.cleaned_data["files"], ip=ip,
                                                       human_verified=form.human_verified)
             except services.RateLimited as exc:
-                minutes = max(1, (exc.retry_after + 59) // 60)
-                form.add_error(None, _("Too many objections were filed from this network or phone number in a short "
-                                       "time. Please try again in %(minutes)s minutes; nothing has been stored.")
-                               % {"minutes": minutes})
+                form.add_error(None, services.rate_limited_message(exc))
                 status = 429
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):

@@ -10,6 +10,7 @@ Review chain: district → city. The last step is an approval by the city govern
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.workflow import ObjectFlow, State, Tier, Transition, Workflow, register
 
@@ -45,28 +46,46 @@ APPLICATION = ObjectFlow(
     transitions=[
         Transition("submit", source={DRAFT, RETURNED}, target=SUBMITTED,
                    permission="applications.submit_application", verb="application.submitted",
-                   notify=("park", "district_reviewers"), label=_("Submit"), url="applications:submit"),
+                   notify={"park": "fund.submitted", "district_reviewers": "fund.received"},
+                   label=_("Submit"), url="applications:submit"),
         # 区商务部门出具初审意见
         Transition("approve", source={SUBMITTED}, target=APPROVED, permission="funds.district_review",
-                   verb="fund.district_approved", notify=("park", "fund_officers"),
+                   verb="fund.district_approved", notify={"park": "fund.decided", "fund_officers": "fund.forwarded"},
                    label=_("Preliminary review"), url="funds:district-review"),
         Transition("return_for_revision", source={SUBMITTED}, target=RETURNED, permission="funds.district_review",
-                   verb="fund.district_returned", notify=("park",),
+                   verb="fund.district_returned", notify={"park": "fund.decided"},
                    label=_("Preliminary review"), url="funds:district-review"),
         Transition("reject", source={SUBMITTED}, target=REJECTED, permission="funds.district_review",
-                   verb="fund.district_rejected", notify=("park",),
+                   verb="fund.district_rejected", notify={"park": "fund.decided"},
                    label=_("Preliminary review"), url="funds:district-review"),
         # 市商务局形式审查并组织项目审核（评审）
         Transition("evaluate", source={APPROVED}, target=EVALUATED, permission="funds.city_review",
-                   verb="fund.city_evaluated", notify=("park",), label=_("City review"), url="funds:city-review"),
+                   verb="fund.city_evaluated", notify={"park": "fund.decided"},
+                   label=_("City review"), url="funds:city-review"),
         Transition("decline", source={APPROVED}, target=DECLINED, permission="funds.city_review",
-                   verb="fund.city_declined", notify=("park",), label=_("City review"), url="funds:city-review"),
-        # 有异议的项目…情况属实的取消该单位财政资金支持资格 (every item of it cancelled)
+                   verb="fund.city_declined", notify={"park": "fund.decided"},
+                   label=_("City review"), url="funds:city-review"),
+        # 有异议的项目…情况属实的取消该单位财政资金支持资格 (every item of it cancelled; the enterprise is told of
+        # each item's cancellation)
         Transition("cancel_support", source={EVALUATED}, target=SUPPORT_CANCELLED, permission="funds.manage_plan",
-                   verb="fund.support_cancelled", notify=("park",)),
+                   verb="fund.support_cancelled"),
         # 市商务局下达专项资金计划
         Transition("fund", source={EVALUATED}, target=FUNDED, permission="funds.manage_plan",
-                   verb="fund.funded", notify=("park",)),
+                   verb="fund.funded", notify={"park": "fund.plan_issued"}),
+    ],
+)
+
+# 申报通知: the city bureau's fund call, drafted with its supported items (支持事项), opened for applications,
+# closed.
+CALL = ObjectFlow(
+    states=[State("draft", _("Draft")), State("open", pgettext_lazy("call status", "Open")),
+            State("closed", pgettext_lazy("call status", "Closed"))],
+    groups={"configurable": {"draft"}, "accepting": {"open"}},
+    transitions=[
+        Transition("open", source={"draft"}, target="open", permission="funds.manage_call", verb="call.opened",
+                   label=_("Open the call"), url="funds:call-open"),
+        Transition("close", source={"open"}, target="closed", permission="funds.manage_call", verb="call.closed",
+                   label=_("Close the call"), url="funds:call-close", css="btn-outline-danger"),
     ],
 )
 
@@ -77,7 +96,7 @@ ITEM_REQUEST = ObjectFlow(
     groups={"active": {"active"}, "cancelled": {"cancelled"}},
     transitions=[
         Transition("cancel", source={"active"}, target="cancelled", permission="funds.manage_plan",
-                   verb="fund.item_cancelled", audited_on="application"),
+                   verb="fund.item_cancelled", audited_on="application", notify={"enterprise": "fund.item_cancelled"}),
     ],
 )
 
@@ -110,5 +129,5 @@ PLAN = ObjectFlow(
 FUND = register(Workflow(
     key="fund", label=_("Service-trade development fund"),
     chain=(DISTRICT, CITY),
-    objects={"application": APPLICATION, "item_request": ITEM_REQUEST, "fund_plan": PLAN},
+    objects={"call": CALL, "application": APPLICATION, "item_request": ITEM_REQUEST, "fund_plan": PLAN},
 ))

@@ -38,6 +38,8 @@ ACCESS = {
     "funds:plan": ("get", CITY), "funds:plan-draft": ("post", CITY),
     "funds:objection-new": ("get", CITY), "funds:objection-decide": ("post", CITY),
     "funds:approval-file": ("get", CITY), "funds:plan-document": ("get", CITY),
+    "funds:call-new": ("get", CITY), "funds:call-edit": ("get", CITY), "funds:call-items": ("get", CITY),
+    "funds:notice-object": ("get", EVERYONE), "funds:objection-receipt": ("get", set()),
     # the applications machinery on a fund application
     "applications:detail": ("get", READERS), "applications:version": ("get", READERS),
     "applications:attachment": ("get", READERS), "applications:section": ("get", {"ent_feiqi"}),

@@ -141,7 +141,8 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
         ("call", "get"), ("start", "post"), ("notice", "get"), ("district-inbox", "get"),
         ("city-calls", "get"), ("call-manage", "get"), ("plan", "get"),
         ("plan-draft", "post"), ("objection-new", "get"), ("objection-decide", "post"),
-        ("approval-file", "get"), ("plan-document", "get"))},
+        ("approval-file", "get"), ("plan-document", "get"), ("call-new", "get"), ("call-edit", "get"),
+        ("call-items", "get"), ("notice-object", "get"), ("objection-receipt", "get"))},
     # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
     "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
     "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
