@@ -127,7 +127,7 @@ def test_every_fund_role_on_every_fund_url(world):
 
 # who holds each permission of the fund's transition URLs on feiqi's application and its call's plan, in a source state
 HOLDERS = {"applications.submit_application": {"ent_feiqi"}, "funds.district_review": {"district_xz"},
-           "funds.city_review": CITY, "funds.manage_plan": CITY}
+           "funds.city_review": CITY, "funds.manage_plan": CITY, "funds.manage_call": CITY}
 AMOUNTS = {"offshore": "200000", "insurance": "38000"}
 
 
@@ -201,6 +201,28 @@ def fund_states(fund_call, feiqi, feiqi_org, user_named, monkeypatch):
     def issue():
         services.issue_plan(plan=plan(), user=officer, document_number="珠商〔2026〕120号", document_date=today)
 
+    def draft_call():
+        from funds.items import SEED_ITEMS
+
+        values = {"title": "", "year": today.year + 1, "document_number": "珠商〔2026〕99号",
+                  "park_deadline": now + timedelta(days=60), "recommend_deadline": now + timedelta(days=75),
+                  "publicity_days": 5}
+        return services.save_fund_call(user=officer, values=values, item_codes=[r["code"] for r in SEED_ITEMS])
+
+    calls = {}
+
+    def new_call():
+        calls["call"] = draft_call()
+
+    def the_call():
+        return type(calls["call"]).objects.get(pk=calls["call"].pk)
+
+    def open_new_call():
+        application_services.open_call(user=officer, call=the_call())
+
+    def close_new_call():
+        application_services.close_call(user=officer, call=the_call())
+
     reviewed = (submit, district_review("approve"), evaluate)
     on_notice = (*reviewed, publish)
     at(after_notice)  # the users sign in then (a session lasts a working day)
@@ -225,6 +247,10 @@ def fund_states(fund_call, feiqi, feiqi_org, user_named, monkeypatch):
             situation("approved", *on_notice, submit_plan, approve_plan, obj=plan),
             situation("issued", *on_notice, submit_plan, approve_plan, issue, obj=plan),
         ],
+        "call": [
+            situation("draft", new_call, obj=the_call), situation("open", new_call, open_new_call, obj=the_call),
+            situation("closed", new_call, open_new_call, close_new_call, obj=the_call),
+        ],
     }
 
 
@@ -244,7 +270,7 @@ def _fund_step(row: matrix.Row, obj) -> dict:
     if row.transition == "evaluate":
         return {"decision": "evaluate", "opinion": "评审通过",
                 **{f"amount_{r.pk}": AMOUNTS[r.item.code] for r in _requests(obj)}}
-    return {"decline": {"decision": "decline", "opinion": "不予支持"},
+    return {"decline": {"decision": "decline", "opinion": "不予支持"}, "open": {}, "close": {},
             "publish": {"start": today}, "submit_for_approval": {},
             "approve_plan": {"document_number": "珠府函〔2026〕88号", "document_date": today,
                              "file": SimpleUploadedFile("批复.pdf", _pdf("reply"), content_type="application/pdf")},
