@@ -35,9 +35,8 @@ from portal.audit.services import record_event
 from portal.background import request_rendering, run_rendering
 from portal.home.caching import bump_public_cache
 from portal.notifications.events import cn_day
-from portal.notifications.services import notify_event
 from portal.versioning import file_snapshot
-from portal.workflow import audiences_of
+from portal.workflow import perform
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -440,24 +439,18 @@ def submit_application(*, application: Application, user, justification: str = "
         justification=justification if missed else "",
         submitted_by=user, submitted_at=timezone.now(),
     )
-    application.submit()
     application.latest_version_number = number
     application.submitted_at = version.submitted_at
     application.justification = version.justification
-    application.save()
-    record_event(verb="application.submitted", actor=user, target=application,
-                 organization=application.park,
-                 data={"version": number, "misses": len(missed)}, request=request)
-    if not is_bases(call):
+    bases = is_bases(call)  # another programme tells in its own words (its spec's after_submission)
+    perform(application, "submit", user=user, organization=application.park, request=request,
+            data={"version": number, "misses": len(missed)}, notify=bases,
+            context={"call": call.title, "park": application.park.name, "version": number,
+                     "deadline": cn_day(call.recommend_deadline)},
+            link={"park": reverse("applications:detail", args=[application.pk]),
+                  "recommending_unit": reverse("review:review", args=[application.pk])})
+    if not bases:
         spec.after_submission(application, version, user)
-        return version
-    link = reverse("applications:detail", args=[application.pk])
-    context = {"call": call.title, "park": application.park.name, "version": number,
-               "deadline": cn_day(call.recommend_deadline)}
-    told = audiences_of(application, "submit")  # the park and its recommending unit (the workflow says)
-    notify_event(event="application.submitted", call=call, context=context, link=link, recipients=told["park"])
-    notify_event(event="application.received", call=call, context=context,
-                 link=reverse("review:review", args=[application.pk]), recipients=told["recommending_unit"])
     return version
 
 

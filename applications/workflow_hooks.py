@@ -13,15 +13,19 @@ def park_users(application):
 
 
 @audience("recommending_unit")
-def recommending_unit_users(application):
-    """The reviewers of the unit that recommends the park (first tier of the call's review chain)."""
-    region_id = units.unit_region_id(application.call, application.park)
-    return [m.user for m in units.unit_members(application.call, [region_id])]
+def recommending_unit_users(obj):
+    """The reviewers of the unit that recommends the park (first tier of the call's review chain): of an
+    application, or of a unit's recommendation (its ``region_id``)."""
+    region_id = units.unit_region_id(obj.call, obj.park) if hasattr(obj, "park") else obj.region_id
+    return [m.user for m in units.unit_members(obj.call, [region_id])]
 
 
 @audience("coreviewers")
 def coreviewer_users(application):
-    """The staff of the departments that co-review with the recommending unit (网信, 工信)."""
+    """The staff of the departments that co-review with the recommending unit (网信, 工信); nobody when the
+    call does without co-review."""
+    if not application.call.co_review_required:
+        return []
     region_id = units.unit_region_id(application.call, application.park)
     return [m.user for m in units.unit_members(application.call, [region_id], coreview=True)]
 

@@ -127,10 +127,18 @@ def concurs_on_candidate_list(user, candidate_list) -> bool:
     return candidate_list is not None and concurs_on_candidates(user, candidate_list.call)
 
 
+@rules.predicate
+def declares_own_conflict(user, conflict) -> bool:
+    """The expert named by a conflict of interest, declaring it."""
+    return conflict is not None and conflict.expert.user_id == user.pk
+
+
 rules.add_perm("review.work_on_sheet", owns_sheet)
 rules.add_perm("review.reopen_sheet", organises_call_of)
 rules.add_perm("review.manage_candidate_list", organises_call_of)
 rules.add_perm("review.concur_candidate_list", organises_call_of | concurs_on_candidate_list)
+rules.add_perm("review.decide_conflict", organises_call_of)
+rules.add_perm("review.declare_conflict", declares_own_conflict)
 
 # The organiser's decisions on one application: the formal check, taking a recommendation back.
 rules.add_perm("review.check_application", is_organiser_of_application)

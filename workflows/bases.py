@@ -60,7 +60,8 @@ APPLICATION = ObjectFlow(
     transitions=[
         Transition("submit", source={DRAFT, RETURNED}, target=SUBMITTED,
                    permission="applications.submit_application", verb="application.submitted",
-                   notify=("park", "recommending_unit"), label=_("Check and submit"), url="applications:submit"),
+                   notify={"park": "application.submitted", "recommending_unit": "application.received"},
+                   label=_("Check and submit"), url="applications:submit"),
         # The preliminary review (初审); from APPROVED only for an application returned at the formal check.
         Transition("return_for_revision", source={SUBMITTED, APPROVED}, target=RETURNED,
                    permission="review.review_application", guards=("review.open_formal_return_if_approved",),
@@ -70,15 +71,19 @@ APPLICATION = ObjectFlow(
                    verb="review.reject", notify=("park",), label=_("Review"), url="review:review"),
         Transition("approve", source={SUBMITTED}, target=APPROVED,
                    permission="review.review_application", verb="review.approve",
-                   notify=("park", "coreviewers"), label=_("Review"), url="review:review"),
-        # Recommended on the unit's letter (recorded on the recommendation), or re-sent after a formal return.
+                   # the co-reviewers only when the call requires co-review (the audience is empty otherwise)
+                   notify={"park": "review.approve", "coreviewers": "coreview.requested"},
+                   label=_("Review"), url="review:review"),
+        # Recommended on the unit's letter, or re-sent after a formal return: recorded and told by the
+        # recommendation's transition (send, resend), which moves the applications.
         Transition("recommend", source={APPROVED}, target=RECOMMENDED,
                    permission="review.review_application", verb="recommendation.sent",
-                   audited_on="recommendation", notify=("organiser",)),
-        # Returned at the formal check, or the whole recommendation returned by the organiser.
+                   audited_on="recommendation"),
+        # Returned at the formal check (the park is told, the unit in the words of the return, with its
+        # re-send deadline), or with the whole recommendation (recorded and told by return_to_unit).
         Transition("withdraw_recommendation", source={RECOMMENDED, FORMAL_PASSED}, target=APPROVED,
                    permission="review.check_application", verb="formal_check.return",
-                   notify=("recommending_unit",)),
+                   notify=("park", "recommending_unit")),
         Transition("pass_formal_check", source={RECOMMENDED}, target=FORMAL_PASSED,
                    permission="review.check_application", verb="formal_check.pass", notify=("park",)),
     ],
@@ -105,8 +110,13 @@ RECOMMENDATION = ObjectFlow(
     transitions=[
         Transition("send", source={"draft", "returned"}, target="sent",
                    permission="review.prepare_recommendation", verb="recommendation.sent", notify=("organiser",)),
+        # After a return of the formal check the unit re-sends one application (revised, or another park)
+        # on its sent letter: recorded on that application.
+        Transition("resend", source={"sent"}, target="sent", permission="review.prepare_recommendation",
+                   verb="recommendation.resent", audited_on="application", notify=("organiser",)),
         Transition("return_to_unit", source={"sent"}, target="returned",
-                   permission="review.return_recommendation", verb="recommendation.returned"),
+                   permission="review.return_recommendation", verb="recommendation.returned",
+                   notify=("recommending_unit",)),
     ],
 )
 
@@ -152,16 +162,18 @@ OBJECTION = ObjectFlow(
 )
 
 # 利益冲突 between an expert and an application: suggested by the matching, confirmed or dismissed by the
-# organiser (recorded on the application); a declaration by the expert is confirmed at once.
+# organiser (recorded on the application); a declaration by the expert is confirmed at once (the removal of
+# the expert's assignment is what the application's history records).
 CONFLICT = ObjectFlow(
     states=[State("suggested", _("Suggested")), State("confirmed", _("Confirmed")),
             State("dismissed", _("Dismissed"))],
     groups={"undecided": {"suggested"}, "blocking": {"suggested", "confirmed"}},
     transitions=[
-        Transition("confirm", source={"suggested"}, target="confirmed", permission="applications.manage_call",
+        Transition("confirm", source={"suggested"}, target="confirmed", permission="review.decide_conflict",
                    verb="conflict.confirmed", audited_on="application"),
-        Transition("dismiss", source={"suggested"}, target="dismissed", permission="applications.manage_call",
+        Transition("dismiss", source={"suggested"}, target="dismissed", permission="review.decide_conflict",
                    verb="conflict.dismissed", audited_on="application"),
+        Transition("declare", source=set(), target="confirmed", permission="review.declare_conflict"),
     ],
 )
 
@@ -206,21 +218,23 @@ SCORE_SHEET = ObjectFlow(
         Transition("submit", source={"draft"}, target="submitted", permission="review.work_on_sheet",
                    verb="sheet.submitted", audited_on="application"),
         Transition("reopen", source={"submitted"}, target="draft", permission="review.reopen_sheet",
-                   verb="sheet.reopened", audited_on="application"),
+                   verb="sheet.reopened", audited_on="application", notify=("expert",)),
     ],
 )
 
 # 候选名单: proposed by the organiser from the ranking, concurred by the co-issuing departments
-# (recorded on the call).
+# (recorded on the call). Each department's opinion is recorded as it is given (candidates.concur or
+# candidates.object); the list is concurred when the last named co-issuer concurs, or at once when the
+# call has none.
 CANDIDATE_LIST = ObjectFlow(
     states=[State("draft", _("Draft")), State("proposed", _("Proposed for concurrence")),
             State("concurred", _("Concurred"))],
     groups={"editable": {"draft"}, "awaiting_concurrence": {"proposed"}},
     transitions=[
         Transition("propose", source={"draft"}, target="proposed", permission="review.manage_candidate_list",
-                   verb="candidates.proposed", audited_on="call"),
+                   verb="candidates.proposed", audited_on="call", notify={"co_issuers": "candidates.proposed"}),
         Transition("mark_concurred", source={"proposed"}, target="concurred",
-                   permission="review.concur_candidate_list", verb="candidates.concur", audited_on="call"),
+                   permission="review.concur_candidate_list", notify={"organiser": "candidates.concurred"}),
         Transition("withdraw", source={"proposed"}, target="draft", permission="review.manage_candidate_list",
                    verb="candidates.withdrawn", audited_on="call"),
     ],

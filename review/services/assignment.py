@@ -14,7 +14,7 @@ from applications.selectors import latest_version
 from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.notifications.services import notify
-from portal.workflow import in_group
+from portal.workflow import enter, in_group, perform
 from review import assignment as solver
 from review.models import (
     AlternateExpert,
@@ -95,18 +95,16 @@ def _remove_assignment(assignment: Assignment, *, user, reason: str, request=Non
 def decide_conflict(*, conflict: Conflict, user, confirm: bool, request=None) -> Conflict:
     conflict = Conflict.objects.select_for_update().select_related("application__call").get(pk=conflict.pk)
     _organiser_of(user, conflict.application.call)
-    conflict.status = Conflict.Status.CONFIRMED if confirm else Conflict.Status.DISMISSED
-    conflict.decided_by = user
-    conflict.decided_at = timezone.now()
-    conflict.save()
-    if confirm:
+    if confirm:  # a suggested conflict blocks already: the alternates drawn exclude the expert
         for assignment in Assignment.objects.filter(expert=conflict.expert, application=conflict.application):
             _remove_assignment(assignment, user=user, reason="conflict confirmed", request=request)
             _replace_from_alternates(call=conflict.application.call, application=conflict.application,
                                      replaced=conflict.expert, actor=user, request=request)
-    record_event(verb="conflict.confirmed" if confirm else "conflict.dismissed", actor=user,
-                 target=conflict.application, organization=conflict.application.call.organiser,
-                 data={"expert": conflict.expert_id, "kind": conflict.kind}, request=request)
+    conflict.decided_by = user
+    conflict.decided_at = timezone.now()
+    perform(conflict, "confirm" if confirm else "dismiss", user=user, request=request,
+            organization=conflict.application.call.organiser,
+            data={"expert": conflict.expert_id, "kind": conflict.kind})
     return conflict
 
 
@@ -329,10 +327,13 @@ def declare_conflict(*, assignment: Assignment, user, reason: str, request=None)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Describe the conflict of interest.")})
-    conflict, _created = Conflict.objects.update_or_create(
-        expert=assignment.expert, application=assignment.application, kind=Conflict.Kind.DECLARED_BY_EXPERT,
-        defaults={"detail": reason[:300], "status": Conflict.Status.CONFIRMED, "decided_by": user,
-                  "decided_at": timezone.now()})
+    # Confirmed at once; a declaration made again (after a new assignment) replaces the earlier one.
+    Conflict.objects.filter(expert=assignment.expert, application=assignment.application,
+                            kind=Conflict.Kind.DECLARED_BY_EXPERT).delete()
+    conflict = Conflict(expert=assignment.expert, application=assignment.application,
+                        kind=Conflict.Kind.DECLARED_BY_EXPERT, detail=reason[:300], decided_by=user,
+                        decided_at=timezone.now())
+    enter(conflict, "declare", user=user, request=request, organization=assignment.call.organiser)
     call = assignment.call
     _remove_assignment(assignment, user=user, reason="declared by expert", request=request)
     replacement = _replace_from_alternates(call=call, application=assignment.application,

@@ -15,6 +15,7 @@ from portal.accounts.selectors import memberships_of
 from portal.audit.services import record_event
 from portal.documents import cn_date
 from portal.notifications.services import notify, notify_event
+from portal.workflow import perform
 from review.models import (
     Assignment,
     CandidateConcurrence,
@@ -140,29 +141,23 @@ def propose_candidates(*, call: Call, user, application_ids: list[int], note: st
         CandidateItem(candidate_list=candidate_list, application_id=pk, rank=i, score=ranked[pk]["score"],
                       missing_sheets=missing.get(pk, []))
         for i, pk in enumerate(application_ids, start=1)])
-    candidate_list.propose()
     candidate_list.proposed_by = user
     candidate_list.proposed_at = timezone.now()
     candidate_list.note = note
     candidate_list.count_acknowledged = bool(warning)
     candidate_list.missing_sheets_reason = missing_sheets_reason if missing else ""
-    candidate_list.save()
-    record_event(verb="candidates.proposed", actor=user, target=call, organization=call.organiser,
-                 data={"applications": application_ids,
-                       **({"count_acknowledged": warning} if warning else {})}, request=request)
+    alone = not call.co_issuers.exists()  # a call issued by the organiser alone (no 会同): nobody else concurs
+    perform(candidate_list, "propose", user=user, organization=call.organiser, request=request, notify=not alone,
+            data={"applications": application_ids, **({"count_acknowledged": warning} if warning else {})},
+            context={"call": call.title, "count": len(application_ids)},
+            link=reverse("review:candidates", args=[call.pk]))
     if missing:
         record_event(verb="candidates.missing_sheets_accepted", actor=user, target=call,
                      organization=call.organiser, request=request,
                      data={"missing": {str(pk): who for pk, who in missing.items()},
                            "reason": missing_sheets_reason})
-    if not call.co_issuers.exists():
-        # A call issued by the organiser alone (no 会同): nobody else concurs.
-        candidate_list.mark_concurred()
-        candidate_list.save()
-        return candidate_list
-    notify_event(event="candidates.proposed", call=call, recipients=co_issuer_users(call),
-                 context={"call": call.title, "count": len(application_ids)},
-                 link=reverse("review:candidates", args=[call.pk]))
+    if alone:
+        perform(candidate_list, "mark_concurred", user=user, notify=False)
     return candidate_list
 
 
@@ -206,17 +201,14 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
     CandidateConcurrence.objects.update_or_create(
         candidate_list=candidate_list, organization=orgs[0],
         defaults={"reviewer": user, "stance": stance, "opinion": opinion})
+    # The department's opinion on the list (not a move of it: the list moves once every opinion is in).
     record_event(verb=f"candidates.{stance}", actor=user, target=call, organization=orgs[0],
                  data={"opinion": opinion}, request=request)
     # Concurred once each named co-issuer concurs: all of them, and no other department counts.
     if not missing_concurrences(candidate_list):
-        candidate_list.mark_concurred()
-        candidate_list.save()
-    if candidate_list.status == CandidateList.Status.CONCURRED:
-        officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                             is_active=True).select_related("user")
-        notify_event(event="candidates.concurred", call=call, recipients=[m.user for m in officers],
-                     context={"call": call.title}, link=reverse("review:candidates", args=[call.pk]))
+        perform(candidate_list, "mark_concurred", user=user, organization=orgs[0], request=request,
+                context={"call": call.title}, link=reverse("review:candidates", args=[call.pk]))
+        # Each park on the list, in words of its own.
         for item in candidate_list.items.select_related("application__park"):
             notify_event(event="candidates.listed", call=call,
                          recipients=[m.user for m in park_memberships_for_application(item.application)],
@@ -229,10 +221,8 @@ def concur_candidates(*, call: Call, user, stance: str, opinion: str, request=No
 def withdraw_candidates(*, call: Call, user, request=None) -> CandidateList:
     _organiser_of(user, call)
     candidate_list = CandidateList.objects.select_for_update().get(call=call)
-    candidate_list.withdraw()
-    candidate_list.save()
+    perform(candidate_list, "withdraw", user=user, organization=call.organiser, request=request)
     candidate_list.concurrences.all().delete()
-    record_event(verb="candidates.withdrawn", actor=user, target=call, organization=call.organiser, request=request)
     return candidate_list
 
 

@@ -6,16 +6,15 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from applications import units
 from applications.models import Application, ApplicationVersion, Call
-from applications.selectors import latest_version, park_memberships_for_application
+from applications.selectors import latest_version
 from portal.accounts.models import Membership, Role
 from portal.audit.services import record_event
 from portal.notifications.events import cn_day
 from portal.notifications.services import notify, notify_event
-from portal.workflow import audiences_of, in_group
+from portal.workflow import StepNotPossible, in_group, perform
 from review import quota, selectors
 from review.models import (
     CheckStatus,
@@ -25,6 +24,7 @@ from review.models import (
     Recommendation,
     RecommendationItem,
 )
+from review.services._common import tell_in_words
 
 
 def _require(user, perm: str, obj) -> None:
@@ -35,14 +35,6 @@ def _require(user, perm: str, obj) -> None:
 def _locked_application(application: Application) -> Application:
     return Application.objects.select_for_update(of=("self",)).select_related(
         "call", "park__region").get(pk=application.pk)
-
-
-def _notify_park(application: Application, event: str, context: dict, *, recipients=None) -> None:
-    if recipients is None:
-        recipients = [m.user for m in park_memberships_for_application(application)]
-    notify_event(event=event, call=application.call, recipients=recipients,
-        context={"call": application.call.title, "park": application.park.name, **context},
-        link=reverse("applications:detail", args=[application.pk]))
 
 
 # --- preliminary review --------------------------------------------------------------------------
@@ -67,6 +59,10 @@ def _check_checklist(call: Call, checklist: dict, decision: str) -> None:
     if unknown or errors:
         errors.setdefault("__all__", []).append(_("Assess every basic condition."))
         raise ValidationError(errors, code="checklist")
+
+
+DECISION_MOVES = {PreliminaryReview.Decision.RETURN: "return_for_revision",
+                  PreliminaryReview.Decision.REJECT: "reject", PreliminaryReview.Decision.APPROVE: "approve"}
 
 
 @transaction.atomic
@@ -97,23 +93,16 @@ def decide(*, application: Application, version_number: int, user, decision: str
     review = PreliminaryReview.objects.create(
         application=application, version=version, reviewer=user, organization=organization,
         checklist=checklist, opinion=opinion.strip(), decision=decision, reasons=reasons)
-    move = {PreliminaryReview.Decision.RETURN: "return_for_revision", PreliminaryReview.Decision.REJECT: "reject",
-            PreliminaryReview.Decision.APPROVE: "approve"}[decision]
-    getattr(application, move)()
     if formal_return is not None and decision == PreliminaryReview.Decision.RETURN:
         application.revision_deadline = formal_return.resend_deadline
-    application.save()
-    record_event(verb=f"review.{decision}", actor=user, target=application, organization=organization,
-                 data={"version": version_number, "reasons": reasons}, request=request)
-    context = {"unit": organization.name, "version": version_number, "reason": reasons,
-               "decision": review.get_decision_display()}
-    told = audiences_of(application, move)  # the park; on approval also the co-reviewers (the workflow says)
-    _notify_park(application, f"review.{decision}", context, recipients=told["park"])
-    if "coreviewers" in told and application.call.co_review_required:
-        notify_event(event="coreview.requested", call=application.call, recipients=told["coreviewers"],
-                     context={"call": application.call.title, "park": application.park.name,
-                              "deadline": cn_day(application.call.recommend_deadline), **context},
-                     link=reverse("review:coreview-list", args=[application.call_id]))
+    # The park is told; on approval also the co-reviewers, when the call requires co-review.
+    perform(application, DECISION_MOVES[decision], user=user, organization=organization, request=request,
+            data={"version": version_number, "reasons": reasons},
+            context={"call": application.call.title, "park": application.park.name, "unit": organization.name,
+                     "version": version_number, "reason": reasons, "decision": review.get_decision_display(),
+                     "deadline": cn_day(application.call.recommend_deadline)},
+            link={"park": reverse("applications:detail", args=[application.pk]),
+                  "coreviewers": reverse("review:coreview-list", args=[application.call_id])})
     return review
 
 
@@ -253,30 +242,21 @@ def send_recommendation(*, call: Call, user, letter_number: str, request=None) -
             _("These parks are no longer awaiting recommendation: %(parks)s. Save the list again.")
             % {"parks": "、".join(stale)}, code="stale_list")
     quota.check_unit_quota(call, recommendation.region_id, listed)
-    try:
-        recommendation.send()
-    except TransitionNotAllowed as exc:
-        raise ValidationError(_("The recommendation has already been sent."), code="already_sent") from exc
     recommendation.letter_number = letter_number
     recommendation.sent_at = timezone.now()
     recommendation.sent_by = user
     recommendation.organization = organization
-    recommendation.save()
+    # The letter records and tells (the organiser) for every application it recommends.
+    perform(recommendation, "send", user=user, organization=organization, request=request,
+            data={"letter_number": letter_number,
+                  "applications": list(recommendation.items.values_list("application_id", flat=True))},
+            context={"unit": organization.name, "count": len(listed), "call": call.title},
+            link=reverse("review:overview", args=[call.pk]))
     for application in listed:
-        application.recommend()
-        application.save()
-    record_event(verb="recommendation.sent", actor=user, target=recommendation, organization=organization,
-                 data={"letter_number": letter_number,
-                       "applications": list(recommendation.items.values_list("application_id", flat=True))},
-                 request=request)
+        perform(application, "recommend", user=user, audit=False, notify=False)
     from review.tasks import render_recommendation_letter
 
     transaction.on_commit(lambda: render_recommendation_letter.delay(recommendation.pk))
-    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                         is_active=True).select_related("user")
-    notify_event(event="recommendation.sent", call=call, recipients=[m.user for m in officers],
-                 context={"unit": organization.name, "count": recommendation.items.count(), "call": call.title},
-                 link=reverse("review:overview", args=[call.pk]))
     return recommendation
 
 
@@ -328,8 +308,7 @@ def resend_after_return(*, formal_return: FormalCheck, user, application_id: int
             _("Both co-reviewing departments must concur on every recommended park first. Missing for: "
               "%(parks)s.") % {"parks": application.park.name}, code="co_review")
     quota.check_unit_quota(call, region_id, [application])
-    application.recommend()
-    application.save()
+    perform(application, "recommend", user=user, audit=False, notify=False)  # recorded as the letter's re-send
     last_rank = recommendation.items.order_by("-rank").values_list("rank", flat=True).first() or 0
     item = RecommendationItem.objects.create(recommendation=recommendation, application=application,
                                              version=version, rank=last_rank + 1)
@@ -337,16 +316,15 @@ def resend_after_return(*, formal_return: FormalCheck, user, application_id: int
     formal_return.resent_application = application
     formal_return.resend_letter_number = letter_number
     formal_return.save(update_fields=["resolved_at", "resent_application", "resend_letter_number"])
-    record_event(verb="recommendation.resent", actor=user, target=application, organization=organization,
-                 data={"formal_check": formal_return.pk, "returned": formal_return.application_id,
-                       "letter_number": letter_number, "version": version.number}, request=request)
-    officers = Membership.objects.filter(organization=call.organiser, role=Role.PROVINCIAL_OFFICER,
-                                         is_active=True).select_related("user")
-    notify(recipients=[m.user for m in officers],
-           title=_("%(unit)s re-sent a recommendation") % {"unit": organization.name},
-           body=_("%(park)s is recommended in place of the application returned at the formal check "
-                  "(letter %(number)s).") % {"park": application.park.name, "number": letter_number},
-           link=reverse("review:formal", args=[call.pk]))
+    perform(recommendation, "resend", user=user, organization=organization, request=request, save=False,
+            audit_target=application, notify=False,
+            data={"formal_check": formal_return.pk, "returned": formal_return.application_id,
+                  "letter_number": letter_number, "version": version.number})
+    tell_in_words(recommendation, "resend", "organiser",
+                  title=_("%(unit)s re-sent a recommendation") % {"unit": organization.name},
+                  body=_("%(park)s is recommended in place of the application returned at the formal check "
+                         "(letter %(number)s).") % {"park": application.park.name, "number": letter_number},
+                  link=reverse("review:formal", args=[call.pk]))
     return item
 
 
@@ -358,24 +336,19 @@ def return_recommendation(*, recommendation: Recommendation, user, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for returning the list.")})
-    try:
-        recommendation.return_to_unit()
-    except TransitionNotAllowed as exc:
-        raise ValidationError(_("Only a sent recommendation can be returned.")) from exc
     recommendation.return_reason = reason
-    recommendation.save()
+    try:  # the unit's reviewers are told
+        perform(recommendation, "return_to_unit", user=user, organization=recommendation.call.organiser,
+                request=request, data={"reason": reason},
+                context={"call": recommendation.call.title, "reason": reason},
+                link=reverse("review:recommendation", args=[recommendation.call_id]))
+    except StepNotPossible as exc:
+        raise ValidationError(_("Only a sent recommendation can be returned.")) from exc
     for item in recommendation.items.select_related("application"):
-        application = _locked_application(item.application)
-        application.withdraw_recommendation()
-        application.save()
+        perform(_locked_application(item.application), "withdraw_recommendation", user=user, audit=False,
+                notify=False)  # recorded and told with the whole list
     # Single returns of the formal check are absorbed: the unit sends its whole list again.
     selectors.open_returns(recommendation.call, recommendation.region_id).update(resolved_at=timezone.now())
-    record_event(verb="recommendation.returned", actor=user, target=recommendation,
-                 organization=recommendation.call.organiser, data={"reason": reason}, request=request)
-    reviewers = selectors.unit_reviewers(recommendation.call, [recommendation.region_id])
-    notify_event(event="recommendation.returned", call=recommendation.call, recipients=[m.user for m in reviewers],
-                 context={"call": recommendation.call.title, "reason": reason},
-                 link=reverse("review:recommendation", args=[recommendation.call_id]))
     return recommendation
 
 

@@ -9,16 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from applications.selectors import latest_version, park_memberships_for_application
-from portal.audit.services import record_event
-from portal.notifications.services import notify, notify_event
-from portal.workflow import in_group
+from applications.selectors import latest_version
+from portal.workflow import in_group, perform, tell
 from review.models import (
     FormalCheck,
     Recommendation,
     RecommendationItem,
 )
-from review.services._common import _organiser_of
+from review.services._common import _organiser_of, tell_in_words
 from review.services.scoring import ranking_changed
 
 # --- formal check --------------------------------------------------------------------------------
@@ -34,7 +32,8 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
     item = RecommendationItem.objects.filter(
         application=application, recommendation__status=Recommendation.Status.SENT).first()
     # The unit's lock first (the order every quota-changing service follows), then the application.
-    recommendation = Recommendation.objects.select_for_update().get(pk=item.recommendation_id) if item else None
+    if item:
+        Recommendation.objects.select_for_update().get(pk=item.recommendation_id)
     application = Application.objects.select_for_update(of=("self",)).select_related("call", "park").get(
         pk=application.pk)
     if not in_group(application, "awaiting_formal_check"):
@@ -58,32 +57,26 @@ def formal_check(*, application: Application, user, decision: str, reason: str =
     check = FormalCheck.objects.create(application=application, version=latest_version(application),
                                        officer=user, decision=decision, reason=reason,
                                        resend_deadline=resend_deadline)
-    if decision == FormalCheck.Decision.PASS:
-        application.pass_formal_check()
-        application.save()
-    else:
-        application.withdraw_recommendation()
-        application.save()
-        if item:
-            item.delete()
-            from review.selectors import unit_reviewers
-
-            deadline = timezone.localtime(resend_deadline)
-            notify(recipients=[m.user for m in unit_reviewers(application.call, [recommendation.region_id])],
-                   title=_("An application was returned after the formal check"),
-                   body=_("Formal check: %(park)s returned: %(reason)s. You may re-send it (revised) or "
-                          "another park until %(deadline)s.")
-                   % {"park": application.park.name, "reason": reason,
-                      "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
-                   link=reverse("review:recommendation", args=[application.call_id]), event="formal_check.return")
-    if decision == FormalCheck.Decision.PASS:
+    passed = decision == FormalCheck.Decision.PASS
+    move = "pass_formal_check" if passed else "withdraw_recommendation"
+    context = {"call": application.call.title, "park": application.park.name, "reason": reason}
+    link = reverse("applications:detail", args=[application.pk])
+    # The park is told in the words of the event; on a return the unit in those of the return, first.
+    perform(application, move, user=user, organization=application.call.organiser, request=request,
+            data={"reason": reason, **({"resend_deadline": resend_deadline.isoformat()} if resend_deadline else {})},
+            context=context, link=link, notify=passed)
+    if passed:
         ranking_changed(application.call)
-    record_event(verb=f"formal_check.{decision}", actor=user, target=application,
-                 organization=application.call.organiser,
-                 data={"reason": reason, **({"resend_deadline": resend_deadline.isoformat()}
-                                            if resend_deadline else {})}, request=request)
-    notify_event(event=f"formal_check.{decision}", call=application.call,
-                 recipients=[m.user for m in park_memberships_for_application(application)],
-                 context={"call": application.call.title, "park": application.park.name, "reason": reason},
-                 link=reverse("applications:detail", args=[application.pk]))
+        return check
+    if item:
+        item.delete()
+        deadline = timezone.localtime(resend_deadline)
+        tell_in_words(application, move, "recommending_unit", event="formal_check.return",
+                      title=_("An application was returned after the formal check"),
+                      body=_("Formal check: %(park)s returned: %(reason)s. You may re-send it (revised) or "
+                             "another park until %(deadline)s.")
+                      % {"park": application.park.name, "reason": reason,
+                         "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}"},
+                      link=reverse("review:recommendation", args=[application.call_id]))
+    tell(application, move, only=("park",), context=context, link=link)
     return check

@@ -8,11 +8,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from applications.models import Application, Call
 from portal.audit.services import record_event
-from portal.notifications.services import notify
+from portal.workflow import StepNotPossible, perform
 from review.models import (
     Assignment,
     CandidateList,
@@ -24,7 +23,7 @@ from review.models import (
     ScoreSheet,
 )
 from review.selectors import experts as expert_selectors
-from review.services._common import _organiser_of
+from review.services._common import _organiser_of, tell_in_words
 
 DEFAULT_RUBRIC = [
     ("基本条件", "六项申报基本条件的符合程度。", "10"),
@@ -127,15 +126,15 @@ def save_sheet(*, assignment: Assignment, user, scores: dict, comment: str, subm
     weights = {str(c.pk): c.weight for c in criteria}
     sheet.total = sum((Decimal(v) * weights[k] for k, v in clean.items()), Decimal("0")) if clean else None
     sheet.revision += 1
-    if submit:
-        sheet.submit()
-        sheet.submitted_at = timezone.now()
-        sheet.reopened_reason = ""  # the reason stays in the audit log; a new reopening needs a new one
-    sheet.save()
-    if submit:
-        ranking_changed(assignment.call)
-    record_event(verb="sheet.submitted" if submit else "sheet.saved", actor=user, target=assignment.application,
-                 data={"assignment": assignment.pk, "total": str(sheet.total)}, request=request)
+    data = {"assignment": assignment.pk, "total": str(sheet.total)}
+    if not submit:
+        sheet.save()
+        record_event(verb="sheet.saved", actor=user, target=assignment.application, data=data, request=request)
+        return sheet
+    sheet.submitted_at = timezone.now()
+    sheet.reopened_reason = ""  # the reason stays in the audit log; a new reopening needs a new one
+    perform(sheet, "submit", user=user, request=request, data=data)
+    ranking_changed(assignment.call)
     return sheet
 
 
@@ -148,18 +147,16 @@ def reopen_sheet(*, sheet: ScoreSheet, user, reason: str, request=None) -> Score
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for reopening the sheet.")})
-    try:
-        sheet.reopen()
-    except TransitionNotAllowed as exc:
-        raise ValidationError(_("Only a submitted sheet can be reopened.")) from exc
     sheet.reopened_reason = reason
-    sheet.save()
+    try:
+        perform(sheet, "reopen", user=user, organization=call.organiser, request=request, notify=False,
+                data={"sheet": sheet.pk, "reason": reason})
+    except StepNotPossible as exc:
+        raise ValidationError(_("Only a submitted sheet can be reopened.")) from exc
     ranking_changed(call)
-    record_event(verb="sheet.reopened", actor=user, target=sheet.application, organization=call.organiser,
-                 data={"sheet": sheet.pk, "reason": reason}, request=request)
-    notify(recipients=[sheet.assignment.expert.user], title=_("A score sheet was reopened"),
-           body=_("Reason: %(reason)s") % {"reason": reason},
-           link=reverse("review:task", args=[sheet.assignment_id]))
+    tell_in_words(sheet, "reopen", "expert", title=_("A score sheet was reopened"),
+                  body=_("Reason: %(reason)s") % {"reason": reason},
+                  link=reverse("review:task", args=[sheet.assignment_id]))
     return sheet
 
 
