@@ -14,6 +14,5 @@ class WorkflowConfig(AppConfig):
         from portal.workflow import audit, checks, registry
 
         checks.validate_all()
-        for model, binding in registry.bound_models().items():
-            if binding.transitions:
-                lifecycle.register(model._meta.label_lower, audit.state_events)
+        for model in registry.bound_models():
+            lifecycle.register(model._meta.label_lower, audit.state_events)

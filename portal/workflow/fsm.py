@@ -75,9 +75,9 @@ def follows(object_key: str, *, field: str = "state", programme):
     """Class decorator: bind the model to ``object_key`` and add its transitions.
 
     ``programme(obj)`` returns the key of the programme the object follows (its call's ``programme``).
-    A model whose field is a plain ``CharField`` (its services set the state themselves) is bound for
-    the groups and the buttons only: it gets no transition methods, and ``verify_audit`` expects no
-    event for its state (it may be created in a later state).
+    A model whose field is a plain ``CharField`` gets no transition methods: ``portal.workflow.perform`` sets
+    its field. Either way ``verify_audit`` expects its state to be explained by a verb of a transition into it
+    (an entry's, for an object created in a later state).
     """
     def decorate(model):
         fsm_field = model._meta.get_field(field)

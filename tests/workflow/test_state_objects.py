@@ -3,12 +3,13 @@ transitions from them; a plain status field (objection, conflict, base, item req
 
 import pytest
 
+from applications.models import Call
 from bases.models import AnnualReport
 from bases.services import status_changes
 from funds.models import ItemRequest
 from portal.audit import lifecycle
 from portal.workflow import get_workflow, in_group, registry
-from publicity.models import DesignatedBase, Objection
+from publicity.models import DesignatedBase, Notice, Objection
 from review.models import Conflict
 
 
@@ -31,9 +32,18 @@ def test_plain_status_fields_take_their_choices_and_groups_from_the_definition(m
     binding = registry.binding_of(model)
     assert (binding.object_key, binding.transitions) == (key, False)
     assert [value for value, _label in model._meta.get_field("status").choices] == flow.values
-    # created in a later state by their services (a letter registered, a declared conflict): no event expected
-    assert model._meta.label_lower not in lifecycle.registered_models()
+    # moved by portal.workflow.perform, created in a later state by an entry (a letter registered, a declared
+    # conflict): the audit check expects the verbs of the transitions into the state
+    assert model._meta.label_lower in lifecycle.registered_models()
     assert not any(hasattr(getattr(model, t.name, None), "_django_fsm") for t in flow.transitions)
+
+
+def test_a_plain_status_is_explained_by_the_verbs_into_it_entries_included():
+    notice = Notice(call=Call(programme="bases"))
+    registered = Objection(status="registered", notice=notice)
+    assert lifecycle.expected_events(registered) == [(("objection.postal_registered", "objection.registered"), {})]
+    assert lifecycle.expected_events(Objection(status="received", notice=notice)) == []  # the initial state
+    assert lifecycle.expected_events(DesignatedBase(status="revoked")) == [(("base.status_changed",), {})]
 
 
 def test_the_base_status_changes_are_the_definitions_transitions():
