@@ -24,6 +24,7 @@ from portal.documents import cn_date
 from portal.home.caching import bump_public_cache
 from portal.notifications.models import MessageTemplate
 from portal.notifications.services import notify
+from portal.workflow import enter, record
 from publicity import services as publicity_services
 from publicity.models import DesignatedBase, Notice, NoticeItem
 from rereview import dossier, selectors
@@ -115,15 +116,15 @@ def start_round(*, user, organiser: Organization, title: str, document_number: s
     level = selectors.organiser_level(organiser)
     template = _template_call(organiser, level)
     start = timezone.make_aware(datetime.combine(reference_date, time(9, 0)))
-    call = Call.objects.create(
+    call = Call(
         title=title, document_number=document_number, level=level, organiser=organiser,
         issuers=template.issuers if template else organiser.name,
         region=organiser.region if level == Call.Level.PROVINCIAL else None,
         park_types=[], recommending_tier=Call.RecommendingTier.CITY if level == Call.Level.PROVINCIAL
         else Call.RecommendingTier.PROVINCE, quota_per_unit=1, park_deadline=start, recommend_deadline=start,
         publicity_days=template.publicity_days if template else 5, co_review_required=False,
-        experts_per_application=experts_per_application, scoring_deadline=scoring_deadline,
-        status=Call.Status.CLOSED)
+        experts_per_application=experts_per_application, scoring_deadline=scoring_deadline)
+    enter(call, "start_rereview", user=user, audit=False)  # recorded below, with the round and its bases
     if template:
         call.co_issuers.set(template.co_issuers.all())
     rnd = ReReviewRound.objects.create(call=call, reference_date=reference_date, period_from=period_from,
@@ -133,9 +134,9 @@ def start_round(*, user, organiser: Organization, title: str, document_number: s
         base = eligible[base_id]
         park = base.park
         reports = dossier.reports_of(base, period_from, period_to)
-        application = Application.objects.create(
-            call=call, park=park, state=Application.State.FORMAL_PASSED, created_by=user,
-            latest_version_number=1, submitted_at=now)
+        application = Application(call=call, park=park, created_by=user, latest_version_number=1, submitted_at=now)
+        enter(application, "include_in_rereview", user=user, organization=organiser, request=request,
+              data={"round": rnd.pk, "base": base.pk})
         ApplicationVersion.objects.create(
             application=application, number=1, data=dossier.version_data(rnd, base, reports), attachments=[],
             eligibility=[], submitted_by=user, submitted_at=now)
@@ -151,7 +152,7 @@ def start_round(*, user, organiser: Organization, title: str, document_number: s
     MessageTemplate.objects.bulk_create([
         MessageTemplate(call_id=call.pk, event=event, title=t, body=b, updated_by=user)
         for event, (t, b) in MESSAGES.items()])
-    record_event(verb="rereview.started", actor=user, target=call, organization=organiser, request=request,
+    record(call, "start_rereview", user=user, organization=organiser, request=request,
                  data={"round": rnd.pk, "bases": list(base_ids), "reference_date": reference_date.isoformat(),
                        "period": [period_from, period_to]})
     return rnd

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 VERB_LABELS = {
     "rereview.started": _("Started a re-review round"),
+    "rereview.included": _("Entered a re-review round"),
     "rereview.outcome": _("Re-review outcome decided"),
     "rereview.reconsidered": _("Re-review outcome reconsidered after an upheld objection"),
     "rereview.failures_drafted": _("Drafted the notice of the bases that failed the re-review"),

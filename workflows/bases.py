@@ -86,6 +86,9 @@ APPLICATION = ObjectFlow(
                    notify=("park", "recommending_unit")),
         Transition("pass_formal_check", source={RECOMMENDED}, target=FORMAL_PASSED,
                    permission="review.check_application", verb="formal_check.pass", notify=("park",)),
+        # 复审: a designated base enters a re-review round ready to be scored (its annual reports are the dossier)
+        Transition("include_in_rereview", source=set(), target=FORMAL_PASSED, permission="rereview.start_round",
+                   verb="rereview.included"),
     ],
 )
 
@@ -99,6 +102,9 @@ CALL = ObjectFlow(
                    verb="call.opened"),
         Transition("close", source={"open"}, target="closed", permission="applications.manage_call",
                    verb="call.closed"),
+        # a re-review round's own call, closed from the start (no park applies to it)
+        Transition("start_rereview", source=set(), target="closed", permission="rereview.start_round",
+                   verb="rereview.started"),
     ],
 )
 

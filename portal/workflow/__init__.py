@@ -72,11 +72,12 @@ from portal.workflow.registry import (
     workflow_of,
     workflows,
 )
-from portal.workflow.steps import StepNotPossible, enter, perform, tell
+from portal.workflow.steps import StepNotPossible, enter, perform, record, tell
 
 __all__ = [
     "Action", "ObjectFlow", "State", "Tier", "Transition", "Workflow", "actions_for", "audience", "audiences_of",
     "available",
     "can", "flow_of", "get_workflow", "guard", "in_group", "programme_choices", "register", "state_of",
-    "states_in_group", "workflow_for", "workflow_of", "workflows", "StepNotPossible", "enter", "perform", "tell",
+    "states_in_group", "workflow_for", "workflow_of", "workflows",
+    "StepNotPossible", "enter", "perform", "record", "tell",
 ]

@@ -81,6 +81,13 @@ def _audit(obj, move: Transition, *, user, organization, request, data, audit_ta
                     data=data or {})
 
 
+def record(obj, name: str, *, user, organization=None, request=None, data=None, audit_target=None) -> None:
+    """Record the audit event of the transition ``name`` that :func:`perform` or :func:`enter` took with
+    ``audit=False`` because its details were known only later (the round a call was created for)."""
+    _audit(obj, registry.flow_of(obj).transition(name), user=user, organization=organization, request=request,
+           data=data, audit_target=audit_target)
+
+
 def tell(obj, name: str, *, context: Mapping | None = None, link: str | Mapping[str, str] = "",
          only: tuple[str, ...] | None = None, call=None) -> dict[str, list]:
     """Send the messages of the transition ``name``: each audience of its ``notify`` gets its event, worded

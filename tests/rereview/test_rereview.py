@@ -11,6 +11,8 @@ from django.utils import timezone
 from applications.exports import dossier_outline
 from applications.models import Application, Call
 from bases.models import BaseStatusChange
+from portal.audit.lifecycle import missing_events
+from portal.audit.selectors import history_of
 from publicity import services as publicity_services
 from publicity.models import DesignatedBase, Designation, Notice, Objection
 from rereview import selectors, services
@@ -126,6 +128,13 @@ def test_the_round_is_a_call_whose_applications_carry_the_reports(officer, gd_or
     assert {i.application.park for i in items} == {b.park for b in two_bases}
     assert all(i.application.state == Application.State.FORMAL_PASSED for i in items)
     assert all(len(i.reports) == 2 for i in items)
+    # created closed and ready to score by the definition's entries: the audit log explains both states
+    assert missing_events(call) == ([("call.closed | rereview.started", {})], [])
+    assert list(history_of(call).values_list("verb", flat=True)).count("rereview.started") == 1
+    for item in items:
+        found, missing = missing_events(item.application)
+        assert missing == [] and ("formal_check.pass | rereview.included", {}) in found
+        assert history_of(item.application).filter(verb="rereview.included", data__base=item.base_id).exists()
 
     version = items[0].application.versions.get(number=1)
     outline = dossier_outline(version)
