@@ -173,7 +173,8 @@ class PlanObjection(ObjectorDataMixin, models.Model):
     upheld one cancels that item's support (五(5) "情况属实的取消该单位财政资金支持资格").
 
     The identity number and phone of an objector on the form are personal data: encrypted at rest, with a keyed
-    hash for the limits (portal/crypto.py), shown masked."""
+    hash for the limits and the status look-up (portal/crypto.py), shown masked, revealed to the handling officer
+    with an audit event, erased after the retention period."""
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Being verified")
@@ -200,6 +201,9 @@ class PlanObjection(ObjectorDataMixin, models.Model):
     email = models.EmailField(_("email"), blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True, null=True)
+    # Erased, as the bases' objectors' are, OBJECTOR_DATA_RETENTION_YEARS after the plan is issued
+    # (publicity.services.purge_objector_data).
+    personal_data_purged_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING)
     finding = models.TextField(_("finding of the verification"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

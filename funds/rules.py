@@ -45,6 +45,8 @@ rules.add_perm("funds.apply", is_enterprise_applicant)
 rules.add_perm("funds.district_review", is_district_reviewer_of)
 rules.add_perm("funds.city_review", is_fund_officer_of)
 rules.add_perm("funds.manage_plan", is_fund_officer_of)
+# 显示完整信息: an online objector's full ID and phone numbers, to the officers who verify the objection
+rules.add_perm("funds.reveal_objector_data", is_fund_officer_of)
 rules.add_perm("funds.add_call", is_fund_officer)  # of the city commerce bureau, which organises the call
 rules.add_perm("funds.manage_call", is_fund_officer_of)
 rules.add_perm("funds.view_district_inbox", is_district_reviewer)

@@ -103,6 +103,21 @@ def objections_of(plan: FundPlan) -> QuerySet[PlanObjection]:
         .order_by("received_on", "id")
 
 
+def objections_past_retention(cutoff) -> QuerySet[PlanObjection]:
+    """The online objections whose objectors' numbers are due for erasure: to plans issued on or before ``cutoff``
+    (the bases' rule: OBJECTOR_DATA_RETENTION_YEARS after the final document, publicity.services)."""
+    return PlanObjection.objects.filter(channel=PlanObjection.Channel.ONLINE, plan__state="issued",
+                                        plan__document_date__lte=cutoff)
+
+
+def find_objection(plan: FundPlan, *, tracking_code: str, phone: str) -> PlanObjection | None:
+    """The objector's look-up: an online objection to this plan whose tracking code and phone both match."""
+    from publicity.services import find_tracked
+
+    return find_tracked(plan.objections.select_related("item_request__item", "item_request__application__park"),
+                        tracking_code=tracking_code, phone=phone)
+
+
 def public_plans() -> QuerySet[FundPlan]:
     """Plans the public may read: on notice, and after it."""
     return FundPlan.objects.exclude(state="draft").select_related("call__organiser").order_by("-publicity_start")

@@ -554,6 +554,18 @@ def decide_objection(*, objection: PlanObjection, user, upheld: bool, finding: s
     return objection
 
 
+def reveal_objector_data(*, objection: PlanObjection, user, request=None) -> dict:
+    """显示完整信息: an officer verifying an online objection sees the objector's full ID and phone numbers, each
+    time audited (as on the bases' objections); once erased there is nothing to show."""
+    from publicity.services import reveal_numbers
+
+    plan = objection.plan
+    _require(user, "funds.reveal_objector_data", plan)
+    if objection.channel != PlanObjection.Channel.ONLINE or objection.personal_data_purged_at is not None:
+        raise ValidationError(_("This objection holds no identity or phone number to show."), code="nothing")
+    return reveal_numbers(objection, user=user, organization=plan.call.organiser, request=request)
+
+
 @transaction.atomic
 def submit_for_approval(*, plan: FundPlan, user, request=None) -> FundPlan:
     """报市政府审批: after the notice period, every objection verified."""

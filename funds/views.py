@@ -283,7 +283,9 @@ def city_review(request, pk: int):
     return _review_page(request, application, form, "funds/city_review.html")
 
 
-def _plan_page(request, call, *, status=200, failed=None):
+def _plan_page(request, call, *, status=200, failed=None, revealed=None):
+    """The plan with its objections; ``revealed``: (the objection, its full numbers) shown once, after an audited
+    request."""
     plan = selectors.plan_of(call)
     rows = selectors.plan_rows(call)
     objections = [(o, failed if failed is not None and failed.prefix == f"o{o.pk}"
@@ -291,7 +293,9 @@ def _plan_page(request, call, *, status=200, failed=None):
                   for o in (selectors.objections_of(plan) if plan else [])]
     return render(request, "funds/plan.html", {
         "call": call, "plan": plan, "rows": rows, "total": selectors.plan_total(rows),
-        "cancelled": selectors.cancelled_rows(call), "objections": objections}, status=status)
+        "cancelled": selectors.cancelled_rows(call), "objections": objections,
+        "revealed_pk": revealed[0].pk if revealed else None, "revealed": revealed[1] if revealed else None},
+        status=status)
 
 
 @login_required
@@ -407,6 +411,24 @@ def objection_decide(request, pk: int):
 
 
 @login_required
+@require_POST
+def objection_reveal(request, pk: int):
+    """显示完整信息: the online objector's full numbers on the plan page, once, audited; refused to all but the
+    officers of the call's organiser."""
+    objection = get_object_or_404(PlanObjection.objects.select_related("plan__call__organiser"), pk=pk)
+    call = objection.plan.call
+    if not request.user.has_perm("funds.reveal_objector_data", objection.plan):
+        raise Http404
+    try:
+        numbers = services.reveal_objector_data(objection=objection, user=request.user, request=request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _plan_page(request, call, status=400)
+    return _plan_page(request, call, revealed=(objection, numbers))
+
+
+@login_required
 def approval_file(request, pk: int):
     call = _managed_call(request, pk)
     approval = getattr(_plan(call), "approval", None)
@@ -504,3 +526,19 @@ def objection_receipt(request, pk: int):
     if objection is None:
         raise Http404
     return render(request, "funds/objection_receipt.html", {"call": call, "plan": plan, "objection": objection})
+
+
+def objection_status(request, pk: int):
+    """The objector's look-up of an online objection to the plan: its tracking code and phone number (the bases'
+    status page's checks and limits); shows its status and, once decided, the written finding, nothing else."""
+    from publicity.forms import StatusForm
+    from publicity.views import look_up_objection
+
+    call, plan = _public_plan(pk)
+    form = StatusForm(request.POST or None)
+    objection, status = None, 200
+    if request.method == "POST":
+        objection, status = look_up_objection(
+            request, form, lambda **given: selectors.find_objection(plan, **given))
+    return render(request, "funds/objection_status.html", {"call": call, "plan": plan, "form": form,
+                                                           "objection": objection}, status=status)

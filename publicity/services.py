@@ -449,13 +449,19 @@ def stored_receipt(*, objection: Objection) -> bytes:
         return handle.read()
 
 
-def find_objection(*, tracking_code: str, phone: str) -> Objection | None:
-    """The status page: both the tracking code and the phone number must match."""
+def find_tracked(objections, *, tracking_code: str, phone: str):
+    """The one of ``objections`` (a queryset of a model with ``tracking_code`` and ``phone_hash``) whose tracking
+    code and phone number both match, or None: a status page's look-up (after the numbers are erased, none)."""
     code = (tracking_code or "").strip().upper()
     phone_hash = keyed_hash(_normal_phone(phone))
-    if not phone_hash:
+    if not code or not phone_hash:
         return None
-    return Objection.objects.select_related("notice", "item").filter(tracking_code=code, phone_hash=phone_hash).first()
+    return objections.filter(tracking_code=code, phone_hash=phone_hash).first()
+
+
+def find_objection(*, tracking_code: str, phone: str) -> Objection | None:
+    """The status page: both the tracking code and the phone number must match."""
+    return find_tracked(Objection.objects.select_related("notice", "item"), tracking_code=tracking_code, phone=phone)
 
 
 def _officer_of(user, objection: Objection) -> None:
@@ -474,12 +480,18 @@ def add_note(*, objection: Objection, user, text: str, request=None) -> Objectio
     return note
 
 
+def reveal_numbers(objection, *, user, organization, request=None) -> dict:
+    """The full ID and phone numbers of an objection (of either programme) to an officer the caller has checked;
+    every time is audited."""
+    record_event(verb="objection.personal_data_revealed", actor=user, target=objection, organization=organization,
+                 request=request)
+    return {"id_number": objection.id_number, "phone": objection.phone}
+
+
 def reveal_personal_data(*, objection: Objection, user, request=None) -> dict:
     """显示完整信息: the handling officer sees the full ID and phone numbers; every time is audited."""
     _officer_of(user, objection)
-    record_event(verb="objection.personal_data_revealed", actor=user, target=objection,
-                 organization=objection.notice.call.organiser, request=request)
-    return {"id_number": objection.id_number, "phone": objection.phone}
+    return reveal_numbers(objection, user=user, organization=objection.notice.call.organiser, request=request)
 
 
 def retention_cutoff(today=None):
@@ -490,30 +502,55 @@ def retention_cutoff(today=None):
     return today - relativedelta(years=settings.OBJECTOR_DATA_RETENTION_YEARS)
 
 
-def purge_objector_data(*, today=None) -> int:
-    """Celery beat: erase the ID and phone numbers of objections to calls designated more than
-    OBJECTOR_DATA_RETENTION_YEARS ago (the objection itself, its facts and outcome stay). One audit event per
-    notice."""
-    cutoff = retention_cutoff(today)
-    due = (Objection.objects.filter(personal_data_purged_at__isnull=True,
-                                    notice__call__designation__document_date__lte=cutoff)
-           .values_list("notice_id", flat=True).distinct())
+def _designated_before(cutoff):
+    return Objection.objects.filter(notice__call__designation__document_date__lte=cutoff)
+
+
+# Whose objectors' numbers the retention period erases: (the objections past it, given the cutoff day; the field
+# naming what they object to, which gets one audit event per purge). The bases' objections to a notice, erased
+# OBJECTOR_DATA_RETENTION_YEARS after the designation; a programme with its own public objections adds its rule
+# with register_retention (AppConfig.ready).
+RETENTION_RULES: list[tuple] = [(_designated_before, "notice")]
+
+
+def register_retention(due, *, group: str) -> None:
+    if (due, group) not in RETENTION_RULES:
+        RETENTION_RULES.append((due, group))
+
+
+def _purge(due, *, group: str, cutoff) -> int:
+    """Erase the numbers of the objections of ``due`` not erased yet, in one transaction and with one audit event
+    (``objection.personal_data_purged``, on what they object to, for its call's organiser) per ``group``."""
+    due = due.filter(personal_data_purged_at__isnull=True)
+    model = due.model
     purged = 0
-    for notice_id in list(due):
+    for group_id in list(due.order_by().values_list(f"{group}_id", flat=True).distinct()):
         with transaction.atomic():
-            notice = Notice.objects.select_related("call").get(pk=notice_id)
-            objections = list(Objection.objects.select_for_update().filter(
-                notice=notice, personal_data_purged_at__isnull=True))
+            objections = list(model.objects.select_for_update().filter(
+                pk__in=due.filter(**{f"{group}_id": group_id}).values("pk")))
+            if not objections:
+                continue
+            target = model._meta.get_field(group).related_model.objects.select_related("call__organiser").get(
+                pk=group_id)
             now = timezone.now()
             for objection in objections:
                 objection.id_number = ""
                 objection.phone = ""
                 objection.personal_data_purged_at = now
                 objection.save(update_fields=["id_number", "phone", "personal_data_purged_at"])
-            record_event(verb="objection.personal_data_purged", target=notice, organization=notice.call.organiser,
+            record_event(verb="objection.personal_data_purged", target=target, organization=target.call.organiser,
                          data={"objections": len(objections), "cutoff": cutoff.isoformat()})
             purged += len(objections)
     return purged
+
+
+def purge_objector_data(*, today=None) -> int:
+    """Celery beat: erase the ID and phone numbers of objections past the retention period, under each rule of
+    RETENTION_RULES: those to calls designated more than OBJECTOR_DATA_RETENTION_YEARS ago, and those of the
+    programmes that registered theirs (the objection itself, its facts and outcome stay). One audit event per
+    notice (or what else they object to)."""
+    cutoff = retention_cutoff(today)
+    return sum(_purge(due(cutoff), group=group, cutoff=cutoff) for due, group in RETENTION_RULES)
 
 
 @transaction.atomic

@@ -131,28 +131,33 @@ def objection_receipt_pdf(request, code: str):
     return response
 
 
+def look_up_objection(request, form, find):
+    """A status page's look-up by the objector (the bases' and the fund's): the form's tracking code and phone
+    number, both matching (``find``), within the per-address limit of look-ups. (objection or None, status)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        services.check_rate_status(ip=client_ip(request))
+    except services.RateLimited as exc:
+        form.add_error(None, _("Too many look-ups from this network. Please try again in %(minutes)s minutes.")
+                       % {"minutes": max(1, (exc.retry_after + 59) // 60)})
+        return None, 429
+    objection = find(tracking_code=form.cleaned_data["tracking_code"], phone=form.cleaned_data["phone"])
+    if objection is None:
+        form.add_error(None, _("No objection matches this tracking code and phone number."))
+        return None, 404
+    return objection, 200
+
+
 def objection_status(request):
     objection = None
     status = 200
     form = StatusForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.check_rate_status(ip=client_ip(request))
-            except services.RateLimited as exc:
-                form.add_error(None, _("Too many look-ups from this network. Please try again in %(minutes)s minutes.")
-                               % {"minutes": max(1, (exc.retry_after + 59) // 60)})
-                return render(request, "publicity/status.html", {"form": form, "objection": None}, status=429)
-            objection = services.find_objection(tracking_code=form.cleaned_data["tracking_code"],
-                                                phone=form.cleaned_data["phone"])
-            if objection is None:
-                form.add_error(None, _("No objection matches this tracking code and phone number."))
-                status = 404
-            else:
-                receipts = request.session.get(RECEIPT_SESSION_KEY, [])
-                request.session[RECEIPT_SESSION_KEY] = [*receipts[-9:], objection.tracking_code]
-        else:
-            status = 400
+        objection, status = look_up_objection(request, form, services.find_objection)
+        if objection is not None:
+            receipts = request.session.get(RECEIPT_SESSION_KEY, [])
+            request.session[RECEIPT_SESSION_KEY] = [*receipts[-9:], objection.tracking_code]
     return render(request, "publicity/status.html", {"form": form, "objection": objection}, status=status)
 
 

@@ -40,6 +40,7 @@ ACCESS = {
     "funds:approval-file": ("get", CITY), "funds:plan-document": ("get", CITY),
     "funds:call-new": ("get", CITY), "funds:call-edit": ("get", CITY), "funds:call-items": ("get", CITY),
     "funds:notice-object": ("get", EVERYONE), "funds:objection-receipt": ("get", set()),
+    "funds:objection-status": ("get", EVERYONE), "funds:objection-reveal": ("post", CITY),
     # the applications machinery on a fund application
     "applications:detail": ("get", READERS), "applications:version": ("get", READERS),
     "applications:attachment": ("get", READERS), "applications:section": ("get", {"ent_feiqi"}),
@@ -62,7 +63,8 @@ def test_every_fund_url_is_in_the_table():
 
 @pytest.fixture
 def world(submitted, user_named, monkeypatch):
-    """feiqi's application through both reviews; the plan posted, an objection upheld, approved and issued."""
+    """feiqi's application through both reviews; the plan posted, an objection upheld, one filed online not upheld,
+    approved and issued."""
     from django.utils import timezone
 
     officer = user_named("zh_fund")
@@ -77,6 +79,10 @@ def world(submitted, user_named, monkeypatch):
                                           contact="13800000000", facts="保费发票为2017年度。",
                                           received_on=date(2026, 12, 8))
     services.decide_objection(objection=objection, user=officer, upheld=True, finding="情况属实。")
+    online = services.file_objection(plan=plan, item_request=offshore, values={
+        "name": "李娜", "id_type": "resident_id", "id_number": "11010519491231002X", "phone": "13900139000",
+        "email": "", "facts": "离岸外包合同执行金额与发票不符。"})
+    services.decide_objection(objection=online, user=officer, upheld=False, finding="经核查，情况不属实。")
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 14, 9, 0, tzinfo=SHANGHAI))
     services.submit_for_approval(plan=plan, user=officer)
     services.record_approval(plan=plan, user=officer, document_number="珠府函〔2026〕88号",
@@ -85,7 +91,7 @@ def world(submitted, user_named, monkeypatch):
                                                               content_type="application/pdf"))
     services.issue_plan(plan=plan, user=officer, document_number="珠商〔2026〕120号", document_date=date(2026, 12, 14))
     return {"call": submitted.call_id, "application": submitted.pk, "objection": objection.pk,
-            "attachment": submitted.attachments.first().pk}
+            "online_objection": online.pk, "attachment": submitted.attachments.first().pk}
 
 
 def _kwargs(name, pattern, world) -> dict:
@@ -96,6 +102,8 @@ def _kwargs(name, pattern, world) -> dict:
                 kwargs["pk"] = world["application"]
             elif name == "funds:objection-decide":
                 kwargs["pk"] = world["objection"]
+            elif name == "funds:objection-reveal":
+                kwargs["pk"] = world["online_objection"]
             else:
                 kwargs["pk"] = world["call"]
         else:

@@ -142,7 +142,8 @@ ACCESS: dict[str, tuple[str, set[str]]] = {
         ("city-calls", "get"), ("call-manage", "get"), ("plan", "get"),
         ("plan-draft", "post"), ("objection-new", "get"), ("objection-decide", "post"),
         ("approval-file", "get"), ("plan-document", "get"), ("call-new", "get"), ("call-edit", "get"),
-        ("call-items", "get"), ("notice-object", "get"), ("objection-receipt", "get"))},
+        ("call-items", "get"), ("notice-object", "get"), ("objection-receipt", "get"), ("objection-status", "get"),
+        ("objection-reveal", "post"))},
     # the open-data API (publicapi): public and read-only; django-ninja's root address answers 404 to everybody
     "publicapi:calls": ("get", EVERYONE), "publicapi:notices": ("get", EVERYONE),
     "publicapi:notice": ("get", EVERYONE), "publicapi:bases": ("get", EVERYONE),
