@@ -170,7 +170,7 @@ def test_an_enterprise_applies_and_the_plan_is_issued(fund_accounts, browser, li
     objection = city.locator('[data-testid="objection"]')
     objection.locator('input[value="yes"]').check()
     objection.locator("textarea").fill("经核查，保险费发票开具于2017年，情况属实，取消该项目支持资格。")
-    objection.locator("button[type=submit]").click()
+    objection.get_by_role("button", name="记录核查结论").click()  # beside it: the reveal of the objector's numbers
     expect(city.locator('[data-testid="cancelled"]')).to_contain_text("服务贸易出口信保")
     expect(city.locator('[data-testid="plan-total"]')).to_have_text("30.00")
     # before the end of the notice the engine offers no submission to the city government
