@@ -17,6 +17,7 @@ from applications.dossier import SECTIONS
 from applications.forms import DEFAULT_EVIDENCE_CATEGORIES, GUANGDONG_BASIC_CONDITIONS
 from applications.models import Application, Call, Threshold
 from portal.accounts.models import Organization, Region, User
+from portal.workflow import enter
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -33,10 +34,16 @@ GUANGDONG_TITLE = "第二批广东省数字服务出口基地申报"
 NATIONAL_TITLE = "国家数字服务出口基地申报（第一批）"
 
 
-def _call(title: str, defaults: dict, thresholds: list[tuple]) -> Call:
+def _call(title: str, defaults: dict, thresholds: list[tuple], *, imported_by: User | None = None) -> Call:
+    """The call ``title``; created as a draft, or (``imported_by``) recorded closed by that officer, a round
+    held before the portal."""
     call = Call.objects.filter(title=title).first()
     if call is None:
-        call = Call.objects.create(title=title, **defaults)
+        call = Call(title=title, **defaults)
+        if imported_by is None:
+            call.save()
+        else:
+            enter(call, "import_closed", user=imported_by, organization=call.organiser)
     else:  # keep the deadlines ahead of today on every run
         Call.objects.filter(pk=call.pk).update(**{k: v for k, v in defaults.items()
                                                   if "deadline" in k or k == "candidates_about"})
@@ -81,13 +88,11 @@ def load_calls() -> tuple[Call, Call]:
         "park_deadline": datetime(2019, 8, 31, 17, 0, tzinfo=SHANGHAI),
         "recommend_deadline": datetime(2019, 8, 31, 17, 0, tzinfo=SHANGHAI),
         "publicity_days": 5, "co_review_required": True,
-    }, [("east", "200.00", "100.00", "60.00", 100), ("cwn", "100.00", "50.00", "20.00", 50)])
+    }, [("east", "200.00", "100.00", "60.00", 100), ("cwn", "100.00", "50.00", "20.00", 50)],
+        # The 2019 round is history: recorded as closed, without pretending anyone opened it now.
+        imported_by=User.objects.get(username="mofcom_officer"))
     national.co_issuers.set(Organization.objects.filter(
         name__in=["中共中央网络安全和信息化委员会办公室", "中华人民共和国工业和信息化部"]))
-    if national.status != Call.Status.CLOSED:
-        # The 2019 round is history: record it as closed without pretending anyone opened it now.
-        Call.objects.filter(pk=national.pk).update(status=Call.Status.CLOSED)
-        national = Call.objects.get(pk=national.pk)
     return gd, national
 
 

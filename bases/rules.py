@@ -88,3 +88,4 @@ rules.add_perm("bases.view_report", is_park_of_report | is_organiser_of_report |
                                                                                    report_was_submitted))
 rules.add_perm("bases.edit_report", is_park_of_report & report_is_editable)
 rules.add_perm("bases.decide_report", is_organiser_of_report & report_is_submitted)
+rules.add_perm("bases.import_report", is_organiser_of_report)  # a report of a year before the portal

@@ -2,7 +2,8 @@
 12 national bases of April 2020 (seed 002; reports of 2020 and 2021, organiser 商务部) and of four Guangdong
 provincial bases (reports of 2021 and 2022, organiser 广东省商务厅: three of 第一批广东省数字服务出口基地 created
 here, and 湛江经济技术开发区 of ``bases.demo``), so that the dashboard shows real-looking
-charts. Reports are history: they are recorded as accepted, each with its frozen version.
+charts. Reports are history: the organiser records them as they stood on paper (the annual report's import
+entries, audited ``report.imported``), each with its frozen version.
 
 Figures in 亿元人民币; exports reported in US dollars are converted at the year's average central parity rate
 (``USD``). Taken from the seeds:
@@ -27,6 +28,7 @@ from django.db import transaction
 from bases.indicators import INDICATOR_FIELDS
 from bases.models import AnnualReport, AnnualReportVersion, ReportingPeriod
 from portal.accounts.models import Organization, User
+from portal.workflow import enter
 from publicity.models import DesignatedBase
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -117,11 +119,14 @@ def _report(period, base, figures: dict, *, submitter, officer, year: int, accep
     submitted_at = datetime(year + 1, 3, 20, 10, 0, tzinfo=SHANGHAI)
     decided_at = datetime(year + 1, 4, 15, 15, 0, tzinfo=SHANGHAI)
     values = {k: (Decimal(v) if isinstance(v, str) else v) for k, v in figures.items()}
-    report = AnnualReport.objects.create(
-        period=period, base=base, status=AnnualReport.Status.ACCEPTED if accepted else AnnualReport.Status.SUBMITTED,
-        narrative=f"{base.name}{year}年度数字服务出口基地建设进展情况。", latest_version_number=1,
+    report = AnnualReport(
+        period=period, base=base, narrative=f"{base.name}{year}年度数字服务出口基地建设进展情况。",
+        latest_version_number=1,
         submitted_at=submitted_at, updated_by=submitter, updated_at=submitted_at, created_at=submitted_at,
         decided_by=officer if accepted else None, decided_at=decided_at if accepted else None, **values)
+    # a report of a year before the portal: recorded by the organiser in the state it reached on paper
+    enter(report, "import_accepted" if accepted else "import_submitted", user=officer,
+          organization=period.organiser, data={"year": year})
     AnnualReportVersion.objects.create(
         report=report, number=1, attachments=[], submitted_by=submitter, submitted_at=submitted_at,
         data={**{k: str(v) for k, v in values.items()}, "narrative": report.narrative})

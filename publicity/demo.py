@@ -65,6 +65,7 @@ def load_open_notice() -> dict:
     from applications.dossier import SECTIONS
     from applications.models import Application, ApplicationVersion, Call, DossierSection
     from portal.accounts.models import Organization, User
+    from portal.workflow import enter
     from publicity import services
     from publicity.models import Notice
     from review.models import CandidateConcurrence, CandidateItem, CandidateList
@@ -75,14 +76,14 @@ def load_open_notice() -> dict:
     call = Call.objects.filter(title=FIRST_GD_TITLE).first()
     if call is None:
         deadline = datetime(2021, 7, 10, 17, 30, tzinfo=shanghai)
-        call = Call.objects.create(
+        call = Call(
             title=FIRST_GD_TITLE, document_number="粤商务服函〔2021〕演示号", issuers=gd.issuers,
             level=gd.level, organiser=gd.organiser, region=gd.region, park_types=gd.park_types,
             recommending_tier=gd.recommending_tier, quota_per_unit=gd.quota_per_unit,
             basic_conditions=gd.basic_conditions, evidence_categories=gd.evidence_categories,
             park_deadline=deadline, recommend_deadline=deadline, publicity_days=gd.publicity_days,
             co_review_required=True)
-        Call.objects.filter(pk=call.pk).update(status=Call.Status.CLOSED)
+        enter(call, "import_closed", user=officer, organization=call.organiser)
         for threshold in gd.thresholds.all():
             threshold.pk = None
             threshold.call = call
@@ -93,9 +94,9 @@ def load_open_notice() -> dict:
         for rank, (name, figures) in enumerate(OPEN_NOTICE_PARKS, start=1):
             park = Organization.objects.get(name=name)
             data = application_demo.dossier(park, {**application_demo.HUANGPU, **figures})
-            application = Application.objects.create(
-                call=call, park=park, state=Application.State.FORMAL_PASSED, created_by=officer,
-                latest_version_number=1, submitted_at=submitted_at)
+            application = Application(call=call, park=park, created_by=officer, latest_version_number=1,
+                                      submitted_at=submitted_at)
+            enter(application, "import_formal_passed", user=officer, organization=call.organiser)
             ApplicationVersion.objects.create(application=application, number=1, data=data, attachments=[],
                                               eligibility=[], submitted_by=officer, submitted_at=submitted_at)
             DossierSection.objects.bulk_create([

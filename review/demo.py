@@ -71,6 +71,7 @@ def load_expert_stage() -> dict:
     from applications.demo import NATIONAL_TITLE
     from applications.models import ApplicationVersion
     from portal.accounts.models import Organization, Region
+    from portal.workflow import enter
     from review.models import Assignment, ExpertProfile, ScoreSheet
 
     for username, (title, city, specialties, relations) in EXPERT_PROFILES.items():
@@ -93,9 +94,9 @@ def load_expert_stage() -> dict:
         submitter = park.memberships.filter(role="park_admin").first()
         submitter = submitter.user if submitter else User.objects.get(username="park_huangpu")
         # History of the 2019 round, recorded as it stood when its expert review began.
-        application = Application.objects.create(
-            call=national, park=park, state=Application.State.FORMAL_PASSED, created_by=submitter,
-            latest_version_number=1, submitted_at=submitted_at)
+        application = Application(call=national, park=park, created_by=submitter, latest_version_number=1,
+                                  submitted_at=submitted_at)
+        enter(application, "import_formal_passed", user=officer, organization=national.organiser)
         ApplicationVersion.objects.create(
             application=application, number=1, data=application_demo.dossier(park, figures), attachments=[],
             eligibility=[], submitted_by=submitter, submitted_at=submitted_at)

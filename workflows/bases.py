@@ -89,6 +89,9 @@ APPLICATION = ObjectFlow(
         # 复审: a designated base enters a re-review round ready to be scored (its annual reports are the dossier)
         Transition("include_in_rereview", source=set(), target=FORMAL_PASSED, permission="rereview.start_round",
                    verb="rereview.included"),
+        # an application of a round held before the portal, recorded as it stood when the portal took it over
+        Transition("import_formal_passed", source=set(), target=FORMAL_PASSED, permission="review.check_application",
+                   verb="application.imported"),
     ],
 )
 
@@ -105,6 +108,9 @@ CALL = ObjectFlow(
         # a re-review round's own call, closed from the start (no park applies to it)
         Transition("start_rereview", source=set(), target="closed", permission="rereview.start_round",
                    verb="rereview.started"),
+        # a call of a round held and closed before the portal, recorded as history
+        Transition("import_closed", source=set(), target="closed", permission="applications.manage_call",
+                   verb="call.imported"),
     ],
 )
 
@@ -213,6 +219,11 @@ ANNUAL_REPORT = ObjectFlow(
                    verb="report.accepted", notify=("base_park",)),
         Transition("return_for_revision", source={"submitted"}, target="returned",
                    permission="bases.decide_report", verb="report.returned", notify=("base_park",)),
+        # a report of a year before the portal (on paper), recorded by the organiser as it stands
+        Transition("import_submitted", source=set(), target="submitted", permission="bases.import_report",
+                   verb="report.imported"),
+        Transition("import_accepted", source=set(), target="accepted", permission="bases.import_report",
+                   verb="report.imported"),
     ],
 )
 

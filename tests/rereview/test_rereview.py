@@ -129,11 +129,11 @@ def test_the_round_is_a_call_whose_applications_carry_the_reports(officer, gd_or
     assert all(i.application.state == Application.State.FORMAL_PASSED for i in items)
     assert all(len(i.reports) == 2 for i in items)
     # created closed and ready to score by the definition's entries: the audit log explains both states
-    assert missing_events(call) == ([("call.closed | rereview.started", {})], [])
+    assert missing_events(call) == ([("call.closed | call.imported | rereview.started", {})], [])
     assert list(history_of(call).values_list("verb", flat=True)).count("rereview.started") == 1
     for item in items:
         found, missing = missing_events(item.application)
-        assert missing == [] and ("formal_check.pass | rereview.included", {}) in found
+        assert missing == [] and ("application.imported | formal_check.pass | rereview.included", {}) in found
         assert history_of(item.application).filter(verb="rereview.included", data__base=item.base_id).exists()
 
     version = items[0].application.versions.get(number=1)

@@ -50,7 +50,11 @@ def test_verify_audit_expects_the_event_that_explains_the_state(calls, capsys): 
     gd, national = calls
     call_command("verify_audit", "applications.Call", str(gd.pk))  # opened through the service
     assert "call.opened" in capsys.readouterr().out
-    # The demo closes the national call of 2019 by a direct update: no event explains "closed".
+    # The national call of 2019 is recorded closed by its import entry.
+    call_command("verify_audit", "applications.Call", str(national.pk))
+    assert "call.imported" in capsys.readouterr().out
+    # A call closed by a direct update: no event explains "closed".
+    Call.objects.filter(pk=gd.pk).update(status=Call.Status.CLOSED)
     with pytest.raises(CommandError, match="lacks 1"):
-        call_command("verify_audit", "applications.Call", str(national.pk))
+        call_command("verify_audit", "applications.Call", str(gd.pk))
     assert "MISSING  call.closed" in capsys.readouterr().out
